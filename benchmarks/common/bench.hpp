@@ -1,0 +1,33 @@
+#pragma once
+// Shared pieces of the benchmark programs: robust timing (median of several runs), the machine's
+// description, the GEMM roofline every benchmark compares itself to, and RESULTS.md sections.
+#include <armadillo>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lecon::bench {
+
+double median(std::vector<double> values);
+
+// Seconds per call of `work`: `repeats` samples, each running work() until at least `min_seconds`
+// have passed (so tiny calls are averaged over many), after one warm-up call; returns the median.
+double seconds_per_call(const std::function<void()>& work, int repeats, double min_seconds = 0.1);
+
+// GFLOP/s of C = A * B for n x n matrices of T (2 n^3 flops) at the current thread count.
+template <typename T>
+double gemm_gflops(std::size_t n, int repeats);
+
+// "AMD EPYC, 2 cores (avx512f), 23 GiB, Debian GNU/Linux 12 (bookworm), g++ 12.2.0"
+std::string machine_description();
+// Today's date as YYYY-MM-DD.
+std::string today();
+// The command line as typed.
+std::string command_line(int argc, char** argv);
+
+// Replaces the section between "<!-- name:begin -->" and "<!-- name:end -->" in the Markdown file at
+// path with `markdown` (appends the section if absent; creates the file with a title if missing).
+void update_results_section(const std::string& path, const std::string& name, const std::string& markdown);
+
+}  // namespace lecon::bench

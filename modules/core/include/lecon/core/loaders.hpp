@@ -1,0 +1,46 @@
+#pragma once
+// Readers for the official file formats. Each checks everything it reads and throws FileError
+// naming the file and what was wrong (wrong magic, truncated body, header claiming more items than
+// the file holds, label out of range, a CSV field missing or not a number) — never a crash.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lecon/core/dataset.hpp"
+
+namespace lecon {
+
+// An idx file (LeCun's MNIST format): magic 0x0000 0x08 <rank>, big-endian uint32 dimensions,
+// then the unsigned bytes in C order. Plain or gzip-compressed (detected by content).
+struct IdxArray {
+  std::vector<std::size_t> dims;
+  std::vector<std::uint8_t> data;
+};
+IdxArray read_idx(const std::string& path);
+
+// Images (n, rows, cols) and labels (n) idx files as a Dataset of shape (n, 1, rows, cols), pixels / 255.
+Dataset load_idx_dataset(const std::string& images_path, const std::string& labels_path,
+                         const std::vector<std::string>& class_names, const std::string& name);
+
+// CIFAR binary version: records of <label bytes><3072 pixel bytes: 1024 red, 1024 green, 1024 blue,
+// each 32x32 row-major>. CIFAR-10 has 1 label byte (10 classes); CIFAR-100 has 2: coarse (20), fine (100).
+enum class CifarKind { cifar10, cifar100_fine, cifar100_coarse };
+Dataset read_cifar_file(const std::string& path, CifarKind kind, const std::string& name);
+// The official directory layouts: cifar-10-batches-bin/{data_batch_1..5,test_batch}.bin and
+// cifar-100-binary/{train,test}.bin. Class names from batches.meta.txt / *_label_names.txt when present.
+DataSplit load_cifar10_dir(const std::string& dir);
+DataSplit load_cifar100_dir(const std::string& dir, bool coarse = false);
+const std::vector<std::string>& cifar10_class_names();
+
+// A CSV file with a header row. Numeric columns become features; `label_column` (by name) holds the
+// class as text, mapped to indices in sorted order (as R's factor() does).
+Dataset read_csv_dataset(const std::string& path, const std::string& label_column, const std::string& name);
+
+// A numeric CSV table with a header row: names and a (rows x columns) matrix.
+struct CsvTable {
+  std::vector<std::string> columns;
+  arma::mat values;
+};
+CsvTable read_csv_numeric(const std::string& path);
+
+}  // namespace lecon

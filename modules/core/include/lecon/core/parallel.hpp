@@ -1,0 +1,46 @@
+#pragma once
+// OpenMP helpers for the loops BLAS does not cover (STYLE 7): over the batch or over channels, never nested.
+// OpenBLAS is the OpenMP build, so BLAS threads and these loops share one pool and one thread count.
+#include <omp.h>
+
+#include <armadillo>
+#include <cstddef>
+#include <exception>
+
+namespace lecon {
+
+// Threads the next parallel region (and BLAS) will use.
+int thread_count();
+// Set the thread count for our loops and for BLAS; n <= 0 means all cores.
+void set_thread_count(int n);
+
+// Calls body(i) for i in [0, n) across the thread pool. An exception thrown by any body is
+// caught inside the parallel region (it must not escape OpenMP) and rethrown here after the loop.
+template <typename Body>
+void parallel_for(std::size_t n, Body&& body) {
+  std::exception_ptr failure = nullptr;
+  const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for schedule(static)
+  for (std::ptrdiff_t i = 0; i < count; ++i) {
+    try {
+      body(static_cast<std::size_t>(i));
+    } catch (...) {
+#pragma omp critical(lecon_parallel_for_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Element-wise y[i] = f(x[i]) over a matrix, in parallel once it is large enough to pay for the threads.
+template <typename T, typename F>
+void transform(const arma::Mat<T>& x, arma::Mat<T>& y, F f) {
+  if (&x != &y) y.set_size(x.n_rows, x.n_cols);
+  const T* in = x.memptr();
+  T* out = y.memptr();
+  const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(x.n_elem);
+#pragma omp parallel for schedule(static) if (n > 32768)
+  for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = f(in[i]);
+}
+
+}  // namespace lecon

@@ -1,0 +1,123 @@
+#include "lecon/core/blas_runtime.hpp"
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include "lecon/core/parallel.hpp"
+
+namespace lecon {
+namespace {
+
+template <typename Fn>
+Fn find_symbol(const char* name) {
+  return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, name));
+}
+
+}  // namespace
+
+std::string cpu_features() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return "avx512f";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "avx2";
+  if (__builtin_cpu_supports("avx")) return "avx";
+  return "sse2";
+}
+
+std::string cpu_coretype() {
+  const std::string level = cpu_features();
+  if (level == "avx512f") return "SkylakeX";
+  if (level == "avx2") return "Haswell";
+  return "";
+}
+
+namespace {
+
+const char* env_or(const char* name, const char* fallback) {
+  const char* value = getenv(name);
+  return value ? value : fallback;
+}
+
+}  // namespace
+
+void select_blas_kernel(int /*argc*/, char** argv) {
+  if (getenv("LECON_BLAS_SELECTED") != nullptr) return;  // second start: the choice is made
+  const std::string policy = env_or("LECON_BLAS_KERNEL", "detect");
+  const std::string inherited = env_or("OPENBLAS_CORETYPE", "");
+  std::string wanted;
+  if (policy == "detect") wanted = cpu_coretype();
+  else if (policy == "keep") wanted = inherited;
+  else if (policy != "auto") wanted = policy;
+  // Remember what the environment had ("-" for nothing), for describe_blas() and for child programs.
+  setenv("LECON_BLAS_SELECTED", inherited.empty() ? "-" : inherited.c_str(), 1);
+  if (wanted == inherited) return;  // OpenBLAS already loaded with the kernel we want
+  if (wanted.empty()) unsetenv("OPENBLAS_CORETYPE");
+  else setenv("OPENBLAS_CORETYPE", wanted.c_str(), 1);
+  fflush(nullptr);
+  execv("/proc/self/exe", argv);
+  // execv returned: we cannot restart; say so and run on with the kernel already loaded.
+  std::fprintf(stderr, "warning: could not restart with OPENBLAS_CORETYPE=%s (%s); BLAS keeps the kernel it chose\n",
+               wanted.c_str(), std::strerror(errno));
+  if (inherited.empty()) unsetenv("OPENBLAS_CORETYPE");
+  else setenv("OPENBLAS_CORETYPE", inherited.c_str(), 1);
+}
+
+BlasInfo blas_info() {
+  BlasInfo info;
+  void* sgemm = dlsym(RTLD_DEFAULT, "sgemm_");
+  Dl_info where{};
+  if (sgemm != nullptr && dladdr(sgemm, &where) != 0 && where.dli_fname != nullptr) {
+    char resolved[PATH_MAX];
+    info.library = realpath(where.dli_fname, resolved) ? resolved : where.dli_fname;
+  } else {
+    info.library = "(sgemm_ not found)";
+  }
+  using GetString = char* (*)();
+  if (auto get_config = find_symbol<GetString>("openblas_get_config")) {
+    info.vendor = "OpenBLAS";
+    info.config = get_config();
+    if (auto get_core = find_symbol<GetString>("openblas_get_corename")) info.core = get_core();
+  } else {
+    info.vendor = "unknown (not OpenBLAS)";
+  }
+  info.requested = env_or("OPENBLAS_CORETYPE", "");
+  info.policy = env_or("LECON_BLAS_KERNEL", "detect");
+  const std::string selected = env_or("LECON_BLAS_SELECTED", "-");
+  info.inherited = selected == "-" ? "" : selected;
+  using GetThreads = int (*)();
+  if (auto get_threads = find_symbol<GetThreads>("openblas_get_num_threads")) info.threads = get_threads();
+  else info.threads = thread_count();
+  return info;
+}
+
+std::string describe_blas() {
+  const BlasInfo info = blas_info();
+  std::ostringstream os;
+  os << "BLAS: " << info.vendor;
+  if (!info.config.empty()) os << " [" << info.config << "]";
+  if (!info.core.empty()) os << ", kernel " << info.core;
+  os << (info.requested.empty() ? " (OpenBLAS's own CPU detection" : " (OPENBLAS_CORETYPE=" + info.requested);
+  os << ", LECON_BLAS_KERNEL=" << info.policy;
+  if (info.inherited != info.requested) os << ", environment had " << (info.inherited.empty() ? "none" : info.inherited);
+  os << ")";
+  os << ", " << thread_count() << " thread(s), CPU " << cpu_features() << ", library " << info.library;
+  return os.str();
+}
+
+int thread_count() { return omp_get_max_threads(); }
+
+void set_thread_count(int n) {
+  if (n <= 0) n = omp_get_num_procs();
+  omp_set_num_threads(n);
+  // The OpenMP build of OpenBLAS follows omp_get_max_threads(); tell it directly as well.
+  using SetThreads = void (*)(int);
+  if (auto set_blas_threads = find_symbol<SetThreads>("openblas_set_num_threads")) set_blas_threads(n);
+}
+
+}  // namespace lecon

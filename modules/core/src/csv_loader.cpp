@@ -1,0 +1,123 @@
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "lecon/core/loaders.hpp"
+
+namespace lecon {
+namespace {
+
+// Splits one line on commas; surrounding spaces and double quotes are removed (no embedded commas).
+std::vector<std::string> split_fields(std::string line) {
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::vector<std::string> fields;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    std::string field = line.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const auto first = field.find_first_not_of(" \t");
+    const auto last = field.find_last_not_of(" \t");
+    field = first == std::string::npos ? "" : field.substr(first, last - first + 1);
+    if (field.size() >= 2 && field.front() == '"' && field.back() == '"') field = field.substr(1, field.size() - 2);
+    fields.push_back(field);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+double parse_number(const std::string& path, std::size_t line_no, const std::string& column, const std::string& text) {
+  const std::string where = "line " + std::to_string(line_no) + ", column '" + column + "': ";
+  if (text.empty()) throw FileError(path, where + "empty field, expected a number");
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE) throw FileError(path, where + "'" + text + "' is not a number");
+  if (!std::isfinite(value)) throw FileError(path, where + "'" + text + "' is not a finite number");
+  return value;
+}
+
+struct RawCsv {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> line_numbers;
+};
+
+RawCsv read_raw(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) throw FileError(path, "file not found");
+  std::ifstream in(path);
+  if (!in) throw FileError(path, "cannot open for reading");
+  RawCsv csv;
+  std::string line;
+  std::size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+    std::vector<std::string> fields = split_fields(line);
+    if (csv.header.empty()) {
+      csv.header = fields;
+      continue;
+    }
+    if (fields.size() != csv.header.size())
+      throw FileError(path, "line " + std::to_string(line_no) + ": expected " + std::to_string(csv.header.size()) +
+                                " fields, found " + std::to_string(fields.size()));
+    csv.rows.push_back(std::move(fields));
+    csv.line_numbers.push_back(line_no);
+  }
+  if (csv.header.empty()) throw FileError(path, "empty file, expected a header row");
+  if (csv.rows.empty()) throw FileError(path, "no data rows after the header");
+  return csv;
+}
+
+}  // namespace
+
+CsvTable read_csv_numeric(const std::string& path) {
+  const RawCsv csv = read_raw(path);
+  CsvTable table;
+  table.columns = csv.header;
+  table.values.set_size(csv.rows.size(), csv.header.size());
+  for (std::size_t r = 0; r < csv.rows.size(); ++r)
+    for (std::size_t c = 0; c < csv.header.size(); ++c)
+      table.values(r, c) = parse_number(path, csv.line_numbers[r], csv.header[c], csv.rows[r][c]);
+  return table;
+}
+
+Dataset read_csv_dataset(const std::string& path, const std::string& label_column, const std::string& name) {
+  const RawCsv csv = read_raw(path);
+  const auto label_at = std::find(csv.header.begin(), csv.header.end(), label_column);
+  if (label_at == csv.header.end()) throw FileError(path, "no column named '" + label_column + "' in the header");
+  const std::size_t label_index = static_cast<std::size_t>(label_at - csv.header.begin());
+
+  std::set<std::string> levels;  // sorted, like R's factor levels
+  for (const auto& row : csv.rows) {
+    if (row[label_index].empty()) throw FileError(path, "empty class label in column '" + label_column + "'");
+    levels.insert(row[label_index]);
+  }
+  Dataset data;
+  data.name = name;
+  data.class_names.assign(levels.begin(), levels.end());
+  std::map<std::string, arma::uword> level_index;
+  for (std::size_t k = 0; k < data.class_names.size(); ++k) level_index[data.class_names[k]] = k;
+
+  const std::size_t n = csv.rows.size(), d = csv.header.size() - 1;
+  for (std::size_t c = 0; c < csv.header.size(); ++c)
+    if (c != label_index) data.feature_names.push_back(csv.header[c]);
+  data.x = Tensor<Real>(Shape{n, d});
+  data.y.set_size(n);
+  for (std::size_t r = 0; r < n; ++r) {
+    std::size_t feature = 0;
+    for (std::size_t c = 0; c < csv.header.size(); ++c) {
+      if (c == label_index) continue;
+      data.x.at(r, feature++) = static_cast<Real>(parse_number(path, csv.line_numbers[r], csv.header[c], csv.rows[r][c]));
+    }
+    data.y[r] = level_index.at(csv.rows[r][label_index]);
+  }
+  return data;
+}
+
+}  // namespace lecon

@@ -1,0 +1,34 @@
+#pragma once
+// Plots of curves and points, drawn by gnuplot (Debian's gnuplot-nox, pngcairo terminal).
+// Each plot writes <stem>.gp, a self-contained gnuplot script with the data inline, and runs it into
+// <stem>.png: a teacher can restyle a figure by editing the script and running `gnuplot <stem>.gp`.
+#include <string>
+#include <vector>
+
+namespace lecon {
+
+struct Series {
+  std::string name;
+  std::vector<double> x, y;
+  std::string style = "lines";  // gnuplot style: "lines", "points", "linespoints"
+};
+
+struct Plot {
+  std::string title, xlabel, ylabel;
+  bool log_y = false;
+  std::vector<Series> series;
+  int width = 900, height = 600;
+
+  Plot& add(Series s) {
+    series.push_back(std::move(s));
+    return *this;
+  }
+  // The gnuplot script that draws this plot into png_path.
+  std::string script(const std::string& png_path) const;
+  // Writes <stem>.gp and renders <stem>.png; throws Error if gnuplot is missing or fails.
+  void save(const std::string& stem) const;
+};
+
+bool gnuplot_available();
+
+}  // namespace lecon

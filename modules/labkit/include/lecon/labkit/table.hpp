@@ -1,0 +1,38 @@
+#pragma once
+// Result tables: aligned text on the terminal, Markdown and CSV into results/.
+// Each lab builds one Table per lecture table, with the lecture's reference column beside ours.
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace lecon {
+
+class Table {
+ public:
+  Table(std::string title, std::vector<std::string> columns);
+  void add_row(std::vector<std::string> cells);
+  // A line printed under the table (sources of reference figures, stand-in data labels, ...).
+  void add_note(std::string note);
+
+  void print(std::ostream& out) const;      // aligned columns, numbers right-aligned
+  std::string markdown() const;             // "### title", a pipe table, the notes
+  std::string csv() const;                  // header row then rows, RFC 4180 quoting
+  // Writes <path_stem>.md and <path_stem>.csv atomically.
+  void save(const std::string& path_stem) const;
+
+  const std::vector<std::vector<std::string>>& rows() const { return rows_; }
+  const std::vector<std::string>& columns() const { return columns_; }
+
+ private:
+  std::string title_;
+  std::vector<std::string> columns_;
+  std::vector<std::vector<std::string>> rows_;
+  std::vector<std::string> notes_;
+};
+
+// Fixed-point text of a number: fixed(3.14159, 2) == "3.14".
+std::string fixed(double value, int decimals);
+// Writes text to path through a temporary file and a rename (a crash never leaves half a file).
+void write_file_atomically(const std::string& path, const std::string& text);
+
+}  // namespace lecon

@@ -1,0 +1,135 @@
+#include "lecon/labkit/table.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "lecon/core/error.hpp"
+
+namespace lecon {
+namespace {
+
+bool looks_numeric(const std::string& cell) {
+  if (cell.empty()) return false;
+  const char c = cell.front();
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
+}
+
+std::string csv_cell(const std::string& cell) {
+  if (cell.find_first_of(",\"\n") == std::string::npos) return cell;
+  std::string quoted = "\"";
+  for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::string markdown_cell(const std::string& cell) {
+  std::string escaped;
+  for (char c : cell) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+  return escaped;
+}
+
+}  // namespace
+
+Table::Table(std::string title, std::vector<std::string> columns) : title_(std::move(title)), columns_(std::move(columns)) {}
+
+void Table::add_row(std::vector<std::string> cells) {
+  if (cells.size() != columns_.size())
+    throw Error("Table '" + title_ + "': row of " + std::to_string(cells.size()) + " cells for " +
+                std::to_string(columns_.size()) + " columns");
+  rows_.push_back(std::move(cells));
+}
+
+void Table::add_note(std::string note) { notes_.push_back(std::move(note)); }
+
+void Table::print(std::ostream& out) const {
+  std::vector<std::size_t> width(columns_.size());
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    width[c] = columns_[c].size();
+    for (const auto& row : rows_) width[c] = std::max(width[c], row[c].size());
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::size_t pad = width[c] - cells[c].size();
+      out << (c ? "  " : "");
+      if (looks_numeric(cells[c])) out << std::string(pad, ' ') << cells[c];
+      else out << cells[c] << (c + 1 < cells.size() ? std::string(pad, ' ') : "");
+    }
+    out << '\n';
+  };
+  out << title_ << '\n';
+  line(columns_);
+  std::size_t total = 0;
+  for (std::size_t w : width) total += w;
+  out << std::string(total + 2 * (width.size() - 1), '-') << '\n';
+  for (const auto& row : rows_) line(row);
+  for (const auto& note : notes_) out << "  " << note << '\n';
+  out << '\n';
+}
+
+std::string Table::markdown() const {
+  std::ostringstream md;
+  md << "### " << title_ << "\n\n|";
+  for (const auto& c : columns_) md << ' ' << markdown_cell(c) << " |";
+  md << "\n|";
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    const bool numeric = !rows_.empty() && looks_numeric(rows_.front()[c]);
+    md << (numeric ? "---:|" : "---|");
+  }
+  md << '\n';
+  for (const auto& row : rows_) {
+    md << '|';
+    for (const auto& cell : row) md << ' ' << markdown_cell(cell) << " |";
+    md << '\n';
+  }
+  if (!notes_.empty()) md << '\n';
+  for (const auto& note : notes_) md << note << "  \n";
+  return md.str();
+}
+
+std::string Table::csv() const {
+  std::ostringstream out;
+  for (std::size_t c = 0; c < columns_.size(); ++c) out << (c ? "," : "") << csv_cell(columns_[c]);
+  out << '\n';
+  for (const auto& row : rows_) {
+    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << csv_cell(row[c]);
+    out << '\n';
+  }
+  return out.str();
+}
+
+void Table::save(const std::string& path_stem) const {
+  write_file_atomically(path_stem + ".md", markdown());
+  write_file_atomically(path_stem + ".csv", csv());
+}
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw FileError(path, "cannot open for writing");
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(temp.c_str());
+      throw FileError(path, "write failed (disk full?)");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) {
+    std::remove(temp.c_str());
+    throw FileError(path, "cannot move finished file into place: " + ec.message());
+  }
+}
+
+}  // namespace lecon

@@ -1,0 +1,81 @@
+#include <boost/test/unit_test.hpp>
+
+#include "lecon/core/loaders.hpp"
+#include "test_util.hpp"
+
+using namespace lecon;
+
+namespace {
+
+// n records; record i has label(s) from `label`, and pixel byte p = (i * 7 + p) % 256.
+std::vector<std::uint8_t> cifar_records(std::size_t n, std::size_t label_bytes, const std::function<std::uint8_t(std::size_t, std::size_t)>& label) {
+  std::vector<std::uint8_t> bytes;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t b = 0; b < label_bytes; ++b) bytes.push_back(label(i, b));
+    for (std::size_t p = 0; p < 3072; ++p) bytes.push_back(static_cast<std::uint8_t>((i * 7 + p) % 256));
+  }
+  return bytes;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cifar)
+
+BOOST_AUTO_TEST_CASE(cifar10_records_become_rgb_images) {
+  test::ScratchDir dir("cifar");
+  test::write_bytes(dir.file("b.bin"), cifar_records(5, 1, [](std::size_t i, std::size_t) { return std::uint8_t(i * 2); }));
+  const Dataset d = read_cifar_file(dir.file("b.bin"), CifarKind::cifar10, "c10");
+  BOOST_TEST(d.x.shape().str() == "(5, 3, 32, 32)");
+  BOOST_TEST(d.y[4] == 8u);
+  // Channel-major planes of 32x32, rows of 32: (i, green, y=1, x=2) is pixel byte 1024 + 32 + 2.
+  BOOST_TEST(d.x.at(3, 1, 1, 2) == float((3 * 7 + 1024 + 32 + 2) % 256) / 255.0f);
+}
+
+BOOST_AUTO_TEST_CASE(cifar100_has_coarse_and_fine_labels) {
+  test::ScratchDir dir("cifar");
+  test::write_bytes(dir.file("train.bin"), cifar_records(4, 2, [](std::size_t i, std::size_t b) { return std::uint8_t(b == 0 ? i + 10 : 90 + i); }));
+  test::write_bytes(dir.file("test.bin"), cifar_records(2, 2, [](std::size_t, std::size_t b) { return std::uint8_t(b == 0 ? 1 : 2); }));
+  const Dataset fine = read_cifar_file(dir.file("train.bin"), CifarKind::cifar100_fine, "f");
+  const Dataset coarse = read_cifar_file(dir.file("train.bin"), CifarKind::cifar100_coarse, "c");
+  BOOST_TEST(fine.y[3] == 93u);
+  BOOST_TEST(coarse.y[3] == 13u);
+  BOOST_TEST(fine.classes() == 100u);
+  const DataSplit split = load_cifar100_dir(dir.path().string());  // no name files: numbered classes
+  BOOST_TEST(split.train.size() == 4u);
+  BOOST_TEST(split.test.y[1] == 2u);
+  BOOST_TEST(split.train.class_names[99] == "class 99");
+}
+
+BOOST_AUTO_TEST_CASE(cifar10_directory_with_class_names) {
+  test::ScratchDir dir("cifar");
+  for (int b = 1; b <= 5; ++b)
+    test::write_bytes(dir.file("data_batch_" + std::to_string(b) + ".bin"),
+                      cifar_records(3, 1, [b](std::size_t i, std::size_t) { return std::uint8_t((b + i) % 10); }));
+  test::write_bytes(dir.file("test_batch.bin"), cifar_records(2, 1, [](std::size_t, std::size_t) { return std::uint8_t(9); }));
+  test::write_text(dir.file("batches.meta.txt"), "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n");
+  const DataSplit split = load_cifar10_dir(dir.path().string());
+  BOOST_TEST(split.train.size() == 15u);
+  BOOST_TEST(split.train.y[14] == 7u);  // batch 5, record 2
+  BOOST_TEST(split.test.class_names[9] == "truck");
+  BOOST_TEST(split.train.x.at(14, 0, 0, 0) == float(2 * 7 % 256) / 255.0f);
+}
+
+BOOST_AUTO_TEST_CASE(bad_cifar_files) {
+  test::ScratchDir dir("cifar");
+  const std::string f = dir.file("bad.bin");
+  test::check_error<FileError>([&] { read_cifar_file(dir.file("none.bin"), CifarKind::cifar10, "x"); }, {"none.bin", "file not found"});
+  auto bytes = cifar_records(3, 1, [](std::size_t, std::size_t) { return std::uint8_t(1); });
+  bytes.resize(bytes.size() - 100);  // truncated last record
+  test::write_bytes(f, bytes);
+  test::check_error<FileError>([&] { read_cifar_file(f, CifarKind::cifar10, "x"); }, {f, "not a whole number of 3073-byte"});
+  test::write_bytes(f, cifar_records(3, 1, [](std::size_t i, std::size_t) { return std::uint8_t(i == 2 ? 10 : 0); }));
+  test::check_error<FileError>([&] { read_cifar_file(f, CifarKind::cifar10, "x"); }, {f, "label 10 of record 2 outside [0, 10)"});
+  test::write_bytes(f, {});
+  test::check_error<FileError>([&] { read_cifar_file(f, CifarKind::cifar10, "x"); }, {f, "empty file"});
+  // A CIFAR-10 file read as CIFAR-100 has the wrong record size.
+  test::write_bytes(f, cifar_records(2, 1, [](std::size_t, std::size_t) { return std::uint8_t(1); }));
+  test::check_error<FileError>([&] { read_cifar_file(f, CifarKind::cifar100_fine, "x"); }, {f, "3074-byte"});
+  test::check_error<FileError>([&] { load_cifar10_dir(dir.path().string()); }, {"data_batch_1.bin", "file not found"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,44 @@
+#include <boost/test/unit_test.hpp>
+#include <atomic>
+
+#include "lecon/core/error.hpp"
+#include "lecon/core/parallel.hpp"
+#include "test_util.hpp"
+
+using namespace lecon;
+
+BOOST_AUTO_TEST_SUITE(parallel)
+
+BOOST_AUTO_TEST_CASE(parallel_for_visits_each_index_once) {
+  std::vector<std::atomic<int>> visits(10007);
+  parallel_for(visits.size(), [&](std::size_t i) { visits[i]++; });
+  for (const auto& v : visits) BOOST_REQUIRE(v.load() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(exceptions_cross_the_parallel_region) {
+  test::check_error<Error>([] {
+    parallel_for(1000, [](std::size_t i) {
+      if (i == 500) throw Error("sample 500 is bad");
+    });
+  }, {"sample 500 is bad"});
+}
+
+BOOST_AUTO_TEST_CASE(transform_applies_elementwise) {
+  arma::mat x = arma::linspace<arma::mat>(-3, 3, 100001);
+  arma::mat y;
+  transform(x, y, [](double v) { return v > 0 ? v : 0.0; });
+  BOOST_TEST(arma::approx_equal(y, arma::clamp(x, 0.0, 10.0), "absdiff", 0.0));
+  transform(x, x, [](double v) { return 2 * v; });  // in place
+  BOOST_TEST(x(100000) == 6.0);
+}
+
+BOOST_AUTO_TEST_CASE(thread_count_can_be_set) {
+  const int before = thread_count();
+  set_thread_count(1);
+  BOOST_TEST(thread_count() == 1);
+  set_thread_count(0);  // all cores
+  BOOST_TEST(thread_count() == omp_get_num_procs());
+  set_thread_count(before);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
