@@ -2,6 +2,7 @@
 // measured twice: with the kernel lecon selects for this CPU and with OpenBLAS's own detection
 // (a child process started with LECON_BLAS_KERNEL=auto); plus MNIST load time from idx versus HDF5.
 // Writes the "gemm" section of benchmarks/RESULTS.md.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -96,11 +97,16 @@ void run(const LabContext& ctx, int argc, char** argv) {
   std::cout << "measuring with the selected kernel...\n";
   const std::string selected_blas = describe_blas();
   const Results selected = measure(sizes, threads, repeats, false);
-  // The same figures under OpenBLAS's own detection, and under the kernel the environment asked for
-  // (OPENBLAS_CORETYPE before lecon overrode it), when there was one and it differs.
+  // The same figures under OpenBLAS's own detection, under the kernel the environment asked for (the
+  // OPENBLAS_CORETYPE lecon overrode, if any), and under the other kernels this CPU can run.
+  const BlasInfo info = blas_info();
   std::vector<std::string> policies = {"auto"};
-  const std::string inherited = blas_info().inherited;
-  if (!inherited.empty() && inherited != blas_info().requested) policies.push_back(inherited);
+  std::vector<std::string> candidates = {info.inherited};
+  if (cpu_features() == "avx512f") candidates.push_back("SkylakeX");
+  if (cpu_features() == "avx512f" || cpu_features() == "avx2") candidates.push_back("Haswell");
+  for (const std::string& kernel : candidates)
+    if (!kernel.empty() && kernel != info.requested && std::find(policies.begin(), policies.end(), kernel) == policies.end())
+      policies.push_back(kernel);
   std::vector<Results> others;
   std::vector<std::string> other_blas;
   for (const std::string& policy : policies) {
@@ -111,7 +117,8 @@ void run(const LabContext& ctx, int argc, char** argv) {
 
   std::vector<std::string> columns = {"precision", "n", "threads", "selected: " + blas_info().core};
   for (const std::string& policy : policies)
-    columns.push_back((policy == "auto" ? "OpenBLAS detection" : "environment: " + policy) + std::string(" (ratio)"));
+    columns.push_back((policy == "auto" ? std::string("OpenBLAS detection")
+                                        : policy == info.inherited ? "environment: " + policy : policy) + " (ratio)");
   Table gemm("GEMM roofline: C = A*B, n x n, GFLOP/s (2n^3 flops / median time of " + std::to_string(repeats) + " runs)",
              columns);
   for (const std::string type : {"float", "double"})

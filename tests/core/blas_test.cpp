@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(armadillo_calls_openmp_openblas) {
 BOOST_AUTO_TEST_CASE(the_kernel_follows_the_cpu_flags) {
   const std::string level = cpu_features();
   BOOST_TEST((level == "avx512f" || level == "avx2" || level == "avx" || level == "sse2"));
-  if (level == "avx512f") BOOST_TEST(cpu_coretype() == "SkylakeX");
+  if (level == "avx512f") BOOST_TEST((cpu_coretype() == "SkylakeX" || cpu_coretype() == "Cooperlake"));
   if (level == "avx2") BOOST_TEST(cpu_coretype() == "Haswell");
   const char* policy = std::getenv("LECON_BLAS_KERNEL");
   if (policy == nullptr && !cpu_coretype().empty()) {

@@ -45,6 +45,12 @@ std::string Plot::script(const std::string& png_path) const {
      << "set ylabel " << quoted(ylabel) << " noenhanced\n"
      << "set grid\nset key outside right noenhanced\n";
   if (log_y) gp << "set logscale y\n";
+  // Keep markers off the frame: a small margin inside the axes when any series draws points.
+  for (const Series& s : series)
+    if (s.style.find("points") != std::string::npos) {
+      gp << "set offsets graph 0.03, graph 0.03, graph 0.03, graph 0.03\n";
+      break;
+    }
   gp << "plot ";
   for (std::size_t i = 0; i < series.size(); ++i)
     gp << (i ? ", \\\n     " : "") << "$series" << i << " using 1:2 with " << series[i].style << " lw 2 title "

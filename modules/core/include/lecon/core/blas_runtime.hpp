@@ -5,7 +5,8 @@
 // of 130-260). OpenBLAS reads OPENBLAS_CORETYPE once, when the library is loaded, before main() runs.
 // So select_blas_kernel() decides the core type, sets OPENBLAS_CORETYPE and re-executes the program once
 // (marked by LECON_BLAS_SELECTED, which also remembers what the environment had). LECON_BLAS_KERNEL says how:
-//   unset or "detect"  the best kernel for this CPU's flags: SkylakeX with AVX-512, Haswell with AVX2+FMA
+//   unset or "detect"  the best kernel for this CPU's flags: Cooperlake with AVX512-BF16, SkylakeX with
+//                      AVX-512, Haswell with AVX2+FMA
 //                      (this overrides an inherited OPENBLAS_CORETYPE, which describe_blas() reports)
 //   "auto"             OpenBLAS's own detection (OPENBLAS_CORETYPE removed): to measure both ways
 //   "keep"             whatever OPENBLAS_CORETYPE the environment holds
@@ -25,7 +26,8 @@ struct BlasInfo {
   int threads = 0;          // BLAS threads for the next call
 };
 
-// The core type this CPU should use: "SkylakeX" with AVX-512, "Haswell" with AVX2+FMA, "" otherwise.
+// The core type this CPU should use: "Cooperlake" with AVX512-BF16, "SkylakeX" with AVX-512,
+// "Haswell" with AVX2+FMA, "" otherwise.
 std::string cpu_coretype();
 // Best CPU feature level present: "avx512f", "avx2", "avx" or "sse2".
 std::string cpu_features();
