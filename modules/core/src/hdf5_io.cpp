@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <type_traits>
@@ -43,6 +44,20 @@ Shape shape_of(const std::vector<hsize_t>& d) {
 }
 
 H5::StrType variable_string() { return H5::StrType(H5::PredType::C_S1, H5T_VARIABLE); }
+
+// Whether "a/b/c" exists. H5Lexists needs every parent to exist, so the path is walked from the top.
+bool path_exists(const H5::H5File& file, const std::string& name) {
+  if (name.empty() || name == "/") return true;
+  try {
+    std::size_t start = name.front() == '/' ? 1 : 0;
+    for (std::size_t slash = name.find('/', start);; slash = name.find('/', slash + 1)) {
+      if (!file.nameExists(name.substr(0, slash))) return false;
+      if (slash == std::string::npos) return true;
+    }
+  } catch (const H5::Exception&) {
+    return false;
+  }
+}
 
 }  // namespace
 
@@ -133,7 +148,7 @@ void H5Writer::write_labels(const std::string& name, const arma::uvec& labels) {
 
 H5::Attribute H5Writer::create_attribute(const std::string& name, const std::string& key, const H5::DataType& type,
                                         const H5::DataSpace& space) {
-  if (name != "/" && !file_->nameExists(name)) make_groups(name);
+  if (!path_exists(*file_, name)) make_groups(name);
   if (name == "/" || file_->childObjType(name) == H5O_TYPE_GROUP) return file_->openGroup(name).createAttribute(key, type, space);
   return file_->openDataSet(name).createAttribute(key, type, space);
 }
@@ -199,19 +214,7 @@ H5Reader::H5Reader(const std::string& path) : path_(path) {
   }
 }
 
-bool H5Reader::exists(const std::string& name) const {
-  try {
-    // nameExists needs every parent to exist, so walk the path.
-    std::size_t start = name.front() == '/' ? 1 : 0;
-    for (std::size_t slash = name.find('/', start);; slash = name.find('/', slash + 1)) {
-      const std::string prefix = name.substr(0, slash);
-      if (!file_->nameExists(prefix)) return false;
-      if (slash == std::string::npos) return true;
-    }
-  } catch (const H5::Exception&) {
-    return false;
-  }
-}
+bool H5Reader::exists(const std::string& name) const { return path_exists(*file_, name); }
 
 H5::DataSet H5Reader::dataset(const std::string& name) const {
   if (!exists(name)) throw FileError(path_, "dataset " + name + " not found");
@@ -278,6 +281,34 @@ H5::Attribute H5Reader::attribute(const std::string& object_name, const std::str
   if (object_name == "/" || file_->childObjType(object_name) == H5O_TYPE_GROUP)
     return file_->openGroup(object_name).openAttribute(key);
   return file_->openDataSet(object_name).openAttribute(key);
+}
+
+std::vector<std::string> H5Reader::children(const std::string& group) const {
+  if (group != "/" && !exists(group)) throw FileError(path_, "group " + group + " not found");
+  try {
+    const H5::Group g = file_->openGroup(group);
+    std::vector<std::string> names;
+    for (hsize_t i = 0; i < g.getNumObjs(); ++i) names.push_back(g.getObjnameByIdx(i));
+    std::sort(names.begin(), names.end());
+    return names;
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, group + " is not a group: " + e.getDetailMsg());
+  }
+}
+
+std::vector<std::string> H5Reader::attribute_names(const std::string& object_name) const {
+  if (object_name != "/" && !exists(object_name)) throw FileError(path_, object_name + " not found");
+  try {
+    auto names_of = [](const H5::H5Object& object) {
+      std::vector<std::string> names;
+      for (int i = 0; i < object.getNumAttrs(); ++i) names.push_back(object.openAttribute(static_cast<unsigned>(i)).getName());
+      return names;
+    };
+    if (object_name == "/" || file_->childObjType(object_name) == H5O_TYPE_GROUP) return names_of(file_->openGroup(object_name));
+    return names_of(file_->openDataSet(object_name));
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot list the attributes of " + object_name + ": " + e.getDetailMsg());
+  }
 }
 
 bool H5Reader::has_attribute(const std::string& object_name, const std::string& key) const {

@@ -65,6 +65,10 @@ class H5Reader {
   std::vector<std::uint8_t> read_bytes(const std::string& name, Shape& shape) const;
   arma::uvec read_labels(const std::string& name) const;
 
+  // Names of the members of a group, sorted.
+  std::vector<std::string> children(const std::string& group) const;
+  // Names of the attributes of a group or dataset.
+  std::vector<std::string> attribute_names(const std::string& object) const;
   bool has_attribute(const std::string& object, const std::string& key) const;
   std::string attribute_string(const std::string& object, const std::string& key) const;
   double attribute_number(const std::string& object, const std::string& key) const;

@@ -126,4 +126,10 @@ class Tensor {
   arma::Mat<T> data_;
 };
 
+// Gives t the shape s, reallocating only when the shape changes (layers reuse their output tensors).
+template <typename T>
+void ensure_shape(Tensor<T>& t, const Shape& s) {
+  if (t.shape() != s) t = Tensor<T>(s);
+}
+
 }  // namespace lecon

@@ -1,0 +1,106 @@
+#pragma once
+// A stack of layers with keras' fit / evaluate / predict / predict_classes.
+//
+//   Sequential<float> model;
+//   model.add<Dense<float>>(4, 5, rng).add<ActivationLayer<float>>(Activation::relu)
+//        .add<Dense<float>>(5, 3, rng);
+//   SoftmaxCrossEntropy<float> loss;  RMSprop<float> opt;
+//   History h = fit(model, loss, opt, x_train, y_train, {.epochs = 500, .batch_size = 50}, rng);
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lecon/backprop/layer.hpp"
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/optimizer.hpp"
+
+namespace lecon {
+
+template <typename T>
+class Sequential {
+ public:
+  Sequential() = default;
+  Sequential(Sequential&&) noexcept = default;
+  Sequential& operator=(Sequential&&) noexcept = default;
+
+  Sequential& add(LayerPtr<T> layer);
+  template <typename L, typename... Args>
+  Sequential& add(Args&&... args) {
+    return add(std::make_unique<L>(std::forward<Args>(args)...));
+  }
+
+  std::size_t size() const { return layers_.size(); }
+  Layer<T>& layer(std::size_t i) { return *layers_.at(i); }
+  const Layer<T>& layer(std::size_t i) const { return *layers_.at(i); }
+
+  // The whole network on a batch; the result stays valid until the next forward.
+  const Tensor<T>& forward(const Tensor<T>& x, const Context& ctx);
+  // Back through every layer from dL/dy of the last forward; fills every parameter's gradient.
+  void backward(const Tensor<T>& dy);
+  std::vector<Param<T>*> params();
+  std::size_t parameter_count();
+
+  // Outputs for x in eval mode, batch by batch.   x: (n, ...) -> (n, outputs)
+  Tensor<T> predict(const Tensor<T>& x, std::size_t batch_size = 1024);
+  // Index of the largest output of each sample.   -> (n)
+  arma::uvec predict_classes(const Tensor<T>& x, std::size_t batch_size = 1024);
+  // keras' model.summary(): one line per layer with output shape and parameter count.
+  std::string summary(const Shape& input);
+
+ private:
+  std::vector<LayerPtr<T>> layers_;
+  std::vector<Tensor<T>> outputs_;    // outputs_[i] = output of layer i
+  std::vector<Tensor<T>> gradients_;  // scratch for ∂L/∂(input of layer i)
+};
+
+struct FitOptions {
+  std::size_t epochs = 1;
+  std::size_t batch_size = 32;      // 1: online, n: full batch
+  double validation_split = 0.0;    // the LAST fraction of the samples, as keras takes it
+  bool shuffle = true;              // reshuffle the training samples every epoch
+  bool accuracy = true;             // also track accuracy (targets one-hot or 0/1)
+  bool progress = false;            // a progress bar per epoch
+};
+
+// Per-epoch history, as keras' History.history: "loss", "accuracy", "val_loss", "val_accuracy".
+struct History {
+  std::map<std::string, std::vector<double>> metrics;
+  std::vector<double> seconds;  // wall time of each epoch
+  const std::vector<double>& operator[](const std::string& key) const { return metrics.at(key); }
+};
+
+// Hooks into the training loop, so regularisers, early stopping and logging plug in without the loop
+// knowing them. Every hook has a do-nothing default.
+template <typename T>
+struct TrainingObserver {
+  virtual ~TrainingObserver() = default;
+  // After backward, before the step: may change gradients (L2, L1 penalties).
+  virtual void after_backward(const std::vector<Param<T>*>&) {}
+  // After the optimizer's step: may change weights (max-norm, proximal L1).
+  virtual void after_step(const std::vector<Param<T>*>&) {}
+  // At the end of each epoch; returning true stops training (early stopping).
+  virtual bool on_epoch_end(std::size_t /*epoch*/, const History&) { return false; }
+  // After the last epoch (e.g. restore the best weights).
+  virtual void on_train_end() {}
+};
+
+struct Evaluation {
+  double loss = 0;
+  double accuracy = 0;
+};
+
+// [slide: mini-batch gradient descent] for each epoch, for each batch B: forward, L_B, backward, step.
+template <typename T>
+History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, const Tensor<T>& x, const Tensor<T>& y,
+            const FitOptions& options, Rng& rng, const std::vector<TrainingObserver<T>*>& observers = {});
+
+template <typename T>
+Evaluation evaluate(Sequential<T>& model, const Loss<T>& loss, const Tensor<T>& x, const Tensor<T>& y,
+                    std::size_t batch_size = 1024);
+
+// Fraction of samples whose largest output is at the target's largest entry (one column: threshold 0.5).
+template <typename T>
+double accuracy(const arma::Mat<T>& outputs, const arma::Mat<T>& targets);
+
+}  // namespace lecon

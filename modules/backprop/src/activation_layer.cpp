@@ -1,0 +1,44 @@
+#include "lecon/backprop/activation_layer.hpp"
+
+namespace lecon {
+
+template <typename T>
+void ActivationLayer<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
+  ensure_shape(y, x.shape());
+  activate(kind_, x.matrix(), y.matrix());
+  x_ = &x;
+  y_ = &y;
+}
+
+template <typename T>
+void ActivationLayer<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
+  if (x_ == nullptr) throw Error("ActivationLayer::backward called before forward");
+  if (dx == nullptr) return;  // no parameters: nothing else to compute
+  activation_derivative(kind_, x_->matrix(), y_->matrix(), derivative_);
+  ensure_shape(*dx, x_->shape());
+  dx->matrix() = dy.matrix() % derivative_;
+}
+
+template <typename T>
+void Softmax<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
+  ensure_shape(y, x.shape());
+  softmax(x.matrix(), y.matrix());
+  y_ = &y;
+}
+
+template <typename T>
+void Softmax<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
+  if (y_ == nullptr) throw Error("Softmax::backward called before forward");
+  if (dx == nullptr) return;
+  const arma::Mat<T>& y = y_->matrix();
+  ensure_shape(*dx, y_->shape());
+  const arma::Row<T> weighted = arma::sum(dy.matrix() % y, 0);  // Σ_j y_j ∂L/∂y_j per sample
+  dx->matrix() = y % (dy.matrix().each_row() - weighted);
+}
+
+template class ActivationLayer<float>;
+template class ActivationLayer<double>;
+template class Softmax<float>;
+template class Softmax<double>;
+
+}  // namespace lecon

@@ -1,0 +1,116 @@
+#pragma once
+// The neuron's activation functions and their derivatives.
+//
+// [slide: the artificial neuron]  y = σ(a),  a = w0 + Σ_k wk xk
+// Each function object gives value(a) and derivative(a, y) = dσ/da, where y = value(a) is passed in
+// so that derivatives expressed through the output (sigmoid, tanh, ELU) cost nothing extra.
+#include <armadillo>
+#include <cmath>
+#include <string>
+
+#include "lecon/core/error.hpp"
+#include "lecon/core/parallel.hpp"
+
+namespace lecon {
+
+enum class Activation { linear, sigmoid, tanh, relu, elu, softplus };
+
+Activation activation_from_name(const std::string& name);  // "relu" -> Activation::relu; throws OptionError
+std::string activation_name(Activation kind);
+
+// [slide: activation functions] sigmoid σ(a) = 1 / (1 + e^-a),  σ'(a) = σ(a)(1 - σ(a))
+template <typename T>
+struct SigmoidFn {
+  static T value(T a) {
+    // Two forms so that exp never overflows: for a < 0 use e^a / (1 + e^a).
+    if (a >= T(0)) return T(1) / (T(1) + std::exp(-a));
+    const T e = std::exp(a);
+    return e / (T(1) + e);
+  }
+  static T derivative(T, T y) { return y * (T(1) - y); }
+};
+
+// [slide: activation functions] softplus σ(a) = ln(1 + e^a),  σ'(a) = 1 / (1 + e^-a)
+template <typename T>
+struct SoftplusFn {
+  static T value(T a) { return std::max(a, T(0)) + std::log1p(std::exp(-std::abs(a))); }
+  static T derivative(T a, T) { return SigmoidFn<T>::value(a); }
+};
+
+// [slide: activation functions] ReLU σ(a) = max(0, a),  σ'(a) = 1 if a > 0 else 0
+template <typename T>
+struct ReluFn {
+  static T value(T a) { return a > T(0) ? a : T(0); }
+  static T derivative(T a, T) { return a > T(0) ? T(1) : T(0); }
+};
+
+// [slide: activation functions] ELU σ(a) = a if a > 0 else α(e^a - 1),  σ'(a) = 1 if a > 0 else σ(a) + α  (α = 1)
+template <typename T>
+struct EluFn {
+  static constexpr T alpha = T(1);
+  static T value(T a) { return a > T(0) ? a : alpha * std::expm1(a); }
+  static T derivative(T a, T y) { return a > T(0) ? T(1) : y + alpha; }
+};
+
+// tanh(a),  tanh'(a) = 1 - tanh(a)^2
+template <typename T>
+struct TanhFn {
+  static T value(T a) { return std::tanh(a); }
+  static T derivative(T, T y) { return T(1) - y * y; }
+};
+
+// linear σ(a) = a,  σ'(a) = 1
+template <typename T>
+struct LinearFn {
+  static T value(T a) { return a; }
+  static T derivative(T, T) { return T(1); }
+};
+
+// Calls f.template operator()<Fn>() with the function object of `kind` (one switch, outside any loop).
+template <typename T, typename Visitor>
+decltype(auto) with_activation(Activation kind, Visitor&& visit) {
+  switch (kind) {
+    case Activation::linear: return visit(LinearFn<T>{});
+    case Activation::sigmoid: return visit(SigmoidFn<T>{});
+    case Activation::tanh: return visit(TanhFn<T>{});
+    case Activation::relu: return visit(ReluFn<T>{});
+    case Activation::elu: return visit(EluFn<T>{});
+    case Activation::softplus: return visit(SoftplusFn<T>{});
+  }
+  throw Error("unknown activation");
+}
+
+// y = σ(a) element-wise.
+template <typename T>
+void activate(Activation kind, const arma::Mat<T>& a, arma::Mat<T>& y) {
+  with_activation<T>(kind, [&](auto fn) { transform(a, y, [](T v) { return decltype(fn)::value(v); }); });
+}
+
+// dσ/da element-wise, given a and y = σ(a).
+template <typename T>
+void activation_derivative(Activation kind, const arma::Mat<T>& a, const arma::Mat<T>& y, arma::Mat<T>& d) {
+  d.set_size(a.n_rows, a.n_cols);
+  with_activation<T>(kind, [&](auto fn) {
+    const T* pa = a.memptr();
+    const T* py = y.memptr();
+    T* pd = d.memptr();
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(a.n_elem);
+#pragma omp parallel for schedule(static) if (n > 32768)
+    for (std::ptrdiff_t i = 0; i < n; ++i) pd[i] = decltype(fn)::derivative(pa[i], py[i]);
+  });
+}
+
+// [slide: softmax] y_k = e^{a_k} / Σ_j e^{a_j}, per column (one sample per column); the maximum is
+// subtracted first so that no exponential overflows.
+template <typename T>
+void softmax(const arma::Mat<T>& a, arma::Mat<T>& y) {
+  y.set_size(a.n_rows, a.n_cols);
+  parallel_for(a.n_cols, [&](std::size_t j) {
+    const T top = a.col(j).max();
+    T sum = 0;
+    for (arma::uword k = 0; k < a.n_rows; ++k) sum += (y(k, j) = std::exp(a(k, j) - top));
+    y.col(j) /= sum;
+  });
+}
+
+}  // namespace lecon

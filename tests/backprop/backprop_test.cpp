@@ -1,0 +1,259 @@
+#include <boost/test/unit_test.hpp>
+
+#include "lecon/backprop/activation_layer.hpp"
+#include "lecon/backprop/dense.hpp"
+#include "lecon/backprop/gradient_check.hpp"
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/model_io.hpp"
+#include "lecon/backprop/sequential.hpp"
+#include "lecon/core/dataset.hpp"
+#include "lecon/core/hdf5_io.hpp"
+#include "lecon/optimizers/rmsprop.hpp"
+#include "lecon/optimizers/sgd.hpp"
+#include "test_util.hpp"
+
+using namespace lecon;
+
+namespace {
+
+constexpr double kTolerance = 1e-6;  // a correct double backward sits near 1e-8
+
+void require_checks(const std::vector<GradientCheck>& checks, const std::string& layer) {
+  for (const GradientCheck& c : checks) {
+    BOOST_TEST_MESSAGE(layer << " " << c.what << ": max relative error " << c.max_relative_error);
+    BOOST_TEST(c.max_relative_error < kTolerance, layer << " " << c.what << " " << c.max_relative_error);
+    BOOST_TEST(c.entries > 0u);
+  }
+}
+
+// A Dense layer with its backward deliberately wrong, to show the checker rejects it.
+class BrokenDense : public Dense<double> {
+ public:
+  using Dense<double>::Dense;
+  void backward(const Tensor<double>& dy, Tensor<double>* dx) override {
+    Dense<double>::backward(dy, dx);
+    W().grad *= 0.5;  // e.g. a dropped factor
+  }
+};
+
+Tensor<double> one_hot_targets(const arma::uvec& labels, std::size_t classes) {
+  return Tensor<double>::from_columns(one_hot<double>(labels, classes));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(gradients)
+
+BOOST_AUTO_TEST_CASE(dense_layer) {
+  Rng rng(1);
+  Dense<double> dense(7, 5, rng);
+  rng.fill_normal(dense.b().value, 0.0, 1.0);
+  require_checks(check_layer_gradients(dense, Shape{4, 7}, rng), "Dense");
+  Dense<double> on_images(12, 3, rng);  // a dense layer flattens (n, c, h, w) inputs
+  require_checks(check_layer_gradients(on_images, Shape{2, 3, 2, 2}, rng), "Dense on images");
+}
+
+BOOST_AUTO_TEST_CASE(every_activation_layer) {
+  for (Activation kind : {Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu, Activation::elu, Activation::softplus}) {
+    Rng rng(2);
+    ActivationLayer<double> layer(kind);
+    require_checks(check_layer_gradients(layer, Shape{5, 6}, rng), activation_name(kind));
+  }
+  Rng rng(3);
+  Softmax<double> softmax_layer;
+  require_checks(check_layer_gradients(softmax_layer, Shape{4, 5}, rng), "Softmax");
+}
+
+BOOST_AUTO_TEST_CASE(every_loss) {
+  Rng rng(4);
+  Tensor<double> logits(Shape{6, 4}), probabilities(Shape{6, 4}), regression(Shape{6, 4}), targets(Shape{6, 4});
+  rng.fill_normal(logits.matrix(), 0.0, 2.0);
+  softmax(logits.matrix(), probabilities.matrix());
+  rng.fill_normal(regression.matrix(), 0.0, 1.0);
+  const Tensor<double> classes = one_hot_targets(arma::uvec{0, 3, 1, 2, 2, 0}, 4);
+  Tensor<double> bits(Shape{6, 4}), soft_targets(Shape{6, 4});
+  rng.fill_bernoulli(bits.matrix(), 0.5);
+  rng.fill_uniform(soft_targets.matrix(), 0.1, 1.0);
+  soft_targets.matrix().each_row() /= arma::sum(soft_targets.matrix(), 0);
+
+  const std::vector<std::pair<std::string, GradientCheck>> checks = {
+      {"mse", check_loss_gradient(MeanSquaredError<double>(), regression, soft_targets)},
+      {"mae", check_loss_gradient(MeanAbsoluteError<double>(), regression, soft_targets)},
+      {"bce", check_loss_gradient(BinaryCrossEntropy<double>(), probabilities, bits)},
+      {"cce", check_loss_gradient(CategoricalCrossEntropy<double>(), probabilities, classes)},
+      {"kld", check_loss_gradient(KullbackLeibler<double>(), probabilities, soft_targets)},
+      {"softmax_ce", check_loss_gradient(SoftmaxCrossEntropy<double>(), logits, classes)},
+  };
+  for (const auto& [name, c] : checks) {
+    BOOST_TEST_MESSAGE(name << ": max relative error " << c.max_relative_error);
+    BOOST_TEST(c.max_relative_error < kTolerance, name << " " << c.max_relative_error);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_checker_rejects_a_wrong_backward) {
+  Rng rng(5);
+  BrokenDense broken(4, 3, rng);
+  const auto checks = check_layer_gradients(broken, Shape{3, 4}, rng);
+  BOOST_TEST(checks[0].max_relative_error < kTolerance);  // the input gradient is still right
+  BOOST_TEST(checks[1].max_relative_error > 0.1);         // W's is not, and the check says so
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(losses)
+
+BOOST_AUTO_TEST_CASE(values_match_hand_computation) {
+  Tensor<double> y = Tensor<double>::from_columns(arma::mat{{0.7, 0.2}, {0.2, 0.5}, {0.1, 0.3}});  // 2 samples, 3 classes
+  const Tensor<double> t = one_hot_targets(arma::uvec{0, 1}, 3);
+  BOOST_TEST(std::abs(CategoricalCrossEntropy<double>().value(y, t) - (-(std::log(0.7) + std::log(0.5)) / 2)) < 1e-12);
+  BOOST_TEST(std::abs(MeanSquaredError<double>().value(y, t) - (0.09 + 0.04 + 0.01 + 0.04 + 0.25 + 0.09) / 6) < 1e-12);
+  BOOST_TEST(std::abs(MeanAbsoluteError<double>().value(y, t) - (0.3 + 0.2 + 0.1 + 0.2 + 0.5 + 0.3) / 6) < 1e-12);
+  BOOST_TEST(std::abs(KullbackLeibler<double>().value(y, t) - CategoricalCrossEntropy<double>().value(y, t)) < 1e-5);
+  // The fused loss on logits equals cross-entropy after a softmax, and stays finite for huge logits.
+  Tensor<double> z = Tensor<double>::from_columns(arma::mat{{2, 900}, {-1, 0}, {0.5, -900}});
+  Tensor<double> p(z.shape());
+  softmax(z.matrix(), p.matrix());
+  BOOST_TEST(std::abs(SoftmaxCrossEntropy<double>().value(z, t) - (-std::log(p.at(0, 0)) + 900.0) / 2) < 1e-9);
+  BOOST_TEST(std::isfinite(SoftmaxCrossEntropy<double>().value(z, t)));
+  test::check_error<Error>([&] { MeanSquaredError<double>().value(y, Tensor<double>(Shape{2, 4})); }, {"differ in shape"});
+  BOOST_TEST(make_loss<float>("mse")->name() == "mean_squared_error");
+  test::check_error<OptionError>([] { make_loss<float>("hinge"); }, {"loss 'hinge'"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(sequential)
+
+BOOST_AUTO_TEST_CASE(a_2_2_1_network_learns_xor) {
+  // XOR has local minima for 2 hidden units: some starts get stuck (measured: 23 of 30 seeds solve it
+  // with these settings). So the claim tested is "most restarts solve XOR, and a solved net is exact".
+  const Tensor<double> x = Tensor<double>::from_columns(arma::mat{{0, 0, 1, 1}, {0, 1, 0, 1}});
+  const Tensor<double> t = Tensor<double>::from_columns(arma::mat{{0, 1, 1, 0}});
+  int solved = 0;
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    Rng rng(seed);
+    Sequential<double> model;
+    model.add<Dense<double>>(2, 2, rng).add<ActivationLayer<double>>(Activation::sigmoid);
+    model.add<Dense<double>>(2, 1, rng).add<ActivationLayer<double>>(Activation::sigmoid);
+    BOOST_TEST(model.parameter_count() == 9u);
+    SGD<double> sgd(0.5, 0.9);
+    BinaryCrossEntropy<double> bce;
+    FitOptions options;
+    options.epochs = 2000;
+    options.batch_size = 4;
+    const History h = fit(model, bce, sgd, x, t, options, rng);
+    BOOST_TEST(h["loss"].size() == 2000u);
+    if (h["loss"].back() < 0.05) {
+      ++solved;
+      BOOST_TEST(arma::all(model.predict_classes(x) == arma::uvec{0, 1, 1, 0}));
+    }
+    if (seed == 1) BOOST_TEST(model.summary(Shape{1, 2}).find("Total params: 9") != std::string::npos);
+  }
+  BOOST_TEST_MESSAGE("XOR solved from " << solved << " of 10 starts");
+  BOOST_TEST(solved >= 5);
+}
+
+BOOST_AUTO_TEST_CASE(fit_tracks_validation_and_accuracy_like_keras) {
+  // Two Gaussian blobs; the last 20% are the validation samples.
+  Rng rng(8);
+  arma::mat X(2, 500);
+  rng.fill_normal(X, 0.0, 1.0);
+  arma::uvec labels(500);
+  for (arma::uword i = 0; i < 500; ++i) {
+    labels[i] = i % 2;
+    X(0, i) += labels[i] ? 2.0 : -2.0;
+  }
+  const Tensor<float> x = Tensor<float>::from_columns(arma::conv_to<arma::fmat>::from(X));
+  const Tensor<float> t = Tensor<float>::from_columns(one_hot<float>(labels, 2));
+  Sequential<float> model;
+  model.add<Dense<float>>(2, 8, rng).add<ActivationLayer<float>>(Activation::relu).add<Dense<float>>(8, 2, rng);
+  SoftmaxCrossEntropy<float> loss;
+  RMSprop<float> rmsprop(0.01);
+  FitOptions options;
+  options.epochs = 20;
+  options.batch_size = 50;
+  options.validation_split = 0.2;
+  const History h = fit(model, loss, rmsprop, x, t, options, rng);
+  BOOST_TEST(h["val_loss"].size() == 20u);
+  BOOST_TEST(h["accuracy"].back() > 0.95);
+  BOOST_TEST(h["val_accuracy"].back() > 0.95);
+  BOOST_TEST(h["loss"].back() < h["loss"].front());
+  const Evaluation e = evaluate(model, loss, x, t);
+  BOOST_TEST(e.accuracy > 0.95);
+  options.validation_split = 1.0;
+  test::check_error<OptionError>([&] { fit(model, loss, rmsprop, x, t, options, rng); }, {"validation_split must be in [0, 1)"});
+  Tensor<float> bad = x;
+  bad.at(3, 1) = std::numeric_limits<float>::quiet_NaN();
+  options.validation_split = 0;
+  test::check_error<Error>([&] { fit(model, loss, rmsprop, bad, t, options, rng); }, {"NaN"});
+}
+
+BOOST_AUTO_TEST_CASE(a_diverging_loss_stops_training_with_a_clear_error) {
+  Rng rng(9);
+  const Tensor<float> x = Tensor<float>::from_columns(arma::fmat{{1, 2, 3, 4}});
+  const Tensor<float> t = Tensor<float>::from_columns(arma::fmat{{10, 20, 30, 40}});
+  Sequential<float> model;
+  model.add<Dense<float>>(1, 1, rng);
+  SGD<float> too_fast(50.0);
+  MeanSquaredError<float> mse;
+  FitOptions options;
+  options.epochs = 200;
+  options.batch_size = 4;
+  options.accuracy = false;
+  test::check_error<Error>([&] { fit(model, mse, too_fast, x, t, options, rng); }, {"the loss became", "learning rate too high?"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(model_io)
+
+BOOST_AUTO_TEST_CASE(save_and_load_give_the_same_predictions) {
+  test::ScratchDir dir("model");
+  Rng rng(10);
+  Sequential<float> model;
+  model.add<Dense<float>>(3, 4, rng).add<ActivationLayer<float>>(Activation::elu).add<Dense<float>>(4, 2, rng).add<Softmax<float>>();
+  save_model(dir.file("m.h5"), model);
+  Sequential<float> back = load_model<float>(dir.file("m.h5"));
+  BOOST_TEST(back.size() == 4u);
+  Tensor<float> x(Shape{5, 3});
+  rng.fill_normal(x.matrix(), 0.0f, 1.0f);
+  BOOST_TEST(arma::approx_equal(model.predict(x).matrix(), back.predict(x).matrix(), "absdiff", 0.0f));
+  // The kernel reads in h5py's (inputs, units) layout, as keras stores a Dense kernel.
+  const H5Reader file(dir.file("m.h5"));
+  BOOST_TEST(file.shape("/layers/000_Dense/W").str() == "(3, 4)");
+  BOOST_TEST(file.attribute_string("/layers/001_Activation", "kind") == "Activation");
+}
+
+BOOST_AUTO_TEST_CASE(bad_model_files_are_reported) {
+  test::ScratchDir dir("model");
+  {
+    H5Writer w(dir.file("data.h5"));
+    w.write("/x", Tensor<float>(Shape{2, 2}));
+    w.commit();
+  }
+  test::check_error<FileError>([&] { load_model<float>(dir.file("data.h5")); }, {"data.h5", "not a lecon model"});
+  {
+    H5Writer w(dir.file("odd.h5"));
+    w.set_attribute("/", "format", "lecon-sequential-1");
+    w.set_attribute("/", "layers", 1.0);
+    w.set_attribute("/layers/000_Magic", "kind", "Magic");
+    w.commit();
+  }
+  test::check_error<FileError>([&] { load_model<float>(dir.file("odd.h5")); }, {"odd.h5", "unknown layer kind 'Magic'"});
+  {
+    H5Writer w(dir.file("nan.h5"));
+    w.set_attribute("/", "format", "lecon-sequential-1");
+    w.set_attribute("/", "layers", 1.0);
+    w.set_attribute("/layers/000_Dense", "kind", "Dense");
+    w.set_attribute("/layers/000_Dense", "inputs", 2.0);
+    w.set_attribute("/layers/000_Dense", "units", 1.0);
+    Tensor<float> W(Shape{2, 1});
+    W.at(1, 0) = std::numeric_limits<float>::quiet_NaN();
+    w.write("/layers/000_Dense/W", W);
+    w.write("/layers/000_Dense/b", Tensor<float>(Shape{1, 1}));
+    w.commit();
+  }
+  test::check_error<FileError>([&] { load_model<float>(dir.file("nan.h5")); }, {"nan.h5", "NaN or infinite weights"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()

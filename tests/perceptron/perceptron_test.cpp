@@ -1,0 +1,96 @@
+#include <boost/test/unit_test.hpp>
+
+#include "lecon/perceptron/activations.hpp"
+#include "lecon/perceptron/logistic_neuron.hpp"
+#include "lecon/perceptron/perceptron.hpp"
+#include "test_util.hpp"
+
+using namespace lecon;
+
+BOOST_AUTO_TEST_SUITE(activations)
+
+BOOST_AUTO_TEST_CASE(values_at_known_points) {
+  BOOST_TEST(SigmoidFn<double>::value(0) == 0.5);
+  BOOST_TEST(std::abs(SigmoidFn<double>::value(2) - 1 / (1 + std::exp(-2.0))) < 1e-15);
+  BOOST_TEST(SigmoidFn<double>::value(-800) == 0.0);  // no overflow, no NaN
+  BOOST_TEST(SigmoidFn<double>::value(800) == 1.0);
+  BOOST_TEST(std::abs(SoftplusFn<double>::value(0) - std::log(2.0)) < 1e-15);
+  BOOST_TEST(SoftplusFn<double>::value(800) == 800.0);
+  BOOST_TEST(ReluFn<double>::value(-3) == 0.0);
+  BOOST_TEST(ReluFn<double>::value(3) == 3.0);
+  BOOST_TEST(std::abs(EluFn<double>::value(-1) - (std::exp(-1.0) - 1)) < 1e-15);
+  BOOST_TEST((activation_from_name("relu") == Activation::relu));
+  BOOST_TEST(activation_name(Activation::softplus) == "softplus");
+  test::check_error<OptionError>([] { activation_from_name("swish"); }, {"activation 'swish'", "expected linear"});
+}
+
+BOOST_AUTO_TEST_CASE(derivatives_match_finite_differences) {
+  for (Activation kind : {Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu, Activation::elu, Activation::softplus}) {
+    arma::mat a = arma::linspace<arma::mat>(-4, 4, 81);
+    a += 0.0123;  // keep away from the kinks of ReLU and ELU at 0
+    arma::mat y, d, up, down;
+    activate(kind, a, y);
+    activation_derivative(kind, a, y, d);
+    const double h = 1e-6;
+    activate(kind, arma::mat(a + h), up);
+    activate(kind, arma::mat(a - h), down);
+    const arma::mat numeric = (up - down) / (2 * h);
+    BOOST_TEST(arma::abs(d - numeric).max() < 1e-8, activation_name(kind));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(softmax_columns_are_distributions_even_for_huge_inputs) {
+  const arma::mat a = {{1000, 1, -5}, {1001, 2, -5}, {999, 3, -5}};
+  arma::mat y;
+  softmax(a, y);
+  BOOST_TEST(arma::approx_equal(arma::sum(y, 0), arma::rowvec{1, 1, 1}, "absdiff", 1e-12));
+  BOOST_TEST(y.is_finite());
+  BOOST_TEST(std::abs(y(1, 0) - std::exp(1.0) / (1 + std::exp(1.0) + std::exp(-1.0))) < 1e-12);
+  BOOST_TEST(std::abs(y(0, 2) - 1.0 / 3) < 1e-12);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(perceptron)
+
+BOOST_AUTO_TEST_CASE(learns_a_separable_problem_and_stops) {
+  // AND of two inputs.
+  const arma::mat X = {{0, 0, 1, 1}, {0, 1, 0, 1}};
+  const arma::uvec t = {0, 0, 0, 1};
+  Perceptron p(2);
+  const PerceptronHistory h = p.train(X, t, 0.1, 100);
+  BOOST_TEST(h.converged);
+  BOOST_TEST(h.errors.back() == 0u);
+  BOOST_TEST(h.errors.size() < 100u);
+  BOOST_TEST(arma::all(p.predict(X) == t));
+}
+
+BOOST_AUTO_TEST_CASE(never_converges_on_xor) {
+  const arma::mat X = {{0, 0, 1, 1}, {0, 1, 0, 1}};
+  const arma::uvec t = {0, 1, 1, 0};
+  Perceptron p(2);
+  const PerceptronHistory h = p.train(X, t, 0.1, 200);
+  BOOST_TEST(!h.converged);
+  BOOST_TEST(h.errors.size() == 200u);
+  BOOST_TEST(*std::min_element(h.errors.begin(), h.errors.end()) >= 1u);  // at least one mistake every epoch
+  test::check_error<Error>([&] { p.train(X, arma::uvec{0, 1, 2, 0}, 0.1, 1); }, {"targets must be 0 or 1"});
+  test::check_error<Error>([&] { p.train(X, arma::uvec{0, 1}, 0.1, 1); }, {"4 samples but 2 targets"});
+}
+
+BOOST_AUTO_TEST_CASE(logistic_neuron_descends_the_cross_entropy) {
+  Rng rng(1);
+  arma::mat X(2, 200);
+  rng.fill_normal(X, 0.0, 1.0);
+  arma::rowvec t(200);
+  for (arma::uword i = 0; i < 200; ++i) t[i] = X(0, i) + 0.5 * X(1, i) > 0 ? 1 : 0;
+  LogisticNeuron neuron(2, rng);
+  const std::vector<double> losses = neuron.train(X, t, 1.0, 300);
+  for (std::size_t i = 1; i < losses.size(); ++i) BOOST_REQUIRE(losses[i] <= losses[i - 1] + 1e-12);
+  BOOST_TEST(losses.back() < 0.15);
+  const arma::rowvec y = neuron.predict(X);
+  BOOST_TEST(arma::accu((y > 0.5) == (t > 0.5)) >= 196u);
+  // The learned direction is that of the true boundary, w ∝ (1, 0.5).
+  BOOST_TEST(std::abs(neuron.weights()[1] / neuron.weights()[0] - 0.5) < 0.15);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
