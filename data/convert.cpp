@@ -4,7 +4,6 @@
 //   lecon_convert_data iris          <iris.csv>                      <out.h5>
 //   lecon_convert_data cifar10       <cifar-10-batches-bin dir>      <out.h5>
 //   lecon_convert_data cifar100      <cifar-100-binary dir>          <out.h5>
-#include <chrono>
 #include <iostream>
 #include <string>
 

@@ -21,7 +21,7 @@ Dataset read_part(const H5Reader& file, const std::string& part, const std::stri
     Real* out = data.x.data();
     const std::size_t sample = shape.sample_size();
     parallel_for(shape.batch(), [&](std::size_t i) {
-      for (std::size_t j = i * sample; j < (i + 1) * sample; ++j) out[j] = static_cast<Real>(bytes[j]) * Real(1.0 / 255.0);
+      for (std::size_t j = i * sample; j < (i + 1) * sample; ++j) out[j] = static_cast<Real>(bytes[j]) / Real(255);  // as the idx and CIFAR loaders do
     });
   } else {
     data.x = file.read<Real>(x_name);

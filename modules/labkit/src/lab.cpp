@@ -11,10 +11,6 @@
 #include "lecon/core/error.hpp"
 #include "lecon/core/parallel.hpp"
 
-#ifndef LECON_VERSION
-#define LECON_VERSION "0.1.0"
-#endif
-
 namespace lecon {
 
 std::string LabContext::out_path(const std::string& stem) const { return out_dir + "/" + name + "_" + stem; }

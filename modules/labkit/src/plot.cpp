@@ -1,6 +1,9 @@
 #include "lecon/labkit/plot.hpp"
 
+#include <sys/wait.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include "lecon/core/error.hpp"
@@ -61,11 +64,16 @@ std::string Plot::script(const std::string& png_path) const {
 
 void Plot::save(const std::string& stem) const {
   if (series.empty()) throw Error("Plot '" + title + "': no series to draw");
-  const std::string gp_path = stem + ".gp";
-  write_file_atomically(gp_path, script(stem + ".png"));
+  // The script names its PNG without a directory and runs in its own directory, so `gnuplot x.gp`
+  // redraws it from there wherever the lab ran.
+  const std::filesystem::path stem_path(stem);
+  const std::string dir = stem_path.has_parent_path() ? stem_path.parent_path().string() : ".";
+  const std::string base = stem_path.filename().string();
+  write_file_atomically(stem + ".gp", script(base + ".png"));
   if (!gnuplot_available()) throw Error("gnuplot not found: install Debian's gnuplot-nox to draw " + stem + ".png");
-  const int status = std::system(("gnuplot " + shell_word(gp_path) + " 2>&1").c_str());
-  if (status != 0) throw FileError(gp_path, "gnuplot failed (exit status " + std::to_string(status) + ")");
+  const int status = std::system(("cd " + shell_word(dir) + " && gnuplot " + shell_word(base + ".gp") + " 2>&1").c_str());
+  if (status != 0)
+    throw FileError(stem + ".gp", "gnuplot failed (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")");
 }
 
 }  // namespace lecon

@@ -15,7 +15,7 @@ std::string data_file(const std::string& data_dir, const std::string& name);
 // Reads data/<name>.h5; a missing file gives an error that says to run `make data`.
 DataSplit load_data(const std::string& data_dir, const std::string& name);
 
-// Writes a split atomically. Pixel data (rank-4 x in [0, 1]) is stored as uint8 0-255.
+// Writes a split atomically. With pixels = true, x (values in [0, 1], multiples of 1/255) is stored as uint8 0-255.
 void save_data(const std::string& path, const DataSplit& split, bool pixels);
 
 }  // namespace lecon

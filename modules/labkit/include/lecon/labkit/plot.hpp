@@ -1,7 +1,8 @@
 #pragma once
 // Plots of curves and points, drawn by gnuplot (Debian's gnuplot-nox, pngcairo terminal).
 // Each plot writes <stem>.gp, a self-contained gnuplot script with the data inline, and runs it into
-// <stem>.png: a teacher can restyle a figure by editing the script and running `gnuplot <stem>.gp`.
+// <stem>.png: a teacher can restyle a figure by editing the script and running `gnuplot <stem>.gp` in the
+// directory that holds it (results/).
 #include <string>
 #include <vector>
 

@@ -17,7 +17,7 @@ class Progress {
   void finish(const std::string& note = "");
   void set_note(const std::string& note) { note_ = note; }
 
-  // Whether stderr is a terminal (decides the style); tests can force either.
+  // Whether stderr is a terminal (decides the style).
   static bool stderr_is_terminal();
 
  private:
