@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "lecon/core/blas_runtime.hpp"
@@ -102,6 +103,28 @@ void update_results_section(const std::string& path, const std::string& name, co
   if (b != std::string::npos && e != std::string::npos && e > b) text.replace(b, e + end.size() - b, section);
   else text += "\n" + section + "\n";
   write_file_atomically(path, text);
+}
+
+void add_common_options(po::options_description& options, int default_repeats) {
+  options.add_options()
+    ("repeats", po::value<int>()->default_value(default_repeats), "timed runs per figure (the median is reported)")
+    ("results", po::value<std::string>()->default_value("benchmarks/RESULTS.md"), "Markdown file to update ('' for none)");
+}
+
+int repeats(const LabContext& ctx) {
+  const int n = ctx.options["repeats"].as<int>();
+  if (n < 1) throw OptionError("--repeats: expected at least 1, got " + std::to_string(n));
+  return n;
+}
+
+void publish(const LabContext& ctx, const std::string& name, const std::string& heading, int argc, char** argv,
+             const std::string& body) {
+  const std::string path = ctx.options["results"].as<std::string>();
+  if (path.empty()) return;
+  const std::string text = "## " + heading + "\n\n- date: " + today() + "\n- machine: " + machine_description() +
+                           "\n- command: `" + command_line(argc, argv) + "`\n\n" + body;
+  update_results_section(path, name, text);
+  std::cout << "updated " << path << '\n';
 }
 
 }  // namespace lecon::bench

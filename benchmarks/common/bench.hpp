@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "lecon/labkit/lab.hpp"
+
 namespace lecon::bench {
 
 double median(std::vector<double> values);
@@ -29,5 +31,14 @@ std::string command_line(int argc, char** argv);
 // Replaces the section between "<!-- name:begin -->" and "<!-- name:end -->" in the Markdown file at
 // path with `markdown` (appends the section if absent; creates the file with a title if missing).
 void update_results_section(const std::string& path, const std::string& name, const std::string& markdown);
+
+// The options every benchmark has: --repeats (timed runs per figure) and --results (the Markdown file).
+void add_common_options(po::options_description& options, int default_repeats);
+// --repeats, checked to be at least 1.
+int repeats(const LabContext& ctx);
+// Writes section `name` of the --results file (nothing when it is ''): "## heading", the date, the
+// machine and the command line, then `body`.
+void publish(const LabContext& ctx, const std::string& name, const std::string& heading, int argc, char** argv,
+             const std::string& body);
 
 }  // namespace lecon::bench

@@ -84,8 +84,7 @@ Results measure_in_child(const std::string& policy, const std::string& sizes, in
 void run(const LabContext& ctx, int argc, char** argv) {
   const std::string sizes_text = ctx.options["sizes"].as<std::string>();
   const std::vector<std::size_t> sizes = parse_sizes(sizes_text);
-  const int repeats = ctx.options["repeats"].as<int>();
-  if (repeats < 1) throw OptionError("--repeats: expected at least 1, got " + std::to_string(repeats));
+  const int repeats = bench::repeats(ctx);
   const std::vector<int> threads = {1, 2};
 
   if (ctx.options.count("child")) {
@@ -157,16 +156,9 @@ void run(const LabContext& ctx, int argc, char** argv) {
   }
   load.print(std::cout);
 
-  const std::string results_path = ctx.options["results"].as<std::string>();
-  if (results_path.empty()) return;
-  std::ostringstream md;
-  md << "## GEMM roofline and data loading (`bench_gemm`)\n\n"
-     << "- date: " << bench::today() << "\n- machine: " << bench::machine_description() << "\n- command: `"
-     << bench::command_line(argc, argv) << "`\n\n"
-     << gemm.markdown() << '\n' << load.markdown() << '\n'
-     << "Later benchmarks state their speed as a fraction of the sgemm figure measured in their own run.\n";
-  bench::update_results_section(results_path, "gemm", md.str());
-  std::cout << "updated " << results_path << '\n';
+  bench::publish(ctx, "gemm", "GEMM roofline and data loading (`bench_gemm`)", argc, argv,
+                 gemm.markdown() + "\n" + load.markdown() +
+                     "\nLater benchmarks state their speed as a fraction of the sgemm figure measured in their own run.\n");
 }
 
 }  // namespace
@@ -175,8 +167,7 @@ int main(int argc, char** argv) {
   LabProgram program("bench_gemm", "GEMM GFLOP/s (float, double; 1 and 2 threads; two BLAS kernels) and MNIST load time");
   program.options().add_options()
     ("sizes", po::value<std::string>()->default_value("256,512,1024,2048"), "matrix sizes n, comma-separated")
-    ("repeats", po::value<int>()->default_value(5), "timed runs per figure (the median is reported)")
-    ("results", po::value<std::string>()->default_value("benchmarks/RESULTS.md"), "Markdown file to update ('' for none)")
-    ("child", "internal: print raw result lines (used for the OpenBLAS-detection run)");
+    ("child", "internal: print raw result lines (used for the runs under other kernels)");
+  bench::add_common_options(program.options(), 5);
   return program.run(argc, argv, [&](const LabContext& ctx) { run(ctx, argc, argv); });
 }

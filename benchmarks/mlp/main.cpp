@@ -1,0 +1,125 @@
+// bench_mlp: MNIST MLP 784-512-512-10 ReLU, softmax cross-entropy, SGD momentum 0.9, lr 0.05,
+// batch 128, float32. Training samples/s over one epoch (median of --repeats epochs, each from fresh
+// weights) and test accuracy after one epoch, at 1 and 2 threads; the fraction of the sgemm roofline
+// measured in the same run; and PyTorch on the same model in the same run when it is installed.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "bench.hpp"
+#include "lecon/backprop/activation_layer.hpp"
+#include "lecon/backprop/dense.hpp"
+#include "lecon/backprop/sequential.hpp"
+#include "lecon/core.hpp"
+#include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/table.hpp"
+#include "lecon/optimizers/sgd.hpp"
+
+namespace {
+
+using namespace lecon;
+
+// Training flops per sample: forward 2·Σ(in·out); backward ∂W for every layer (the same again) and
+// ∂X for all but the first layer (which needs none).
+constexpr double kFlopsPerSample = 2.0 * (784 * 512 + 512 * 512 + 512 * 10) * 2 + 2.0 * (512 * 512 + 512 * 10);
+
+struct Run {
+  std::vector<double> rates;  // samples/s, one per timed epoch
+  double accuracy = 0;        // test accuracy after the first epoch
+};
+
+Run run_lecon(const DataSplit& mnist, int repeats, std::uint64_t seed) {
+  const Tensor<Real> x = mnist.train.x.reshaped(Shape{mnist.train.size(), 784});
+  const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(mnist.train.y, 10));
+  const Tensor<Real> x_test = mnist.test.x.reshaped(Shape{mnist.test.size(), 784});
+  const Tensor<Real> y_test = Tensor<Real>::from_columns(one_hot<Real>(mnist.test.y, 10));
+  Run run;
+  for (int r = 0; r < repeats; ++r) {
+    Rng rng(seed + static_cast<std::uint64_t>(r));
+    Sequential<Real> model;
+    model.add<Dense<Real>>(784, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
+    model.add<Dense<Real>>(512, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
+    model.add<Dense<Real>>(512, 10, rng);
+    SoftmaxCrossEntropy<Real> loss;
+    SGD<Real> sgd(0.05, 0.9);
+    FitOptions options{1, 128};
+    const History h = fit(model, loss, sgd, x, y, options, rng);
+    run.rates.push_back(static_cast<double>(x.batch()) / h.seconds.back());
+    if (r == 0) run.accuracy = evaluate(model, loss, x_test, y_test).accuracy;
+  }
+  return run;
+}
+
+// PyTorch through Debian's python3-torch (/usr/bin/python3), or nothing when it is not installed.
+bool torch_available() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
+
+Run run_torch(const std::string& mnist_dir, int threads, int repeats, std::string& version) {
+  const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
+  const std::string command = "/usr/bin/python3 '" + script + "' --mnist '" + mnist_dir + "' --threads " + std::to_string(threads) +
+                              " --epochs " + std::to_string(repeats);
+  FILE* child = popen(command.c_str(), "r");
+  if (!child) throw Error("bench_mlp: cannot start PyTorch");
+  std::string out;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, child)) out += buffer;
+  if (pclose(child) != 0) throw Error("bench_mlp: the PyTorch run failed: " + out);
+  // {"rates": [a, b, c], "accuracy": x, "torch": "1.13.1", "threads": 2}
+  Run run;
+  const std::size_t open = out.find('['), close = out.find(']');
+  std::stringstream rates(out.substr(open + 1, close - open - 1));
+  for (std::string item; std::getline(rates, item, ',');) run.rates.push_back(std::stod(item));
+  run.accuracy = std::stod(out.substr(out.find("\"accuracy\": ") + 12));
+  const std::size_t v = out.find("\"torch\": \"") + 10;
+  version = out.substr(v, out.find('"', v) - v);
+  return run;
+}
+
+void run(const LabContext& ctx, int argc, char** argv) {
+  const int repeats = bench::repeats(ctx);
+  const DataSplit mnist = load_data(ctx.data_dir, "mnist");
+  const std::string idx_dir = ctx.data_dir + "/downloads/mnist";
+  const bool with_torch = torch_available() && std::filesystem::exists(idx_dir);
+  if (!with_torch) std::cout << "PyTorch not found (apt-get install python3-torch to compare in the same run)\n";
+
+  Table table("MNIST MLP 784-512-512-10 ReLU, SGD momentum 0.9, lr 0.05, batch 128, float32: one training epoch",
+              {"threads", "lecon samples/s", "test acc.", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "PyTorch test acc.",
+               "lecon / PyTorch"});
+  std::string torch_version;
+  for (int threads : {1, 2}) {
+    set_thread_count(threads);
+    const double roofline = bench::gemm_gflops<float>(1024, 3);
+    std::cout << threads << " thread(s): sgemm roofline " << fixed(roofline, 1) << " GFLOP/s; lecon..." << std::flush;
+    const Run ours = run_lecon(mnist, repeats, ctx.seed);
+    const double rate = bench::median(ours.rates);
+    const double gflops = rate * kFlopsPerSample * 1e-9;
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(gflops, 1),
+                                    fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0)};
+    if (with_torch) {
+      std::cout << " PyTorch..." << std::flush;
+      const Run theirs = run_torch(idx_dir, threads, repeats, torch_version);
+      const double torch_rate = bench::median(theirs.rates);
+      row.insert(row.end(), {fixed(torch_rate, 0), fixed(theirs.accuracy, 4), fixed(rate / torch_rate, 2) + "x"});
+    } else {
+      row.insert(row.end(), {"n/a", "n/a", "n/a"});
+    }
+    std::cout << '\n';
+    table.add_row(row);
+  }
+  table.add_note("samples/s: median over " + std::to_string(repeats) + " epochs, each from fresh weights; test accuracy after the first epoch");
+  table.add_note("GFLOP/s counts " + fixed(kFlopsPerSample / 1e6, 2) + " MFLOP per training sample (forward, weight gradients, and input"
+                 " gradients of layers 2 and 3); roofline: sgemm n = 1024 through Armadillo, measured in this run");
+  if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same model, data and settings, torch.set_num_threads");
+  table.add_note(describe_blas());
+  table.print(std::cout);
+
+  bench::publish(ctx, "mlp", "MNIST MLP training (`bench_mlp`)", argc, argv, table.markdown());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  LabProgram program("bench_mlp", "MNIST MLP training speed against the GEMM roofline and PyTorch");
+  bench::add_common_options(program.options(), 3);
+  return program.run(argc, argv, [&](const LabContext& ctx) { run(ctx, argc, argv); });
+}
