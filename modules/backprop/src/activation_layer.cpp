@@ -14,9 +14,8 @@ template <typename T>
 void ActivationLayer<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (x_ == nullptr) throw Error("ActivationLayer::backward called before forward");
   if (dx == nullptr) return;  // no parameters: nothing else to compute
-  activation_derivative(kind_, x_->matrix(), y_->matrix(), derivative_);
   ensure_shape(*dx, x_->shape());
-  dx->matrix() = dy.matrix() % derivative_;
+  activation_backward(kind_, x_->matrix(), y_->matrix(), dy.matrix(), dx->matrix());
 }
 
 template <typename T>

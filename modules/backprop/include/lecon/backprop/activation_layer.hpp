@@ -22,7 +22,6 @@ class ActivationLayer : public Layer<T> {
   Activation kind_;
   const Tensor<T>* x_ = nullptr;
   const Tensor<T>* y_ = nullptr;
-  arma::Mat<T> derivative_;
 };
 
 template <typename T>

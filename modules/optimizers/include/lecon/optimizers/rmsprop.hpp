@@ -25,11 +25,16 @@ class RMSprop : public Optimizer<T> {
     }
     const T eta = static_cast<T>(learning_rate_), rho = static_cast<T>(rho_), eps = static_cast<T>(epsilon_);
     for (std::size_t i = 0; i < params.size(); ++i) {
-      Param<T>& p = *params[i];
-      arma::Mat<T>& r = mean_square_[i];
-      // [slide: RMSprop]  r <- ρ r + (1 - ρ) g²,   θ <- θ - η g / (√r + ε)
-      r = rho * r + (T(1) - rho) * arma::square(p.grad);
-      p.value -= eta * p.grad / (arma::sqrt(r) + eps);
+      T* theta = params[i]->value.memptr();
+      const T* g = params[i]->grad.memptr();
+      T* r = mean_square_[i].memptr();
+      const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
+#pragma omp parallel for schedule(static) if (n > 65536)
+      for (std::ptrdiff_t k = 0; k < n; ++k) {
+        // [slide: RMSprop]  r <- ρ r + (1 - ρ) g²,   θ <- θ - η g / (√r + ε)
+        r[k] = rho * r[k] + (T(1) - rho) * g[k] * g[k];
+        theta[k] -= eta * g[k] / (std::sqrt(r[k]) + eps);
+      }
     }
   }
 
