@@ -42,17 +42,23 @@ double parse_number(const std::string& path, std::size_t line_no, const std::str
   return value;
 }
 
-struct RawCsv {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::size_t> line_numbers;
-};
+}  // namespace
 
-RawCsv read_raw(const std::string& path) {
+bool parse_finite_number(const std::string& text, double& value) {
+  if (text.empty()) return false;
+  errno = 0;
+  char* end = nullptr;
+  const double parsed = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(parsed)) return false;
+  value = parsed;
+  return true;
+}
+
+CsvText read_csv_text(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) throw FileError(path, "file not found");
   std::ifstream in(path);
   if (!in) throw FileError(path, "cannot open for reading");
-  RawCsv csv;
+  CsvText csv;
   std::string line;
   std::size_t line_no = 0;
   while (std::getline(in, line)) {
@@ -74,10 +80,8 @@ RawCsv read_raw(const std::string& path) {
   return csv;
 }
 
-}  // namespace
-
 CsvTable read_csv_numeric(const std::string& path) {
-  const RawCsv csv = read_raw(path);
+  const CsvText csv = read_csv_text(path);
   CsvTable table;
   table.columns = csv.header;
   table.values.set_size(csv.rows.size(), csv.header.size());
@@ -88,7 +92,7 @@ CsvTable read_csv_numeric(const std::string& path) {
 }
 
 Dataset read_csv_dataset(const std::string& path, const std::string& label_column, const std::string& name) {
-  const RawCsv csv = read_raw(path);
+  const CsvText csv = read_csv_text(path);
   const auto label_at = std::find(csv.header.begin(), csv.header.end(), label_column);
   if (label_at == csv.header.end()) throw FileError(path, "no column named '" + label_column + "' in the header");
   const std::size_t label_index = static_cast<std::size_t>(label_at - csv.header.begin());

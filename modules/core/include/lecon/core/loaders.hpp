@@ -36,6 +36,19 @@ const std::vector<std::string>& cifar10_class_names();
 // class as text, mapped to indices in sorted order (as R's factor() does).
 Dataset read_csv_dataset(const std::string& path, const std::string& label_column, const std::string& name);
 
+// The text of a CSV file with a header row: every data row has as many fields as the header (else a
+// FileError naming the line). Fields are split on commas, trimmed, and unquoted ("a" -> a); blank lines
+// are skipped. The building block of the readers below and of nnet's formula interface.
+struct CsvText {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::size_t> line_numbers;  // the file line of each row, for error messages
+};
+CsvText read_csv_text(const std::string& path);
+
+// Whether text is one finite number as a whole; if so, stores it in value.
+bool parse_finite_number(const std::string& text, double& value);
+
 // A numeric CSV table with a header row: names and a (rows x columns) matrix.
 struct CsvTable {
   std::vector<std::string> columns;
