@@ -1,0 +1,20 @@
+#pragma once
+// Max-norm constraint (Srebro et al. 2005; used with dropout by Srivastava et al. 2014).
+//
+// [slide: max-norm]  after each step, for every unit j:  if ||w_j|| > c then w_j <- c w_j / ||w_j||
+// where w_j is the vector of the unit's incoming weights: a ROW of a Dense layer's W (units x inputs).
+#include "lecon/backprop/sequential.hpp"
+
+namespace lecon {
+
+template <typename T>
+class MaxNorm : public TrainingObserver<T> {
+ public:
+  explicit MaxNorm(double max_norm);
+  void after_step(const std::vector<Param<T>*>& params) override;
+
+ private:
+  double max_norm_;
+};
+
+}  // namespace lecon

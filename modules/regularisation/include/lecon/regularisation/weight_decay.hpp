@@ -1,0 +1,37 @@
+#pragma once
+// L2 regularisation, as a penalty in the gradient and as decoupled weight decay.
+//
+// [slide: L2 regularisation]  E~(w) = E(w) + (λ/2) Σ w²,   ∂E~/∂w = ∂E/∂w + λ w
+// Added to the gradient, the penalty then passes through the optimizer: with plain SGD the step is
+// w <- w - η(∂E/∂w + λw) = (1 - ηλ) w - η ∂E/∂w, "weight decay". With adaptive optimizers (Adam,
+// RMSprop) the penalty gradient is rescaled per weight like any gradient, so it is no longer a uniform
+// decay; DecoupledWeightDecay applies (1 - ηλ) to the weights directly after the step instead
+// (Loshchilov & Hutter 2019, "AdamW"). Only parameters with decay = true (weights, not biases) are touched.
+#include "lecon/backprop/sequential.hpp"
+
+namespace lecon {
+
+template <typename T>
+class L2Penalty : public TrainingObserver<T> {
+ public:
+  explicit L2Penalty(double lambda);
+  void after_backward(const std::vector<Param<T>*>& params) override;
+  // (λ/2) Σ w² over decayed parameters: the term the penalty adds to the loss.
+  double penalty(const std::vector<Param<T>*>& params) const;
+
+ private:
+  double lambda_;
+};
+
+template <typename T>
+class DecoupledWeightDecay : public TrainingObserver<T> {
+ public:
+  // w <- (1 - η λ) w after each optimizer step; pass the optimizer's learning rate η.
+  DecoupledWeightDecay(double lambda, double learning_rate);
+  void after_step(const std::vector<Param<T>*>& params) override;
+
+ private:
+  double factor_;
+};
+
+}  // namespace lecon
