@@ -56,8 +56,8 @@ std::string Plot::script(const std::string& png_path) const {
     }
   gp << "plot ";
   for (std::size_t i = 0; i < series.size(); ++i)
-    gp << (i ? ", \\\n     " : "") << "$series" << i << " using 1:2 with " << series[i].style << " lw 2 title "
-       << quoted(series[i].name);
+    gp << (i ? ", \\\n     " : "") << "$series" << i << " using 1:2 with " << series[i].style
+       << (series[i].style.find(" lw ") == std::string::npos ? " lw 2" : "") << " title " << quoted(series[i].name);
   gp << '\n';
   return gp.str();
 }
