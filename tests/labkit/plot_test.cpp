@@ -29,6 +29,23 @@ BOOST_AUTO_TEST_CASE(script_carries_the_data_and_labels) {
   test::check_error<Error>([&] { bad.script("x.png"); }, {"different lengths"});
 }
 
+BOOST_AUTO_TEST_CASE(contours_are_drawn_under_the_series) {
+  BOOST_REQUIRE_MESSAGE(gnuplot_available(), "gnuplot-nox is installed by make");
+  test::ScratchDir dir("plot");
+  Plot p;
+  p.title = "paths on a quadratic";
+  p.contour = {"x**2 + 10*y**2", -2, 2, -1, 1, {0.1, 1, 4}};
+  p.add({"path", {1.5, 0.5, 0.0}, {0.5, -0.2, 0.0}, "linespoints"});
+  const std::string gp = p.script("c.png");
+  BOOST_TEST(gp.find("f(x, y) = x**2 + 10*y**2") != std::string::npos);
+  BOOST_TEST(gp.find("set cntrparam levels discrete 0.1,1,4") != std::string::npos);
+  BOOST_TEST(gp.find("$contours using 1:2 with lines") != std::string::npos);
+  p.save(dir.file("c"));
+  BOOST_TEST(test::read_all(dir.file("c.png")).size() > 1000u);
+  p.contour.levels.clear();
+  test::check_error<Error>([&] { p.script("c.png"); }, {"a contour needs levels"});
+}
+
 BOOST_AUTO_TEST_CASE(gnuplot_draws_a_png) {
   BOOST_REQUIRE_MESSAGE(gnuplot_available(), "gnuplot-nox is installed by make");
   test::ScratchDir dir("plot");

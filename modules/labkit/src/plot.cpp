@@ -48,6 +48,18 @@ std::string Plot::script(const std::string& png_path) const {
      << "set ylabel " << quoted(ylabel) << " noenhanced\n"
      << "set grid\nset key outside right noenhanced\n";
   if (log_y) gp << "set logscale y\n";
+  if (y_min < y_max) gp << "set yrange [" << y_min << ':' << y_max << "]\n";
+  const bool with_contour = !contour.expression.empty();
+  if (with_contour) {
+    // gnuplot computes the contour lines into a datablock (set table), then plots them in 2-D.
+    if (contour.levels.empty()) throw Error("Plot '" + title + "': a contour needs levels");
+    gp << "f(x, y) = " << contour.expression << '\n'
+       << "set xrange [" << contour.x_min << ':' << contour.x_max << "]\nset yrange [" << contour.y_min << ':' << contour.y_max
+       << "]\nset isosamples 200, 200\nset samples 200, 200\nset contour base\nunset surface\nset view map\n"
+       << "set cntrparam levels discrete ";
+    for (std::size_t i = 0; i < contour.levels.size(); ++i) gp << (i ? "," : "") << contour.levels[i];
+    gp << "\nset table $contours\nsplot f(x, y)\nunset table\nunset contour\nset size ratio -1\n";
+  }
   // Keep markers off the frame: a small margin inside the axes when any series draws points.
   for (const Series& s : series)
     if (s.style.find("points") != std::string::npos) {
@@ -55,6 +67,7 @@ std::string Plot::script(const std::string& png_path) const {
       break;
     }
   gp << "plot ";
+  if (with_contour) gp << "$contours using 1:2 with lines lc rgb '#bbbbbb' lw 1 notitle, \\\n     ";
   for (std::size_t i = 0; i < series.size(); ++i)
     gp << (i ? ", \\\n     " : "") << "$series" << i << " using 1:2 with " << series[i].style
        << (series[i].style.find(" lw ") == std::string::npos ? " lw 2" : "") << " title " << quoted(series[i].name);

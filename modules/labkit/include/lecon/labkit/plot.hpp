@@ -14,9 +14,19 @@ struct Series {
   std::string style = "lines";  // gnuplot style: "lines", "points", "linespoints"
 };
 
+// Contour lines of a function of (x, y) drawn under the series, e.g. the loss surface under the paths
+// of optimizers. expression is gnuplot syntax in x and y: "(1-x)**2 + 100*(y-x**2)**2".
+struct Contour {
+  std::string expression;
+  double x_min = -1, x_max = 1, y_min = -1, y_max = 1;
+  std::vector<double> levels;  // the function values at which lines are drawn
+};
+
 struct Plot {
   std::string title, xlabel, ylabel;
   bool log_y = false;
+  Contour contour;                 // drawn when contour.expression is not empty
+  double y_min = 0, y_max = 0;     // fixed y range when y_min < y_max
   std::vector<Series> series;
   int width = 900, height = 600;
 
