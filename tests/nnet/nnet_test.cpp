@@ -82,18 +82,7 @@ RCase load_case(const std::string& name) {
     else
       c.y = class_ind(iris.classes, 3);
   } else {
-    // A 2-level factor: one output, entropy fitting, target 1 for the second level (sorted: "yes").
-  test::ScratchDir dir("nnet-frame");
-  test::write_text(dir.file("two.csv"), "answer,x1,x2\nyes,1,2\nno,0.5,-1\n\"yes\",3,4\n");
-  const ModelFrame two = read_model_frame(dir.file("two.csv"), "answer");
-  BOOST_TEST(two.levels == (std::vector<std::string>{"no", "yes"}), boost::test_tools::per_element());
-  BOOST_TEST(two.input_names == (std::vector<std::string>{"x1", "x2"}), boost::test_tools::per_element());
-  BOOST_TEST(two.x(1, 1) == -1.0);
-  const NnetOptions two_options = two.formula_options({});
-  BOOST_TEST((two_options.entropy && !two_options.softmax));
-  BOOST_TEST(arma::approx_equal(two.targets(), arma::mat{{1, 0, 1}}, "absdiff", 0.0));
-
-  const ModelFrame sine = read_model_frame(reference_dir() + "/sine.csv", "y");
+    const ModelFrame sine = read_model_frame(reference_dir() + "/sine.csv", "y");
     c.x = sine.x;
     c.y = sine.targets();
   }
