@@ -1,4 +1,5 @@
 #include <boost/test/unit_test.hpp>
+#include <filesystem>
 
 #include "lecon/backprop/activation_layer.hpp"
 #include "lecon/backprop/dense.hpp"
@@ -222,6 +223,44 @@ BOOST_AUTO_TEST_CASE(save_and_load_give_the_same_predictions) {
   const H5Reader file(dir.file("m.h5"));
   BOOST_TEST(file.shape("/layers/000_Dense/W").str() == "(3, 4)");
   BOOST_TEST(file.attribute_string("/layers/001_Activation", "kind") == "Activation");
+}
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_is_the_model_file_plus_the_optimizer_state) {
+  test::ScratchDir dir("checkpoint");
+  Rng rng(10);
+  Sequential<float> model;
+  model.add<Dense<float>>(3, 4, rng).add<ActivationLayer<float>>(Activation::tanh).add<Dense<float>>(4, 1, rng);
+  Tensor<float> x(Shape{8, 3}), y(Shape{8, 1});
+  rng.fill_normal(x.matrix(), 0.0f, 1.0f);
+  rng.fill_normal(y.matrix(), 0.0f, 1.0f);
+  MeanSquaredError<float> mse;
+  SGD<float> sgd(0.05f, 0.9);
+  FitOptions options;
+  options.epochs = 3;
+  options.batch_size = 4;
+  options.shuffle = false;
+  fit(model, mse, sgd, x, y, options, rng);
+  save_checkpoint(dir.file("c.h5"), model, sgd);
+  BOOST_TEST(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator{}) == 1);  // no temporary left
+  // The model part reads like any model file ...
+  Sequential<float> as_model = load_model<float>(dir.file("c.h5"));
+  BOOST_TEST(arma::approx_equal(as_model.predict(x).matrix(), model.predict(x).matrix(), "absdiff", 0.0f));
+  // ... and the optimizer's velocity comes back: one more epoch from the file equals one more epoch here.
+  Sequential<float> resumed;
+  SGD<float> resumed_sgd(0.05f, 0.9);
+  load_checkpoint(dir.file("c.h5"), resumed, resumed_sgd);
+  BOOST_TEST(resumed_sgd.iterations() == 6u);
+  const H5Reader file(dir.file("c.h5"));
+  BOOST_TEST(file.attribute_string("/optimizer", "name") == "SGD (momentum)");
+  BOOST_TEST(file.shape("/optimizer/velocity/000").str() == "(3, 4)");
+  options.epochs = 1;
+  fit(model, mse, sgd, x, y, options, rng);
+  fit(resumed, mse, resumed_sgd, x, y, options, rng);
+  BOOST_TEST(arma::approx_equal(resumed.predict(x).matrix(), model.predict(x).matrix(), "absdiff", 0.0f));
+  // A plain model file is not a checkpoint.
+  save_model(dir.file("m.h5"), model);
+  SGD<float> another(0.05f, 0.9);
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("m.h5"), resumed, another); }, {"m.h5", "no optimizer state"});
 }
 
 BOOST_AUTO_TEST_CASE(bad_model_files_are_reported) {

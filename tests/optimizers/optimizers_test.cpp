@@ -1,6 +1,31 @@
+// Optimizers: the update equations by hand, every rule against PyTorch's (or keras' formula) over 20 steps
+// at two settings, learning-rate schedules, and optimizer state that resumes training exactly.
+//
+// The reference trajectories are the committed file torch_reference.txt, written by make_torch_reference.py
+// (which needs Debian's python3-torch); this test needs no PyTorch.
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
 
+#include "lecon/backprop/activation_layer.hpp"
+#include "lecon/backprop/dense.hpp"
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/model_io.hpp"
+#include "lecon/backprop/sequential.hpp"
+#include "lecon/core/hdf5_io.hpp"
+#include "lecon/optimizers/adadelta.hpp"
+#include "lecon/optimizers/adagrad.hpp"
+#include "lecon/optimizers/adam.hpp"
+#include "lecon/optimizers/adamax.hpp"
+#include "lecon/optimizers/amsgrad.hpp"
+#include "lecon/optimizers/nadam.hpp"
 #include "lecon/optimizers/rmsprop.hpp"
+#include "lecon/optimizers/schedule.hpp"
 #include "lecon/optimizers/sgd.hpp"
 #include "test_util.hpp"
 
@@ -10,6 +35,211 @@ namespace {
 
 Param<double> param(double value, double grad) {
   return Param<double>{"w", arma::mat(1, 1, arma::fill::value(value)), arma::mat(1, 1, arma::fill::value(grad)), true};
+}
+
+// --- the reference file ---
+
+struct ReferenceCase {
+  std::string optimizer;  // "Adam", ...
+  std::string reference;  // "torch" or "numpy" (keras' formula written out)
+  std::map<std::string, std::string> settings;
+  std::vector<arma::vec> steps;  // θ after step 1, 2, ... (both parameters, concatenated)
+  std::string label() const {
+    std::string s = optimizer + " vs " + reference;
+    for (const auto& [key, value] : settings) s += " " + key + "=" + value;
+    return s;
+  }
+};
+
+struct Reference {
+  std::vector<std::size_t> shapes;  // lengths of the parameter vectors
+  arma::vec start;
+  std::vector<arma::vec> gradients;
+  std::vector<ReferenceCase> cases;
+};
+
+std::string reference_path() {
+  const char* data = std::getenv("LECON_DATA_DIR");
+  const std::filesystem::path root =
+      data ? std::filesystem::path(data) / ".." : std::filesystem::path(__FILE__).parent_path() / ".." / "..";
+  return (root / "tests" / "optimizers" / "torch_reference.txt").string();
+}
+
+arma::vec numbers(std::istringstream& line) {
+  std::vector<double> values;
+  std::string word;
+  while (line >> word) values.push_back(std::stod(word));
+  return arma::vec(values);
+}
+
+const Reference& reference() {
+  static const Reference ref = [] {
+    Reference r;
+    std::ifstream in(reference_path());
+    if (!in) throw std::runtime_error(reference_path() + ": cannot read (run tests/optimizers/make_torch_reference.py)");
+    std::string text;
+    while (std::getline(in, text)) {
+      if (text.empty() || text[0] == '#') continue;
+      std::istringstream line(text);
+      std::string tag;
+      line >> tag;
+      if (tag == "shapes") {
+        std::size_t n;
+        while (line >> n) r.shapes.push_back(n);
+      } else if (tag == "steps") {
+        continue;
+      } else if (tag == "start") {
+        r.start = numbers(line);
+      } else if (tag == "gradient") {
+        std::size_t t;
+        line >> t;
+        r.gradients.push_back(numbers(line));
+      } else if (tag == "case") {
+        ReferenceCase c;
+        line >> c.optimizer >> c.reference;
+        std::string setting;
+        while (line >> setting) {
+          const std::size_t eq = setting.find('=');
+          c.settings[setting.substr(0, eq)] = setting.substr(eq + 1);
+        }
+        r.cases.push_back(c);
+      } else if (tag == "step") {
+        std::size_t t;
+        line >> t;
+        r.cases.back().steps.push_back(numbers(line));
+      } else {
+        throw std::runtime_error(reference_path() + ": unexpected line '" + text + "'");
+      }
+    }
+    return r;
+  }();
+  return ref;
+}
+
+// The optimizer a reference case describes, in T.
+template <typename T>
+std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, const std::map<std::string, std::string>& s,
+                                             EpsilonConvention* convention_override = nullptr) {
+  auto number = [&](const std::string& key) { return std::stod(s.at(key)); };
+  auto convention = [&] {
+    if (convention_override) return *convention_override;
+    return s.at("convention") == "keras" ? EpsilonConvention::keras : EpsilonConvention::pytorch;
+  };
+  const double lr = number("lr");
+  if (name == "SGD") return std::make_unique<SGD<T>>(lr);
+  if (name == "Momentum") return std::make_unique<SGD<T>>(lr, number("momentum"));
+  if (name == "Nesterov") return std::make_unique<SGD<T>>(lr, number("momentum"), true);
+  if (name == "Adagrad") return std::make_unique<Adagrad<T>>(lr, number("epsilon"), number("initial_accumulator"));
+  if (name == "Adadelta") return std::make_unique<Adadelta<T>>(lr, number("rho"), number("epsilon"));
+  if (name == "RMSprop") return std::make_unique<RMSprop<T>>(lr, number("rho"), number("epsilon"));
+  if (name == "Adam") return std::make_unique<Adam<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), convention());
+  if (name == "AMSGrad") return std::make_unique<AMSGrad<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), convention());
+  if (name == "AdaMax") return std::make_unique<AdaMax<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), convention());
+  if (name == "Nadam")
+    return std::make_unique<Nadam<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), number("schedule_decay"),
+                                      s.at("momentum") == "constant" ? NadamMomentum::constant : NadamMomentum::warming);
+  throw std::runtime_error("unknown optimizer " + name);
+}
+
+// Runs the 20 steps of the reference problem (parameters tiled `copies` times) and returns θ after each step,
+// as the concatenation of the first copy of every parameter.
+template <typename T>
+std::vector<arma::vec> run(Optimizer<T>& optimizer, std::size_t copies = 1) {
+  const Reference& r = reference();
+  std::vector<Param<T>> params;
+  std::size_t offset = 0;
+  for (std::size_t n : r.shapes) {
+    const arma::Col<T> start = arma::conv_to<arma::Col<T>>::from(r.start.subvec(offset, offset + n - 1));
+    params.push_back(Param<T>{"p" + std::to_string(params.size()), arma::repmat(arma::Mat<T>(start), copies, 1),
+                              arma::Mat<T>(n * copies, 1, arma::fill::zeros), true});
+    offset += n;
+  }
+  std::vector<Param<T>*> pointers;
+  for (Param<T>& p : params) pointers.push_back(&p);
+  std::vector<arma::vec> trajectory;
+  for (const arma::vec& g : r.gradients) {
+    offset = 0;
+    for (Param<T>& p : params) {
+      const arma::Col<T> part = arma::conv_to<arma::Col<T>>::from(g.subvec(offset, offset + p.value.n_rows / copies - 1));
+      p.grad = arma::repmat(arma::Mat<T>(part), copies, 1);
+      offset += p.value.n_rows / copies;
+    }
+    optimizer.step(pointers);
+    arma::vec theta;
+    for (const Param<T>& p : params) theta = arma::join_cols(theta, arma::conv_to<arma::vec>::from(p.value.rows(0, p.value.n_rows / copies - 1)));
+    trajectory.push_back(theta);
+    // Every copy of a tiled parameter must have taken exactly the same path (the OpenMP path above 65536).
+    if (copies > 1)
+      for (const Param<T>& p : params)
+        BOOST_REQUIRE(arma::approx_equal(p.value, arma::repmat(p.value.rows(0, p.value.n_rows / copies - 1), copies, 1), "reldiff", T(1e-12)));
+  }
+  return trajectory;
+}
+
+// max over steps and entries of |a - b| / max(|b|, 1e-3)
+double max_relative_error(const std::vector<arma::vec>& ours, const std::vector<arma::vec>& expected) {
+  BOOST_REQUIRE_EQUAL(ours.size(), expected.size());
+  double worst = 0;
+  for (std::size_t t = 0; t < ours.size(); ++t)
+    worst = std::max(worst, arma::max(arma::abs(ours[t] - expected[t]) / arma::clamp(arma::abs(expected[t]), 1e-3, arma::datum::inf)));
+  return worst;
+}
+
+// --- a small model for training and checkpoint tests ---
+
+Sequential<double> small_model(std::uint64_t seed) {
+  Rng rng(seed);
+  Sequential<double> model;
+  model.add<Dense<double>>(3, 6, rng).add<ActivationLayer<double>>(Activation::tanh).add<Dense<double>>(6, 2, rng);
+  return model;
+}
+
+struct SmallData {
+  Tensor<double> x, y;
+};
+
+SmallData small_data() {
+  Rng rng(77);
+  arma::mat X(3, 40), Y(2, 40);
+  rng.fill_normal(X, 0.0, 1.0);
+  Y.row(0) = arma::sin(X.row(0)) + X.row(1) % X.row(2);
+  Y.row(1) = arma::tanh(X.row(0) - X.row(2));
+  return {Tensor<double>::from_columns(X), Tensor<double>::from_columns(Y)};
+}
+
+// Every rule, as a fresh optimizer, by name.
+std::vector<std::pair<std::string, std::function<std::unique_ptr<Optimizer<double>>()>>> every_optimizer() {
+  return {
+      {"SGD", [] { return std::make_unique<SGD<double>>(0.05); }},
+      {"momentum", [] { return std::make_unique<SGD<double>>(0.05, 0.9); }},
+      {"Nesterov", [] { return std::make_unique<SGD<double>>(0.05, 0.9, true); }},
+      {"Adagrad", [] { return std::make_unique<Adagrad<double>>(0.05); }},
+      {"Adadelta", [] { return std::make_unique<Adadelta<double>>(); }},
+      {"RMSprop", [] { return std::make_unique<RMSprop<double>>(0.01); }},
+      {"Adam", [] { return std::make_unique<Adam<double>>(0.01); }},
+      {"Adam (pytorch ε)", [] { return std::make_unique<Adam<double>>(0.01, 0.9, 0.999, 1e-8, EpsilonConvention::pytorch); }},
+      {"AdaMax", [] { return std::make_unique<AdaMax<double>>(); }},
+      {"Nadam", [] { return std::make_unique<Nadam<double>>(); }},
+      {"Nadam (constant μ)", [] { return std::make_unique<Nadam<double>>(0.002, 0.9, 0.999, 1e-7, 0.004, NadamMomentum::constant); }},
+      {"AMSGrad", [] { return std::make_unique<AMSGrad<double>>(0.01); }},
+  };
+}
+
+FitOptions epochs(std::size_t n) {
+  FitOptions options;
+  options.epochs = n;
+  options.batch_size = 10;  // 4 steps per epoch
+  options.shuffle = false;
+  options.accuracy = false;
+  return options;
+}
+
+bool same_weights(Sequential<double>& a, Sequential<double>& b) {
+  const std::vector<Param<double>*> pa = a.params(), pb = b.params();
+  if (pa.size() != pb.size()) return false;
+  for (std::size_t i = 0; i < pa.size(); ++i)
+    if (!arma::approx_equal(pa[i]->value, pb[i]->value, "absdiff", 0.0)) return false;
+  return true;
 }
 
 }  // namespace
@@ -42,6 +272,330 @@ BOOST_AUTO_TEST_CASE(rmsprop_follows_its_equations) {
   p.grad(0) = -1.0;
   rms.step({&p});  // r = 0.9 * 0.4 + 0.1 * 1
   BOOST_TEST(std::abs(p.value(0) - (1.0 - 0.01 * 2.0 / (std::sqrt(0.4) + 1e-7) + 0.01 / (std::sqrt(0.46) + 1e-7))) < 1e-15);
+}
+
+BOOST_AUTO_TEST_CASE(adaptive_rules_follow_their_equations_at_the_first_step) {
+  // One weight θ = 1 with gradient g = 2; the first step of each rule by hand.
+  const double g = 2.0;
+  auto first_step = [&](Optimizer<double>&& o) {
+    Param<double> p = param(1.0, g);
+    o.step({&p});
+    BOOST_TEST(o.iterations() == 1u);
+    return p.value(0);
+  };
+  // Adagrad: G = g², θ - η g / (|g| + ε)
+  BOOST_TEST(std::abs(first_step(Adagrad<double>(0.1, 1e-7)) - (1 - 0.1 * g / (g + 1e-7))) < 1e-15);
+  // Adadelta: E[g²] = (1-ρ) g², Δθ = -√ε / √(E[g²] + ε) g
+  const double eg2 = 0.05 * g * g;
+  BOOST_TEST(std::abs(first_step(Adadelta<double>(1.0, 0.95, 1e-6)) - (1 - std::sqrt(1e-6) / std::sqrt(eg2 + 1e-6) * g)) < 1e-15);
+  // Adam: m̂ = g, v̂ = g²: θ - η g / (|g| + ε) with keras' ε̂ scaled by √(1-β2)
+  BOOST_TEST(std::abs(first_step(Adam<double>(0.1, 0.9, 0.999, 1e-7, EpsilonConvention::pytorch)) - (1 - 0.1 * g / (g + 1e-7))) < 1e-15);
+  BOOST_TEST(std::abs(first_step(Adam<double>(0.1, 0.9, 0.999, 1e-7)) - (1 - 0.1 * g / (g + 1e-7 / std::sqrt(0.001)))) < 1e-15);
+  BOOST_TEST(std::abs(first_step(AMSGrad<double>(0.1)) - (1 - 0.1 * g / (g + 1e-7 / std::sqrt(0.001)))) < 1e-15);
+  // AdaMax: m = (1-β1) g, u = |g|: θ - η/(1-β1) m / (u + ε)
+  BOOST_TEST(std::abs(first_step(AdaMax<double>(0.1, 0.9, 0.999, 1e-7)) - (1 - 0.1 * g / (g + 1e-7))) < 1e-15);
+  // Nadam, constant μ = β1: (β1 m + (1-β1) g) / (1-β1) = (0.09 · 2 + 0.1 · 2) / 0.1
+  BOOST_TEST(std::abs(first_step(Nadam<double>(0.1, 0.9, 0.999, 0.0, 0.004, NadamMomentum::constant)) - (1 - 0.1 * 3.8 / g)) < 1e-14);
+}
+
+BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_rejected_with_the_rule_named) {
+  test::check_error<OptionError>([] { Adam<double>(0.0); }, {"Adam: learning rate must be positive"});
+  test::check_error<OptionError>([] { Adam<double>(0.1, 1.0); }, {"Adam: beta_1 must be in [0, 1)"});
+  test::check_error<OptionError>([] { AMSGrad<double>(0.1, 0.9, -0.5); }, {"AMSGrad: beta_2"});
+  test::check_error<OptionError>([] { AdaMax<double>(0.1, 0.9, 0.999, -1.0); }, {"AdaMax: epsilon"});
+  test::check_error<OptionError>([] { Nadam<double>(0.1, 0.9, 0.999, 1e-7, -1.0); }, {"Nadam: schedule_decay"});
+  test::check_error<OptionError>([] { Adadelta<double>(1.0, 1.5); }, {"Adadelta: rho"});
+  test::check_error<OptionError>([] { Adadelta<double>(1.0, 0.9, 0.0); }, {"Adadelta: epsilon must be > 0"});
+  test::check_error<OptionError>([] { Adagrad<double>(0.1, 1e-7, -0.1); }, {"Adagrad: initial accumulator"});
+  test::check_error<OptionError>([] { RMSprop<double>(std::nan("")); }, {"RMSprop: learning rate"});
+  RMSprop<double> rms;
+  test::check_error<OptionError>([&] { rms.set_learning_rate(-0.1); }, {"RMSprop: learning rate must be positive"});
+}
+
+BOOST_AUTO_TEST_CASE(state_that_does_not_fit_the_parameters_is_an_error_not_a_crash) {
+  Param<double> a = param(1.0, 1.0), b = param(2.0, 1.0);
+  Adam<double> adam;
+  adam.step({&a, &b});
+  test::check_error<Error>([&] { adam.step({&a}); }, {"Adam", "holds 2 matrices for 1 parameters"});
+  Param<double> wide{"W", arma::mat(2, 2, arma::fill::ones), arma::mat(2, 2, arma::fill::ones), true};
+  test::check_error<Error>([&] { adam.step({&a, &wide}); }, {"Adam", "'W' is 2x2", "is 1x1"});
+  Param<double> bad_gradient{"W", arma::mat(1, 1, arma::fill::ones), arma::mat(1, 2, arma::fill::ones), true};
+  test::check_error<Error>([&] { adam.step({&a, &bad_gradient}); }, {"Adam", "'W' is 1x1 but its gradient 1x2"});
+  SGD<double> plain(0.1);  // no state, but the gradient is still checked
+  test::check_error<Error>([&] { plain.step({&bad_gradient}); }, {"SGD", "gradient 1x2"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(torch_reference)
+
+BOOST_AUTO_TEST_CASE(every_rule_follows_pytorch_or_keras_for_20_steps_at_two_settings) {
+  const Reference& r = reference();
+  BOOST_REQUIRE_EQUAL(r.gradients.size(), 20u);
+  BOOST_REQUIRE_EQUAL(r.cases.size(), 28u);
+  std::map<std::string, double> worst;  // per optimizer and reference
+  for (const ReferenceCase& c : r.cases) {
+    BOOST_REQUIRE_EQUAL(c.steps.size(), 20u);
+    const auto optimizer = make_optimizer<double>(c.optimizer, c.settings);
+    const double error = max_relative_error(run(*optimizer), c.steps);
+    BOOST_TEST(error < 1e-6, c.label() << ": max relative error " << error);
+    double& w = worst[c.optimizer + (c.settings.count("momentum") && c.optimizer == "Nadam" ? " (" + c.settings.at("momentum") + ")" : "") +
+                      (c.settings.count("convention") ? " (" + c.settings.at("convention") + " ε)" : "") + " vs " + c.reference];
+    w = std::max(w, error);
+  }
+  for (const auto& [what, error] : worst) BOOST_TEST_MESSAGE("max relative error " << what << ": " << error);
+}
+
+BOOST_AUTO_TEST_CASE(float_follows_the_same_trajectories) {
+  for (const ReferenceCase& c : reference().cases) {
+    const auto optimizer = make_optimizer<float>(c.optimizer, c.settings);
+    const double error = max_relative_error(run(*optimizer), c.steps);
+    BOOST_TEST(error < 1e-4, c.label() << " in float: max relative error " << error);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_place_of_epsilon_matters_and_the_reference_tells_them_apart) {
+  // The second setting (ε = 1e-3) run in the other convention must miss the reference by far more than
+  // the test's tolerance: the test does check which convention is implemented.
+  for (const ReferenceCase& c : reference().cases) {
+    if (!c.settings.count("convention") || c.settings.at("lr") != "0.05") continue;
+    EpsilonConvention other = c.settings.at("convention") == "keras" ? EpsilonConvention::pytorch : EpsilonConvention::keras;
+    const auto optimizer = make_optimizer<double>(c.optimizer, c.settings, &other);
+    const double error = max_relative_error(run(*optimizer), c.steps);
+    BOOST_TEST_MESSAGE(c.label() << " run with the other ε convention: " << error);
+    BOOST_TEST(error > 1e-4, c.label());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_openmp_path_takes_the_same_steps) {
+  // Both parameters tiled 25000 times (150000 and 75000 numbers): above the 65536 where the update loops go
+  // parallel. Every copy must follow the small problem's trajectory (checked inside run) and the reference.
+  for (const ReferenceCase& c : reference().cases) {
+    const auto small = make_optimizer<double>(c.optimizer, c.settings);
+    const auto large = make_optimizer<double>(c.optimizer, c.settings);
+    const std::vector<arma::vec> expected = run(*small);
+    BOOST_TEST(max_relative_error(run(*large, 25000), expected) < 1e-14, c.label());
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(schedules)
+
+BOOST_AUTO_TEST_CASE(the_four_schedules_follow_their_formulas) {
+  const ConstantLearningRate constant(0.1);
+  BOOST_TEST(constant(0) == 0.1);
+  BOOST_TEST(constant(1000000) == 0.1);
+  const StepDecay step(0.1, 0.5, 10);
+  BOOST_TEST(step(0) == 0.1);
+  BOOST_TEST(step(9) == 0.1);
+  BOOST_TEST(step(10) == 0.05);
+  BOOST_TEST(step(25) == 0.025);
+  const ExponentialDecay exponential(0.1, 0.01);
+  BOOST_TEST(exponential(0) == 0.1);
+  BOOST_TEST(std::abs(exponential(100) - 0.1 * std::exp(-1.0)) < 1e-17);
+  const InverseTimeDecay inverse(0.1, 0.5);
+  BOOST_TEST(inverse(0) == 0.1);
+  BOOST_TEST(std::abs(inverse(2) - 0.05) < 1e-17);
+  BOOST_TEST(std::abs(inverse(18) - 0.01) < 1e-17);
+  test::check_error<OptionError>([] { StepDecay(0.1, 1.5, 10); }, {"StepDecay", "drop factor"});
+  test::check_error<OptionError>([] { StepDecay(0.1, 0.5, 0); }, {"StepDecay", "period"});
+  test::check_error<OptionError>([] { ExponentialDecay(-0.1, 0.5); }, {"ExponentialDecay", "learning rate"});
+  test::check_error<OptionError>([] { InverseTimeDecay(0.1, -1.0); }, {"InverseTimeDecay", "decay rate"});
+  test::check_error<OptionError>([] { ConstantLearningRate(0.0); }, {"ConstantLearningRate"});
+}
+
+BOOST_AUTO_TEST_CASE(only_one_over_t_decay_meets_the_convergence_condition) {
+  // [slide: convergence of SGD]  Σ η_t = ∞ and Σ η_t² < ∞. Over t in [10^5, 10^6): a sum that diverges
+  // still grows there (1/t: by (η0/k) ln 10), a convergent one has next to nothing left.
+  auto tail = [](const LearningRateSchedule& eta, int power) {
+    double sum = 0;
+    for (std::size_t t = 100000; t < 1000000; ++t) sum += std::pow(eta(t), power);
+    return sum;
+  };
+  const InverseTimeDecay inverse(0.1, 0.1);
+  BOOST_TEST(tail(inverse, 1) > 2.0);    // ≈ ln 10 = 2.30: Σ η diverges like ln t
+  BOOST_TEST(tail(inverse, 2) < 1e-5);   // ≈ 9e-6: Σ η² converges
+  const ConstantLearningRate constant(0.1);
+  BOOST_TEST(tail(constant, 2) > 1e3);   // Σ η² = ∞
+  const ExponentialDecay exponential(0.1, 2e-4);
+  BOOST_TEST(tail(exponential, 1) < 1e-5);  // Σ η < ∞: η0 / (1 - e^-k) = 500 in all, 1e-6 left after 10^5
+  const StepDecay step(0.1, 0.5, 1000);
+  BOOST_TEST(tail(step, 1) < 1e-20);
+}
+
+BOOST_AUTO_TEST_CASE(a_scheduler_in_fit_sets_eta_before_every_step_or_epoch) {
+  const SmallData data = small_data();
+  MeanSquaredError<double> mse;
+  const InverseTimeDecay schedule(0.1, 0.05);
+  // Per step, in fit ...
+  Sequential<double> model = small_model(3);
+  SGD<double> sgd(1.0);
+  LearningRateScheduler<double> per_step(sgd, schedule, ScheduleUnit::step);
+  Rng rng(1);
+  fit(model, mse, sgd, data.x, data.y, epochs(3), rng, {&per_step});
+  BOOST_TEST(sgd.iterations() == 12u);
+  BOOST_TEST(sgd.learning_rate() == schedule(11));  // the last step's η
+  // ... is the same as setting η by hand in the loop.
+  Sequential<double> by_hand = small_model(3);
+  SGD<double> manual(1.0);
+  const std::vector<Param<double>*> params = by_hand.params();
+  const Context train{true, &rng};
+  Tensor<double> dy;
+  for (std::size_t t = 0; t < 12; ++t) {
+    const arma::uvec batch = arma::regspace<arma::uvec>(10 * (t % 4), 10 * (t % 4) + 9);
+    const Tensor<double> xb = data.x.gather(batch), yb = data.y.gather(batch);
+    mse.gradient(by_hand.forward(xb, train), yb, dy);
+    by_hand.backward(dy);
+    manual.set_learning_rate(schedule(t));
+    manual.step(params);
+  }
+  BOOST_TEST(same_weights(model, by_hand));
+  // Per epoch: η = schedule(epoch) during each epoch; after 3 epochs it is set for the 4th.
+  Adam<double> adam;
+  LearningRateScheduler<double> per_epoch(adam, StepDecay(0.01, 0.5, 2), ScheduleUnit::epoch);
+  BOOST_TEST(adam.learning_rate() == 0.01);
+  Sequential<double> other = small_model(4);
+  fit(other, mse, adam, data.x, data.y, epochs(3), rng, {&per_epoch});
+  BOOST_TEST(adam.learning_rate() == 0.005);
+  LearningRateScheduler<double> resumed(adam, StepDecay(0.01, 0.5, 2), ScheduleUnit::epoch, 4);
+  BOOST_TEST(adam.learning_rate() == 0.0025);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(optimizer_state)
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_resumes_training_bit_for_bit) {
+  // Train N + M steps straight, or N steps, save, load into a fresh model and a fresh optimizer, M steps
+  // more: the weights must be identical to the last bit, for every rule, with a per-step schedule running.
+  test::ScratchDir dir("checkpoint");
+  const SmallData data = small_data();
+  MeanSquaredError<double> mse;
+  const InverseTimeDecay schedule(0.02, 0.01);
+  for (const auto& [name, make] : every_optimizer()) {
+    Rng rng(1);
+    Sequential<double> straight = small_model(5);
+    const auto straight_optimizer = make();
+    LearningRateScheduler<double> straight_schedule(*straight_optimizer, schedule, ScheduleUnit::step);
+    fit(straight, mse, *straight_optimizer, data.x, data.y, epochs(5), rng, {&straight_schedule});
+
+    Sequential<double> first = small_model(5);
+    const auto first_optimizer = make();
+    LearningRateScheduler<double> first_schedule(*first_optimizer, schedule, ScheduleUnit::step);
+    fit(first, mse, *first_optimizer, data.x, data.y, epochs(3), rng, {&first_schedule});
+    save_checkpoint(dir.file("c.h5"), first, *first_optimizer);
+
+    Sequential<double> resumed = small_model(99);  // other weights: all must come from the file
+    const auto resumed_optimizer = make();
+    load_checkpoint(dir.file("c.h5"), resumed, *resumed_optimizer);
+    BOOST_TEST(resumed_optimizer->iterations() == 12u, name);
+    BOOST_TEST(resumed_optimizer->learning_rate() == first_optimizer->learning_rate(), name);
+    LearningRateScheduler<double> resumed_schedule(*resumed_optimizer, schedule, ScheduleUnit::step);
+    fit(resumed, mse, *resumed_optimizer, data.x, data.y, epochs(2), rng, {&resumed_schedule});
+
+    BOOST_TEST(resumed_optimizer->iterations() == 20u, name);
+    BOOST_TEST(same_weights(straight, resumed), name << ": resumed training differs from straight training");
+    BOOST_TEST(!same_weights(straight, first), name << ": the last 8 steps changed nothing?");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_state_reads_in_h5py_like_the_parameters) {
+  test::ScratchDir dir("checkpoint");
+  const SmallData data = small_data();
+  MeanSquaredError<double> mse;
+  Sequential<double> model = small_model(5);
+  Nadam<double> nadam;
+  Rng rng(1);
+  fit(model, mse, nadam, data.x, data.y, epochs(1), rng);
+  save_checkpoint(dir.file("c.h5"), model, nadam);
+  const H5Reader file(dir.file("c.h5"));
+  BOOST_TEST(file.attribute_string("/optimizer", "name") == "Nadam");
+  BOOST_TEST(file.attribute_number("/optimizer", "iterations") == 4.0);
+  BOOST_TEST(file.attribute_number("/optimizer", "learning_rate") == 0.002);
+  BOOST_TEST(file.attribute_number("/optimizer/config", "schedule_decay") == 0.004);
+  const double mu = [&] {
+    double product = 1;
+    for (int t = 1; t <= 4; ++t) product *= nadam.momentum_at(t);
+    return product;
+  }();
+  BOOST_TEST(file.attribute_number("/optimizer/scalars", "momentum_product") == mu);
+  BOOST_TEST(file.shape("/optimizer/m/000").str() == file.shape("/layers/000_Dense/W").str());
+  BOOST_TEST(file.shape("/optimizer/v/003").str() == "(1, 2)");  // the last bias
+  // A checkpoint is a model file too.
+  Sequential<double> back = load_model<double>(dir.file("c.h5"));
+  BOOST_TEST(same_weights(back, model));
+}
+
+BOOST_AUTO_TEST_CASE(a_checkpoint_for_another_optimizer_or_model_is_refused) {
+  test::ScratchDir dir("checkpoint");
+  const SmallData data = small_data();
+  MeanSquaredError<double> mse;
+  Sequential<double> model = small_model(5);
+  Adam<double> adam(0.01);
+  Rng rng(1);
+  fit(model, mse, adam, data.x, data.y, epochs(1), rng);
+  save_checkpoint(dir.file("adam.h5"), model, adam);
+  Sequential<double> fresh = small_model(6);
+  RMSprop<double> rmsprop;
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("adam.h5"), fresh, rmsprop); },
+                               {"adam.h5", "state of a Adam optimizer, not of RMSprop"});
+  Adam<double> other_betas(0.01, 0.8);
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("adam.h5"), fresh, other_betas); },
+                               {"adam.h5", "saved with beta_1 = 0.9", "this one has beta_1 = 0.8"});
+  Adam<double> other_convention(0.01, 0.9, 0.999, 1e-7, EpsilonConvention::pytorch);
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("adam.h5"), fresh, other_convention); }, {"pytorch_epsilon"});
+  BOOST_TEST(other_betas.iterations() == 0u);  // a refused file changes nothing
+
+  save_model(dir.file("model.h5"), model);
+  Adam<double> adam_again(0.01);
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("model.h5"), fresh, adam_again); }, {"model.h5", "no optimizer state"});
+
+  // State of another model's parameters: refused before anything changes.
+  Rng other_rng(2);
+  Sequential<double> wider;
+  wider.add<Dense<double>>(3, 7, other_rng).add<ActivationLayer<double>>(Activation::tanh).add<Dense<double>>(7, 2, other_rng);
+  Adam<double> wider_adam(0.01);
+  fit(wider, mse, wider_adam, data.x, data.y, epochs(1), other_rng);
+  save_checkpoint(dir.file("mixed.h5"), model, wider_adam);
+  Sequential<double> target = small_model(6);
+  Sequential<double> untouched = small_model(6);
+  Adam<double> target_adam(0.01);
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("mixed.h5"), target, target_adam); },
+                               {"mixed.h5", "/optimizer/m/000", "not shaped like parameter 0 'W'"});
+  BOOST_TEST(same_weights(target, untouched));
+  BOOST_TEST(target_adam.iterations() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(float_checkpoints_resume_exactly_too) {
+  test::ScratchDir dir("checkpoint");
+  Rng rng(3);
+  arma::fmat X(3, 16), Y(1, 16);
+  rng.fill_normal(X, 0.0f, 1.0f);
+  Y = arma::sin(X.row(0));
+  const Tensor<float> x = Tensor<float>::from_columns(X), y = Tensor<float>::from_columns(Y);
+  auto model = [] {
+    Rng r(8);
+    Sequential<float> m;
+    m.add<Dense<float>>(3, 4, r).add<ActivationLayer<float>>(Activation::relu).add<Dense<float>>(4, 1, r);
+    return m;
+  };
+  FitOptions options;
+  options.batch_size = 4;
+  options.shuffle = false;
+  options.accuracy = false;
+  MeanSquaredError<float> mse;
+  Sequential<float> straight = model(), first = model(), resumed = model();
+  AMSGrad<float> a(0.01), b(0.01), c(0.01);
+  options.epochs = 4;
+  fit(straight, mse, a, x, y, options, rng);
+  options.epochs = 2;
+  fit(first, mse, b, x, y, options, rng);
+  save_checkpoint(dir.file("f.h5"), first, b);
+  load_checkpoint(dir.file("f.h5"), resumed, c);
+  fit(resumed, mse, c, x, y, options, rng);
+  const std::vector<Param<float>*> ps = straight.params(), pr = resumed.params();
+  for (std::size_t i = 0; i < ps.size(); ++i) BOOST_TEST(arma::approx_equal(ps[i]->value, pr[i]->value, "absdiff", 0.0f));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

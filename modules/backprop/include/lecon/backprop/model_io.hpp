@@ -5,9 +5,18 @@
 //   /layers/000_Dense/W  the parameters; a (units x inputs) weight matrix reads in h5py as
 //                        (inputs, units), the layout of a keras Dense kernel
 // Written atomically (temporary file, then rename): a crash while saving keeps the previous file.
+//
+// A checkpoint is a model file plus the optimizer's state, so that training resumes exactly where it
+// stopped (same weights, moments, step count and learning rate; bit-identical in double):
+//   /optimizer           attributes: name ("Adam"), learning_rate, iterations, parameters (count)
+//   /optimizer/config    attributes: the hyper-parameters (beta_1, ...), checked on loading
+//   /optimizer/scalars   attributes: scalar state (Nadam's mu_product)
+//   /optimizer/m/000     the state matrices, one per parameter position, laid out like the parameter
+// load_model reads the model of a checkpoint too.
 #include <functional>
 #include <string>
 
+#include "lecon/backprop/optimizer.hpp"
 #include "lecon/backprop/sequential.hpp"
 
 namespace lecon {
@@ -17,6 +26,16 @@ void save_model(const std::string& path, Sequential<T>& model);
 
 template <typename T>
 Sequential<T> load_model(const std::string& path);
+
+// The model and the optimizer's state in one file, written atomically.
+template <typename T>
+void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer);
+// Replaces `model` by the saved one and restores the optimizer's state into `optimizer`, which must be the
+// same rule with the same hyper-parameters (a fresh one: construct it as before). Throws FileError naming
+// the file for a file without optimizer state, another rule or hyper-parameters, or state that does not
+// fit the model; `model` is left unchanged then.
+template <typename T>
+void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer);
 
 // How load_model rebuilds a layer of a given kind from its config (modules add their layers here).
 template <typename T>

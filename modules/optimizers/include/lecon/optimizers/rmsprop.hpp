@@ -1,35 +1,34 @@
 #pragma once
-// RMSprop (Tieleman & Hinton 2012), with keras' defaults.
+// RMSprop (Tieleman & Hinton 2012), with keras' defaults: η = 0.001, ρ = 0.9, ε = 1e-7.
+// ε is added outside the square root, as keras 2 and PyTorch do (keras 3 puts it inside: docs/optimizers.md).
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "lecon/backprop/optimizer.hpp"
-#include "lecon/core/error.hpp"
 
 namespace lecon {
 
 template <typename T>
 class RMSprop : public Optimizer<T> {
  public:
-  explicit RMSprop(double learning_rate = 0.001, double rho = 0.9, double epsilon = 1e-7)
-      : learning_rate_(learning_rate), rho_(rho), epsilon_(epsilon) {
-    if (!(learning_rate > 0)) throw OptionError("RMSprop: learning rate must be positive, got " + std::to_string(learning_rate));
-    if (!(rho >= 0 && rho < 1)) throw OptionError("RMSprop: rho must be in [0, 1), got " + std::to_string(rho));
+  explicit RMSprop(double learning_rate = 0.001, double rho = 0.9, double epsilon = 1e-7) : rho_(rho), epsilon_(epsilon) {
+    this->set_learning_rate(learning_rate);
+    this->require(rho >= 0 && rho < 1, "rho must be in [0, 1)", rho);
+    this->require(epsilon >= 0, "epsilon must be >= 0", epsilon);
   }
   std::string name() const override { return "RMSprop"; }
+  std::map<std::string, double> config() const override { return {{"rho", rho_}, {"epsilon", epsilon_}}; }
 
-  void step(const std::vector<Param<T>*>& params) override {
-    if (mean_square_.size() != params.size()) {
-      mean_square_.clear();
-      for (Param<T>* p : params) mean_square_.emplace_back(arma::size(p->value), arma::fill::zeros);
-    }
-    const T eta = static_cast<T>(learning_rate_), rho = static_cast<T>(rho_), eps = static_cast<T>(epsilon_);
+ protected:
+  void update(const std::vector<Param<T>*>& params) override {
+    const T eta = static_cast<T>(this->learning_rate()), rho = static_cast<T>(rho_), eps = static_cast<T>(epsilon_);
     for (std::size_t i = 0; i < params.size(); ++i) {
       T* theta = params[i]->value.memptr();
       const T* g = params[i]->grad.memptr();
       T* r = mean_square_[i].memptr();
       const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for schedule(static) if (n > 65536)
+#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
       for (std::ptrdiff_t k = 0; k < n; ++k) {
         // [slide: RMSprop]  r <- ρ r + (1 - ρ) g²,   θ <- θ - η g / (√r + ε)
         r[k] = rho * r[k] + (T(1) - rho) * g[k] * g[k];
@@ -38,9 +37,11 @@ class RMSprop : public Optimizer<T> {
     }
   }
 
+  std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override { return {{"mean_square", &mean_square_, 0.0}}; }
+
  private:
-  double learning_rate_, rho_, epsilon_;
-  std::vector<arma::Mat<T>> mean_square_;
+  double rho_, epsilon_;
+  std::vector<arma::Mat<T>> mean_square_;  // r = E[g²], one per parameter
 };
 
 }  // namespace lecon

@@ -1,0 +1,57 @@
+#pragma once
+// Adadelta (Zeiler 2012): Adagrad's window of past gradients made a decaying average, and the units fixed
+// by scaling with the RMS of past updates, so that the rule needs no learning rate. η = 1 (the default) is
+// Zeiler's rule exactly; keras and PyTorch multiply the update by η (keras 2: η = 1, ρ = 0.95, ε = 1e-7;
+// keras 3 lowered η to 0.001; PyTorch: η = 1, ρ = 0.9, ε = 1e-6).
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "lecon/backprop/optimizer.hpp"
+
+namespace lecon {
+
+template <typename T>
+class Adadelta : public Optimizer<T> {
+ public:
+  explicit Adadelta(double learning_rate = 1.0, double rho = 0.95, double epsilon = 1e-7) : rho_(rho), epsilon_(epsilon) {
+    this->set_learning_rate(learning_rate);
+    this->require(rho >= 0 && rho < 1, "rho must be in [0, 1)", rho);
+    this->require(epsilon > 0, "epsilon must be > 0 (it starts the updates)", epsilon);
+  }
+  std::string name() const override { return "Adadelta"; }
+  std::map<std::string, double> config() const override { return {{"rho", rho_}, {"epsilon", epsilon_}}; }
+
+ protected:
+  void update(const std::vector<Param<T>*>& params) override {
+    const T eta = static_cast<T>(this->learning_rate()), rho = static_cast<T>(rho_), eps = static_cast<T>(epsilon_);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      T* theta = params[i]->value.memptr();
+      const T* g = params[i]->grad.memptr();
+      T* Eg2 = mean_square_gradient_[i].memptr();
+      T* Edx2 = mean_square_update_[i].memptr();
+      const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
+#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
+      for (std::ptrdiff_t k = 0; k < n; ++k) {
+        // [slide: Adadelta]  E[g²] <- ρ E[g²] + (1 - ρ) g²
+        //                    Δθ = - RMS[Δθ]_{t-1} / RMS[g]_t · g,   RMS[x] = √(E[x²] + ε)
+        //                    E[Δθ²] <- ρ E[Δθ²] + (1 - ρ) Δθ²,   θ <- θ + η Δθ   (η = 1: Zeiler's rule)
+        Eg2[k] = rho * Eg2[k] + (T(1) - rho) * g[k] * g[k];
+        const T delta = -std::sqrt(Edx2[k] + eps) / std::sqrt(Eg2[k] + eps) * g[k];
+        Edx2[k] = rho * Edx2[k] + (T(1) - rho) * delta * delta;
+        theta[k] += eta * delta;
+      }
+    }
+  }
+
+  std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
+    return {{"mean_square_gradient", &mean_square_gradient_, 0.0}, {"mean_square_update", &mean_square_update_, 0.0}};
+  }
+
+ private:
+  double rho_, epsilon_;
+  std::vector<arma::Mat<T>> mean_square_gradient_;  // E[g²], one per parameter
+  std::vector<arma::Mat<T>> mean_square_update_;    // E[Δθ²], one per parameter
+};
+
+}  // namespace lecon

@@ -1,0 +1,93 @@
+#pragma once
+// Nadam (Dozat 2016): Adam with Nesterov's momentum, i.e. the step uses the momentum of the NEXT step.
+// keras' defaults: η = 0.002, β1 = 0.9, β2 = 0.999, ε = 1e-7, and Dozat's warming momentum schedule
+//   μ_t = β1 (1 - ½ · 0.96^(ψ t)),   ψ = schedule_decay = 0.004
+// which keras 2 and PyTorch (momentum_decay) use; keras 3 computes 0.96^t, i.e. ψ = 1.
+// NadamMomentum::constant is the simplified form with μ_t = β1 that overviews (Ruder 2016) give.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "lecon/backprop/optimizer.hpp"
+
+namespace lecon {
+
+enum class NadamMomentum {
+  warming,   // μ_t = β1 (1 - ½ · 0.96^(ψ t)) and Dozat's corrections with the product of the μ_i
+  constant,  // μ_t = β1: θ <- θ - η / (√v̂ + ε) · (β1 m̂ + (1 - β1) g / (1 - β1^t)),  m̂ = m / (1 - β1^t)
+};
+
+template <typename T>
+class Nadam : public Optimizer<T> {
+ public:
+  explicit Nadam(double learning_rate = 0.002, double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7,
+                 double schedule_decay = 0.004, NadamMomentum momentum = NadamMomentum::warming)
+      : beta_1_(beta_1), beta_2_(beta_2), epsilon_(epsilon), schedule_decay_(schedule_decay), momentum_(momentum) {
+    this->set_learning_rate(learning_rate);
+    this->require(beta_1 >= 0 && beta_1 < 1, "beta_1 must be in [0, 1)", beta_1);
+    this->require(beta_2 >= 0 && beta_2 < 1, "beta_2 must be in [0, 1)", beta_2);
+    this->require(epsilon >= 0, "epsilon must be >= 0", epsilon);
+    this->require(schedule_decay >= 0, "schedule_decay must be >= 0", schedule_decay);
+  }
+  std::string name() const override { return "Nadam"; }
+  std::map<std::string, double> config() const override {
+    return {{"beta_1", beta_1_},
+            {"beta_2", beta_2_},
+            {"epsilon", epsilon_},
+            {"schedule_decay", schedule_decay_},
+            {"constant_momentum", momentum_ == NadamMomentum::constant ? 1.0 : 0.0}};
+  }
+
+  // μ_t of the warming schedule.
+  double momentum_at(double t) const { return beta_1_ * (1 - 0.5 * std::pow(0.96, t * schedule_decay_)); }
+
+ protected:
+  void update(const std::vector<Param<T>*>& params) override {
+    const double t = static_cast<double>(this->iterations()), eta = this->learning_rate();
+    // [slide: Nadam]  m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v̂ = v / (1 - β2^t)
+    //   θ <- θ - η / (√v̂ + ε) · ( (1 - μ_t) g / (1 - Π_{i≤t} μ_i) + μ_{t+1} m / (1 - Π_{i≤t+1} μ_i) )
+    // The two coefficients and the scale of √v are scalars, computed once per step.
+    double gradient_coefficient, moment_coefficient;
+    if (momentum_ == NadamMomentum::warming) {
+      const double mu_t = momentum_at(t), mu_next = momentum_at(t + 1);
+      momentum_product_ *= mu_t;  // Π_{i≤t} μ_i
+      gradient_coefficient = eta * (1 - mu_t) / (1 - momentum_product_);
+      moment_coefficient = eta * mu_next / (1 - momentum_product_ * mu_next);
+    } else {
+      const double correction_1 = 1 - std::pow(beta_1_, t);
+      momentum_product_ *= beta_1_;
+      gradient_coefficient = eta * (1 - beta_1_) / correction_1;
+      moment_coefficient = eta * beta_1_ / correction_1;
+    }
+    const T cg = static_cast<T>(gradient_coefficient), cm = static_cast<T>(moment_coefficient);
+    const T s = static_cast<T>(1 / std::sqrt(1 - std::pow(beta_2_, t)));
+    const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      T* theta = params[i]->value.memptr();
+      const T* g = params[i]->grad.memptr();
+      T* m = first_moment_[i].memptr();
+      T* v = second_moment_[i].memptr();
+      const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
+#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
+      for (std::ptrdiff_t k = 0; k < n; ++k) {
+        m[k] = b1 * m[k] + (T(1) - b1) * g[k];
+        v[k] = b2 * v[k] + (T(1) - b2) * g[k] * g[k];
+        theta[k] -= (cg * g[k] + cm * m[k]) / (s * std::sqrt(v[k]) + eps);
+      }
+    }
+  }
+
+  std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
+    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0}};
+  }
+  std::vector<std::pair<std::string, double*>> state_scalars() override { return {{"momentum_product", &momentum_product_}}; }
+
+ private:
+  double beta_1_, beta_2_, epsilon_, schedule_decay_;
+  NadamMomentum momentum_;
+  double momentum_product_ = 1;              // Π_{i≤t} μ_i
+  std::vector<arma::Mat<T>> first_moment_;   // m, one per parameter
+  std::vector<arma::Mat<T>> second_moment_;  // v, one per parameter
+};
+
+}  // namespace lecon
