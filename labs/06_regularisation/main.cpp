@@ -102,7 +102,7 @@ void run(const LabContext& ctx) {
     model.add<Dense<Real>>(512, 10, rng);
     SGD<Real> sgd(kLearningRate, kMomentum);
     L2Penalty<Real> l2(kL2);
-    L1Proximal<Real> l1(kL1, kLearningRate);
+    L1Proximal<Real> l1(kL1, sgd);
     EarlyStopping<Real> stop(model, "val_loss", 10, 1e-4, true);
     ErrorCurves curves(model, x_train, y_train, x_test, y_test);
     std::vector<TrainingObserver<Real>*> observers = {&curves};

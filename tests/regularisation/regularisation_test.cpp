@@ -69,8 +69,9 @@ BOOST_AUTO_TEST_CASE(l2_adds_lambda_w_to_weight_gradients_only) {
   Param<double> a = scalar(1.0, 0.5), c = scalar(1.0, 0.5);
   L2Penalty<double>(0.1).after_backward({&a});
   SGD<double>(0.2).step({&a});
-  SGD<double>(0.2).step({&c});
-  DecoupledWeightDecay<double>(0.1, 0.2).after_step({&c});
+  SGD<double> sgd_c(0.2);
+  sgd_c.step({&c});
+  DecoupledWeightDecay<double>(0.1, sgd_c).after_step({&c});
   BOOST_TEST(std::abs(a.value(0) - (1.0 * (1 - 0.02) - 0.2 * 0.5)) < 1e-15);
   BOOST_TEST(std::abs(c.value(0) - (1.0 - 0.2 * 0.5) * (1 - 0.02)) < 1e-15);  // decay after the step
   test::check_error<OptionError>([] { L2Penalty<double>(-1.0); }, {"lambda must be >= 0"});
@@ -84,7 +85,7 @@ BOOST_AUTO_TEST_CASE(proximal_l1_makes_exact_zeros_and_the_subgradient_does_not)
     Sequential<double> model = wide_model(rng);
     SGD<double> sgd(0.05);
     SoftmaxCrossEntropy<double> loss;
-    L1Proximal<double> prox(0.01, 0.05);
+    L1Proximal<double> prox(0.01, sgd);
     L1Subgradient<double> sub(0.01);
     std::vector<TrainingObserver<double>*> observers = {way == 0 ? static_cast<TrainingObserver<double>*>(&prox) : &sub};
     FitOptions options{30, 20};

@@ -70,7 +70,12 @@ std::string Plot::script(const std::string& png_path) const {
   if (with_contour) gp << "$contours using 1:2 with lines lc rgb '#bbbbbb' lw 1 notitle, \\\n     ";
   for (std::size_t i = 0; i < series.size(); ++i)
     gp << (i ? ", \\\n     " : "") << "$series" << i << " using 1:2 with " << series[i].style
-       << (series[i].style.find(" lw ") == std::string::npos ? " lw 2" : "") << " title " << quoted(series[i].name);
+       << (series[i].style.find(" lw ") == std::string::npos ? " lw 2" : "")
+       // gnuplot cycles through 8 colours: series 9 and later are told apart by dashes
+       << (i >= 8 && series[i].style.find("lines") != std::string::npos && series[i].style.find(" dt ") == std::string::npos
+               ? " dt " + std::to_string(1 + i / 8)
+               : "")
+       << " title " << quoted(series[i].name);
   gp << '\n';
   return gp.str();
 }

@@ -25,15 +25,14 @@ double L1Subgradient<T>::penalty(const std::vector<Param<T>*>& params) const {
 }
 
 template <typename T>
-L1Proximal<T>::L1Proximal(double lambda, double learning_rate) : threshold_(lambda * learning_rate) {
-  if (!(lambda >= 0) || !(learning_rate > 0))
-    throw OptionError("L1 proximal step: need lambda >= 0 and a positive learning rate");
+L1Proximal<T>::L1Proximal(double lambda, const Optimizer<T>& optimizer) : lambda_(lambda), optimizer_(optimizer) {
+  if (!(lambda >= 0)) throw OptionError("L1 proximal step: lambda must be >= 0, got " + std::to_string(lambda));
 }
 
 template <typename T>
 void L1Proximal<T>::after_step(const std::vector<Param<T>*>& params) {
   // [slide: L1 regularisation]  soft-thresholding: w <- sign(w) max(|w| - ηλ, 0)
-  const T threshold = static_cast<T>(threshold_);
+  const T threshold = static_cast<T>(lambda_ * optimizer_.learning_rate());
   for (Param<T>* p : params) {
     if (!p->decay) continue;
     p->value.transform([threshold](T w) {

@@ -25,16 +25,17 @@ double L2Penalty<T>::penalty(const std::vector<Param<T>*>& params) const {
 }
 
 template <typename T>
-DecoupledWeightDecay<T>::DecoupledWeightDecay(double lambda, double learning_rate) : factor_(1.0 - lambda * learning_rate) {
-  if (!(lambda >= 0) || !(learning_rate > 0) || !(factor_ > 0))
-    throw OptionError("weight decay: need lambda >= 0, learning rate > 0 and lambda * learning rate < 1");
+DecoupledWeightDecay<T>::DecoupledWeightDecay(double lambda, const Optimizer<T>& optimizer) : lambda_(lambda), optimizer_(optimizer) {
+  if (!(lambda >= 0)) throw OptionError("weight decay: lambda must be >= 0, got " + std::to_string(lambda));
 }
 
 template <typename T>
 void DecoupledWeightDecay<T>::after_step(const std::vector<Param<T>*>& params) {
   // w <- (1 - η λ) w, outside the optimizer
+  const double factor = 1.0 - optimizer_.learning_rate() * lambda_;
+  if (!(factor > 0)) throw Error("weight decay: learning rate * lambda must stay below 1");
   for (Param<T>* p : params)
-    if (p->decay) p->value *= static_cast<T>(factor_);
+    if (p->decay) p->value *= static_cast<T>(factor);
 }
 
 template class L2Penalty<float>;

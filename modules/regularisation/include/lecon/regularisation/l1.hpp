@@ -7,6 +7,7 @@
 // - L1Proximal takes the optimizer's step on E alone, then applies the proximal operator of ηλ|w|,
 //   soft-thresholding:  w <- sign(w) max(|w| - ηλ, 0).  Every weight whose magnitude is below ηλ
 //   becomes exactly 0: this is how L1 produces sparse networks (lab 06 counts the zeros).
+#include "lecon/backprop/optimizer.hpp"
 #include "lecon/backprop/sequential.hpp"
 
 namespace lecon {
@@ -25,12 +26,13 @@ class L1Subgradient : public TrainingObserver<T> {
 template <typename T>
 class L1Proximal : public TrainingObserver<T> {
  public:
-  // The threshold is η λ: pass the optimizer's learning rate η.
-  L1Proximal(double lambda, double learning_rate);
+  // The threshold is η λ, with the η of the optimizer's last step (so it follows a learning-rate schedule).
+  L1Proximal(double lambda, const Optimizer<T>& optimizer);
   void after_step(const std::vector<Param<T>*>& params) override;
 
  private:
-  double threshold_;
+  double lambda_;
+  const Optimizer<T>& optimizer_;
 };
 
 // Number of entries exactly equal to 0 among the decayed parameters (the weights).

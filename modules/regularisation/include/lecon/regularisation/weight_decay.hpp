@@ -7,6 +7,7 @@
 // RMSprop) the penalty gradient is rescaled per weight like any gradient, so it is no longer a uniform
 // decay; DecoupledWeightDecay applies (1 - ηλ) to the weights directly after the step instead
 // (Loshchilov & Hutter 2019, "AdamW"). Only parameters with decay = true (weights, not biases) are touched.
+#include "lecon/backprop/optimizer.hpp"
 #include "lecon/backprop/sequential.hpp"
 
 namespace lecon {
@@ -26,12 +27,14 @@ class L2Penalty : public TrainingObserver<T> {
 template <typename T>
 class DecoupledWeightDecay : public TrainingObserver<T> {
  public:
-  // w <- (1 - η λ) w after each optimizer step; pass the optimizer's learning rate η.
-  DecoupledWeightDecay(double lambda, double learning_rate);
+  // w <- (1 - η λ) w after each of the optimizer's steps, with the η that step used (so it follows a
+  // learning-rate schedule).
+  DecoupledWeightDecay(double lambda, const Optimizer<T>& optimizer);
   void after_step(const std::vector<Param<T>*>& params) override;
 
  private:
-  double factor_;
+  double lambda_;
+  const Optimizer<T>& optimizer_;
 };
 
 }  // namespace lecon

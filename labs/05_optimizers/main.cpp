@@ -1,0 +1,209 @@
+// Lab 05: optimizers.
+//  (a) two functions of two variables, an ill-conditioned quadratic and Rosenbrock's valley: the path
+//      of every optimizer over the contour lines in one figure each, and the steps each needs to get
+//      within 1e-6 of the minimum;
+//  (b) an MNIST MLP trained with every optimizer at its usual (keras default) learning rate: the loss
+//      per epoch in one plot, final test error and time in a table.
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "lecon/backprop/activation_layer.hpp"
+#include "lecon/backprop/dense.hpp"
+#include "lecon/backprop/sequential.hpp"
+#include "lecon/core.hpp"
+#include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/plot.hpp"
+#include "lecon/labkit/table.hpp"
+#include "lecon/optimizers/adadelta.hpp"
+#include "lecon/optimizers/adagrad.hpp"
+#include "lecon/optimizers/adam.hpp"
+#include "lecon/optimizers/adamax.hpp"
+#include "lecon/optimizers/amsgrad.hpp"
+#include "lecon/optimizers/nadam.hpp"
+#include "lecon/optimizers/rmsprop.hpp"
+#include "lecon/optimizers/sgd.hpp"
+
+namespace {
+
+using namespace lecon;
+
+const std::vector<std::string> kOptimizers = {"SGD", "momentum", "Nesterov", "Adagrad", "Adadelta",
+                                              "RMSprop", "Adam", "AdaMax", "Nadam", "AMSGrad"};
+
+// The optimizer called `name` with learning rate lr (momentum 0.9 for the two momentum methods).
+template <typename T>
+std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, double lr) {
+  if (name == "SGD") return std::make_unique<SGD<T>>(lr);
+  if (name == "momentum") return std::make_unique<SGD<T>>(lr, 0.9);
+  if (name == "Nesterov") return std::make_unique<SGD<T>>(lr, 0.9, true);
+  if (name == "Adagrad") return std::make_unique<Adagrad<T>>(lr);
+  if (name == "Adadelta") return std::make_unique<Adadelta<T>>(lr);
+  if (name == "RMSprop") return std::make_unique<RMSprop<T>>(lr);
+  if (name == "Adam") return std::make_unique<Adam<T>>(lr);
+  if (name == "AdaMax") return std::make_unique<AdaMax<T>>(lr);
+  if (name == "Nadam") return std::make_unique<Nadam<T>>(lr);
+  if (name == "AMSGrad") return std::make_unique<AMSGrad<T>>(lr);
+  throw OptionError("unknown optimizer " + name);
+}
+
+// keras' default learning rates: what "its usual learning rate" means in part (b).
+double keras_default_rate(const std::string& name) {
+  if (name == "Adadelta") return 1.0;
+  if (name == "RMSprop" || name == "Adam" || name == "AMSGrad") return 0.001;
+  if (name == "AdaMax" || name == "Nadam") return 0.002;
+  return 0.01;  // SGD, momentum, Nesterov, Adagrad
+}
+
+struct Problem2D {
+  std::string name, gnuplot;               // title and f(x, y) in gnuplot syntax
+  std::function<double(double, double)> f;
+  std::function<arma::vec(double, double)> gradient;
+  double x0, y0;                           // start
+  Contour contour;
+  std::map<std::string, double> rate;      // learning rate chosen per optimizer for this problem
+};
+
+// [slide: ill-conditioning]  f = (x² + 50 y²) / 2: curvatures 1 and 50, condition number 50.
+Problem2D quadratic() {
+  Problem2D p{"ill-conditioned quadratic f = (x^2 + 50 y^2) / 2", "0.5*(x**2 + 50*y**2)",
+              [](double x, double y) { return 0.5 * (x * x + 50 * y * y); },
+              [](double x, double y) { return arma::vec{x, 50 * y}; }, -4.5, 0.8,
+              {"0.5*(x**2 + 50*y**2)", -5, 1, -1.2, 1.2, {0.01, 0.1, 0.5, 1, 2, 4, 8, 16, 32}}, {}};
+  p.rate = {{"SGD", 0.035}, {"momentum", 0.01}, {"Nesterov", 0.01}, {"Adagrad", 1.0}, {"Adadelta", 1.0},
+            {"RMSprop", 0.05}, {"Adam", 0.2}, {"AdaMax", 0.2}, {"Nadam", 0.2}, {"AMSGrad", 0.2}};
+  return p;
+}
+
+// [slide: Rosenbrock's function]  f = (1 - x)² + 100 (y - x²)², minimum 0 at (1, 1), a curved valley.
+Problem2D rosenbrock() {
+  Problem2D p{"Rosenbrock f = (1 - x)^2 + 100 (y - x^2)^2", "(1-x)**2 + 100*(y-x**2)**2",
+              [](double x, double y) { return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x); },
+              [](double x, double y) { return arma::vec{-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)}; },
+              -1.2, 1.0, {"(1-x)**2 + 100*(y-x**2)**2", -1.6, 1.6, -0.6, 1.8, {0.1, 0.5, 1, 3, 10, 30, 100, 300}}, {}};
+  p.rate = {{"SGD", 0.001}, {"momentum", 0.0003}, {"Nesterov", 0.0003}, {"Adagrad", 0.5}, {"Adadelta", 1.0},
+            {"RMSprop", 0.01}, {"Adam", 0.05}, {"AdaMax", 0.05}, {"Nadam", 0.05}, {"AMSGrad", 0.05}};
+  return p;
+}
+
+struct PathResult {
+  std::size_t steps_to_target = 0;  // 0: not reached
+  double final_value = 0;
+  Series path;
+};
+
+PathResult descend(const Problem2D& problem, const std::string& name, std::size_t max_steps) {
+  auto optimizer = make_optimizer<double>(name, problem.rate.at(name));
+  Param<double> point{"xy", arma::vec{problem.x0, problem.y0}, arma::vec(2, arma::fill::zeros), false};
+  PathResult r;
+  r.path = Series{name, {problem.x0}, {problem.y0}, "lines"};
+  for (std::size_t t = 1; t <= max_steps; ++t) {
+    point.grad = problem.gradient(point.value[0], point.value[1]);
+    optimizer->step({&point});
+    const double value = problem.f(point.value[0], point.value[1]);
+    if (!std::isfinite(value)) break;  // diverged: the table says so
+    if (t <= 2000) r.path.x.push_back(point.value[0]), r.path.y.push_back(point.value[1]);
+    if (r.steps_to_target == 0 && value < 1e-6) r.steps_to_target = t;
+  }
+  r.final_value = problem.f(point.value[0], point.value[1]);
+  return r;
+}
+
+void two_dimensional(const LabContext& ctx) {
+  const std::size_t max_steps = ctx.full ? 100000 : 20000;
+  Table table("Steps to reach f < 1e-6 (at most " + std::to_string(max_steps) + "), learning rates tuned per problem",
+              {"optimizer", "quadratic: lr", "steps", "final f", "Rosenbrock: lr", "steps", "final f"});
+  std::vector<std::vector<std::string>> rows(kOptimizers.size());
+  for (std::size_t i = 0; i < kOptimizers.size(); ++i) rows[i].push_back(kOptimizers[i]);
+  for (const Problem2D& problem : {quadratic(), rosenbrock()}) {
+    Plot plot;
+    plot.title = problem.name + ": the first 2,000 steps of each optimizer";
+    plot.xlabel = "x";
+    plot.ylabel = "y";
+    plot.contour = problem.contour;
+    plot.width = 1100;
+    plot.height = 700;
+    for (std::size_t i = 0; i < kOptimizers.size(); ++i) {
+      const PathResult r = descend(problem, kOptimizers[i], max_steps);
+      rows[i].push_back(fixed(problem.rate.at(kOptimizers[i]), 4));
+      rows[i].push_back(r.steps_to_target ? std::to_string(r.steps_to_target) : "not reached");
+      char value[32];
+      std::snprintf(value, sizeof value, "%.1e", r.final_value);
+      rows[i].push_back(value);
+      plot.add(r.path);
+    }
+    plot.save(ctx.out_path(problem.name.rfind("Rosen", 0) == 0 ? "rosenbrock_paths" : "quadratic_paths"));
+  }
+  for (auto& row : rows) table.add_row(row);
+  table.add_note("start (-4.5, 0.8) on the quadratic, (-1.2, 1) on Rosenbrock; momentum 0.9 for momentum and Nesterov; other"
+                 " hyper-parameters at their defaults (docs/optimizers.md)");
+  table.add_note("lecture: no figures; the slides' pictures show plain SGD zig-zagging across the narrow valley, momentum"
+                 " overshooting and the adaptive methods heading straight down it");
+  table.print(std::cout);
+  table.save(ctx.out_path("steps_2d"));
+}
+
+struct EpochLoss : TrainingObserver<Real> {
+  EpochLoss(Sequential<Real>& m, const Loss<Real>& l, const Tensor<Real>& x, const Tensor<Real>& y) : model(m), loss(l), x(x), y(y) {}
+  bool on_epoch_end(std::size_t, const History&) override {
+    values.push_back(evaluate(model, loss, x, y).loss);
+    return false;
+  }
+  Sequential<Real>& model;
+  const Loss<Real>& loss;
+  const Tensor<Real>&x, &y;
+  std::vector<double> values;
+};
+
+void mnist_mlp(const LabContext& ctx) {
+  const DataSplit mnist = load_data(ctx.data_dir, "mnist");
+  const std::size_t epochs = static_cast<std::size_t>(ctx.epochs_or(3, 20));
+  const Tensor<Real> x = mnist.train.x.reshaped(Shape{mnist.train.size(), 784});
+  const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(mnist.train.y, 10));
+  const Tensor<Real> x_test = mnist.test.x.reshaped(Shape{mnist.test.size(), 784});
+  const Tensor<Real> y_test = Tensor<Real>::from_columns(one_hot<Real>(mnist.test.y, 10));
+  Table table("MNIST MLP 784-256-10 ReLU, batch 128, " + std::to_string(epochs) + " epochs, each optimizer at keras' default learning rate",
+              {"optimizer", "lr", "train loss", "test error %", "seconds"});
+  Plot plot;
+  plot.title = "MNIST MLP: training loss per epoch";
+  plot.xlabel = "epoch";
+  plot.ylabel = "training loss (whole training set)";
+  plot.log_y = true;
+  SoftmaxCrossEntropy<Real> loss;
+  for (const std::string& name : kOptimizers) {
+    Rng rng(ctx.seed);
+    Sequential<Real> model;
+    model.add<Dense<Real>>(784, 256, rng).add<ActivationLayer<Real>>(Activation::relu).add<Dense<Real>>(256, 10, rng);
+    const double lr = keras_default_rate(name);
+    auto optimizer = make_optimizer<Real>(name, lr);
+    EpochLoss curve(model, loss, x, y);
+    const History h = fit<Real>(model, loss, *optimizer, x, y, FitOptions{epochs, 128}, rng, {&curve});
+    double seconds = 0;
+    for (double s : h.seconds) seconds += s;
+    const Evaluation test = evaluate(model, loss, x_test, y_test);
+    table.add_row({name, fixed(lr, 3), fixed(curve.values.back(), 4), fixed(100 * (1 - test.accuracy), 2), fixed(seconds, 2)});
+    Series s{name, {}, curve.values, "linespoints"};
+    for (std::size_t e = 0; e < s.y.size(); ++e) s.x.push_back(static_cast<double>(e + 1));
+    plot.add(s);
+    std::cout << name << ": test error " << fixed(100 * (1 - test.accuracy), 2) << "%\n";
+  }
+  table.add_note("all start from the same weights (--seed); seconds: training only, " + std::to_string(ctx.threads) + " threads");
+  table.add_note("lecture: no figures. keras' default lr 0.01 is small for plain SGD here, so it lags after a few epochs (try --epochs 20)");
+  table.print(std::cout);
+  table.save(ctx.out_path("mnist"));
+  plot.save(ctx.out_path("mnist_loss"));
+}
+
+void run(const LabContext& ctx) {
+  two_dimensional(ctx);
+  mnist_mlp(ctx);
+  std::cout << "plots: " << ctx.out_path("quadratic_paths.png") << ", " << ctx.out_path("rosenbrock_paths.png") << ", "
+            << ctx.out_path("mnist_loss.png") << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  LabProgram lab("05_optimizers", "every optimizer of the lecture on 2-D functions and on an MNIST MLP", true);
+  return lab.run(argc, argv, run);
+}
