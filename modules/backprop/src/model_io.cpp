@@ -19,10 +19,12 @@ std::map<std::string, LayerFactory<T>>& registry() {
     std::map<std::string, LayerFactory<T>> built_in;
     built_in["Dense"] = [](const std::map<std::string, double>& c) -> LayerPtr<T> {
       Rng unused(0);  // the weights are read from the file right after
-      return std::make_unique<Dense<T>>(static_cast<std::size_t>(c.at("inputs")), static_cast<std::size_t>(c.at("units")), unused);
+      return std::make_unique<Dense<T>>(config_size(c, "inputs"), config_size(c, "units"), unused);
     };
     built_in["Activation"] = [](const std::map<std::string, double>& c) -> LayerPtr<T> {
-      return std::make_unique<ActivationLayer<T>>(static_cast<Activation>(static_cast<int>(c.at("activation"))));
+      const std::size_t kind = config_size(c, "activation");
+      if (kind > static_cast<std::size_t>(Activation::softplus)) throw Error("unknown activation number " + std::to_string(kind));
+      return std::make_unique<ActivationLayer<T>>(static_cast<Activation>(kind));
     };
     built_in["Softmax"] = [](const std::map<std::string, double>&) -> LayerPtr<T> { return std::make_unique<Softmax<T>>(); };
     return built_in;
@@ -72,6 +74,8 @@ Sequential<T> read_model(const H5Reader& file) {
       layer = registry<T>().at(kind)(config);
     } catch (const std::out_of_range&) {
       throw FileError(path, group + ": incomplete layer configuration");
+    } catch (const Error& e) {
+      throw FileError(path, group + ": " + e.what());
     }
     for (Param<T>* p : layer->params()) {
       const Tensor<T> stored = file.read<T>(group + "/" + p->name);
@@ -98,6 +102,13 @@ std::string text_of(double value) {
 }
 
 }  // namespace
+
+std::size_t config_size(const std::map<std::string, double>& config, const std::string& key) {
+  const double value = config.at(key);
+  if (!(value >= 0 && value < 2147483648.0 && value == std::floor(value)))
+    throw Error("layer setting '" + key + "' = " + std::to_string(value) + " is not a whole number in [0, 2^31)");
+  return static_cast<std::size_t>(value);
+}
 
 template <typename T>
 void register_layer(const std::string& kind, LayerFactory<T> factory) {

@@ -43,4 +43,8 @@ using LayerFactory = std::function<LayerPtr<T>(const std::map<std::string, doubl
 template <typename T>
 void register_layer(const std::string& kind, LayerFactory<T> factory);
 
+// A size from a layer's saved config (inputs, kernel, ...): throws Error naming the key unless the value
+// is a whole number in [0, 2^31), so a corrupt file can never turn into a huge or negative size.
+std::size_t config_size(const std::map<std::string, double>& config, const std::string& key);
+
 }  // namespace lecon

@@ -1,0 +1,67 @@
+#pragma once
+// The 2-D convolution layer (a cross-correlation, as in every deep-learning library).
+//
+// [slide: convolution]  for output channel k at position (i, j):
+//     y[k, i, j] = b[k] + Σ_c Σ_u Σ_v  W[k, c, u, v] · x[c, s·i + u - p, s·j + v - p]
+//   with kernel size K (u, v = 0 .. K-1), stride s and zero padding p (x is 0 outside the image);
+//   output size  H' = ⌊(H + 2p - K) / s⌋ + 1  (the same for the width).
+//
+// Lowering to GEMM (im2col). Copy every K x K x C patch the kernel visits into one row of a matrix P:
+//   P[(n, i, j), (c, u, v)] = x_n[c, s·i + u - p, s·j + v - p]          (n·H'·W' rows, C·K·K columns)
+// and the whole convolution of a batch is ONE matrix product with the weights seen as a (C·K·K x F)
+// matrix Wm (F = filters; Wm's memory is PyTorch's (F, C, K, K) weight array):
+//   Y = P · Wm + 1 bᵀ                                               (n·H'·W' x F)
+// Backward is two more products and the reverse copy (col2im adds each patch gradient back into place):
+//   ∂L/∂Wm = Pᵀ · ∂L/∂Y,   ∂L/∂b = (∂L/∂Y)ᵀ 1,   ∂L/∂P = ∂L/∂Y · Wmᵀ,   ∂L/∂x = col2im(∂L/∂P)
+// Y's rows come ordered (sample, position), one column per filter; the tensor layout wants (sample,
+// filter, position), so a cheap parallel copy over the samples rearranges it (and the reverse for ∂L/∂Y).
+//
+// Weight sharing: the layer has F·C·K·K + F parameters whatever the image size, where a dense layer
+// from the same input to the same output would have (C·H·W)·(F·H'·W') + F·H'·W' (docs/cnn.md counts LeNet).
+#include "lecon/backprop/layer.hpp"
+
+namespace lecon {
+
+// Sizes of a square-kernel convolution on (C, H, W) inputs.
+struct ConvGeometry {
+  std::size_t channels = 1, filters = 1, kernel = 1, stride = 1, padding = 0;
+  // ⌊(size + 2p - K) / s⌋ + 1; throws when the kernel does not fit in the padded input.
+  std::size_t output_size(std::size_t size, const char* what) const;
+  std::size_t patch_size() const { return channels * kernel * kernel; }  // C·K·K
+};
+
+template <typename T>
+class Conv2D : public Layer<T> {
+ public:
+  // F filters of K x K over C input channels. Glorot-uniform weights as keras: W ~ U[-r, r] with
+  // r = sqrt(6 / (C·K·K + F·K·K)); biases 0.
+  Conv2D(std::size_t channels, std::size_t filters, std::size_t kernel, Rng& rng, std::size_t stride = 1, std::size_t padding = 0);
+
+  std::string kind() const override { return "Conv2D"; }
+  // (n, C, H, W) -> (n, F, H', W')
+  Shape output_shape(const Shape& input) const override;
+  void forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) override;
+  void backward(const Tensor<T>& dy, Tensor<T>* dx) override;
+  std::vector<Param<T>*> params() override { return {&W_, &b_}; }
+  std::map<std::string, double> config() const override;
+
+  const ConvGeometry& geometry() const { return geometry_; }
+  Param<T>& W() { return W_; }  // (C·K·K x F): column f is filter f, entries in (c, u, v) order
+  Param<T>& b() { return b_; }  // (F x 1)
+
+ private:
+  // Fills rows [0, count·H'·W') of P_ with the patches of samples first .. first + count - 1.
+  void im2col(const Tensor<T>& x, std::size_t first, std::size_t count);
+  // Adds the patch gradients dP_ of every sample back into dx (which starts at zero).
+  void col2im(Tensor<T>& dx) const;
+
+  ConvGeometry geometry_;
+  Param<T> W_, b_;
+  const Tensor<T>* x_ = nullptr;
+  Shape in_shape_, out_shape_;
+  std::size_t positions_ = 0;   // H'·W'
+  bool have_patches_ = false;   // P_ holds the whole last batch (training mode), so backward may run
+  arma::Mat<T> P_, Y_, dY_, dP_;  // scratch, reused from batch to batch
+};
+
+}  // namespace lecon

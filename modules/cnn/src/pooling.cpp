@@ -1,0 +1,96 @@
+#include "lecon/cnn/pooling.hpp"
+
+#include <limits>
+
+#include "lecon/core/parallel.hpp"
+
+namespace lecon {
+
+template <typename T>
+Pool2D<T>::Pool2D(PoolKind kind, std::size_t kernel, std::size_t stride) : kind_(kind), kernel_(kernel), stride_(stride == 0 ? kernel : stride) {
+  if (kernel == 0) throw Error("Pool2D: the kernel must be at least 1");
+}
+
+template <typename T>
+Shape Pool2D<T>::output_shape(const Shape& input) const {
+  if (input.rank() != 4) throw Error(kind() + ": input " + input.str() + " is not (n, channels, height, width)");
+  if (input[2] < kernel_ || input[3] < kernel_)
+    throw Error(kind() + ": input " + input.str() + " is smaller than the " + std::to_string(kernel_) + "x" + std::to_string(kernel_) + " window");
+  if (input.sample_size() > std::numeric_limits<std::uint32_t>::max()) throw Error(kind() + ": input " + input.str() + " is too large");
+  return Shape{input.batch(), input[1], (input[2] - kernel_) / stride_ + 1, (input[3] - kernel_) / stride_ + 1};
+}
+
+template <typename T>
+void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
+  out_shape_ = output_shape(x.shape());
+  in_shape_ = x.shape();
+  ensure_shape(y, out_shape_);
+  const std::size_t C = in_shape_[1], H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
+  const std::size_t K = kernel_, s = stride_;
+  const bool is_max = kind_ == PoolKind::max;
+  if (is_max) argmax_.resize(y.size());
+  const T scale = T(1) / static_cast<T>(K * K);
+  // One plane (sample, channel) per iteration.
+  parallel_for(x.batch() * C, [&](std::size_t plane) {
+    const std::size_t m = plane / C, c = plane % C;
+    const T* in = x.data() + m * x.sample_size() + c * H * W;
+    const std::size_t out_offset = m * y.sample_size() + c * Ho * Wo;
+    T* out = y.data() + out_offset;
+    for (std::size_t i = 0; i < Ho; ++i)
+      for (std::size_t j = 0; j < Wo; ++j) {
+        const T* window = in + (s * i) * W + s * j;
+        if (is_max) {  // [slide: max pooling]
+          std::size_t best = 0;
+          T value = window[0];
+          for (std::size_t u = 0; u < K; ++u)
+            for (std::size_t v = 0; v < K; ++v)
+              if (window[u * W + v] > value) {
+                value = window[u * W + v];
+                best = u * W + v;
+              }
+          out[i * Wo + j] = value;
+          argmax_[out_offset + i * Wo + j] = static_cast<std::uint32_t>(c * H * W + (s * i) * W + s * j + best);
+        } else {  // [slide: average pooling]
+          T sum = 0;
+          for (std::size_t u = 0; u < K; ++u)
+            for (std::size_t v = 0; v < K; ++v) sum += window[u * W + v];
+          out[i * Wo + j] = sum * scale;
+        }
+      }
+  });
+  ready_ = true;
+}
+
+template <typename T>
+void Pool2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
+  if (!ready_) throw Error(kind() + "::backward called before forward");
+  if (dy.shape() != out_shape_) throw Error(kind() + "::backward: gradient " + dy.shape().str() + " does not match output " + out_shape_.str());
+  if (dx == nullptr) return;
+  ensure_shape(*dx, in_shape_);
+  dx->matrix().zeros();
+  const std::size_t C = in_shape_[1], H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
+  const std::size_t K = kernel_, s = stride_;
+  const bool is_max = kind_ == PoolKind::max;
+  const T scale = T(1) / static_cast<T>(K * K);
+  parallel_for(dy.batch() * C, [&](std::size_t plane) {
+    const std::size_t m = plane / C, c = plane % C;
+    const std::size_t out_offset = m * dy.sample_size() + c * Ho * Wo;
+    const T* g = dy.data() + out_offset;
+    T* sample = dx->data() + m * dx->sample_size();
+    for (std::size_t q = 0; q < Ho * Wo; ++q) {
+      if (is_max) {
+        sample[argmax_[out_offset + q]] += g[q];  // ∂L/∂x = ∂L/∂y at the maximum, 0 elsewhere
+      } else {
+        T* window = sample + c * H * W + (s * (q / Wo)) * W + s * (q % Wo);
+        const T share = g[q] * scale;              // ∂L/∂x = ∂L/∂y / K² over the window
+        for (std::size_t u = 0; u < K; ++u)
+          for (std::size_t v = 0; v < K; ++v) window[u * W + v] += share;
+      }
+    }
+  });
+}
+
+template class Pool2D<float>;
+template class Pool2D<double>;
+
+}  // namespace lecon

@@ -1,0 +1,332 @@
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "lecon/backprop/dense.hpp"
+#include "lecon/backprop/gradient_check.hpp"
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/model_io.hpp"
+#include "lecon/cnn/conv2d.hpp"
+#include "lecon/cnn/flatten.hpp"
+#include "lecon/cnn/lenet.hpp"
+#include "lecon/cnn/pooling.hpp"
+#include "lecon/core/data_store.hpp"
+#include "lecon/core/hdf5_io.hpp"
+#include "lecon/core/loaders.hpp"
+#include "lecon/optimizers/sgd.hpp"
+#include "test_util.hpp"
+
+using namespace lecon;
+
+namespace lecon {
+// So that Boost.Test can print a Shape when a comparison fails.
+inline std::ostream& operator<<(std::ostream& out, const Shape& s) { return out << s.str(); }
+}  // namespace lecon
+
+namespace {
+
+constexpr double kTolerance = 1e-6;  // a correct double backward sits near 1e-8
+
+void require_checks(const std::vector<GradientCheck>& checks, const std::string& layer) {
+  for (const GradientCheck& c : checks) {
+    BOOST_TEST_MESSAGE(layer << " " << c.what << ": max relative error " << c.max_relative_error);
+    BOOST_TEST(c.max_relative_error < kTolerance, layer << " " << c.what << " " << c.max_relative_error);
+    BOOST_TEST(c.entries > 0u);
+  }
+}
+
+Tensor<double> random_tensor(const Shape& shape, Rng& rng) {
+  Tensor<double> t(shape);
+  rng.fill_normal(t.matrix(), 0.0, 1.0);
+  return t;
+}
+
+// The slide's formula, summed term by term: y[k,i,j] = b[k] + Σ_c Σ_u Σ_v W[k,c,u,v] x[c, s·i+u-p, s·j+v-p].
+Tensor<double> direct_convolution(Conv2D<double>& conv, const Tensor<double>& x) {
+  const ConvGeometry& g = conv.geometry();
+  const Shape out = conv.output_shape(x.shape());
+  Tensor<double> y(out);
+  const auto H = static_cast<std::ptrdiff_t>(x.shape()[2]), W = static_cast<std::ptrdiff_t>(x.shape()[3]);
+  for (std::size_t n = 0; n < out[0]; ++n)
+    for (std::size_t k = 0; k < out[1]; ++k)
+      for (std::size_t i = 0; i < out[2]; ++i)
+        for (std::size_t j = 0; j < out[3]; ++j) {
+          double sum = conv.b().value[k];
+          for (std::size_t c = 0; c < g.channels; ++c)
+            for (std::size_t u = 0; u < g.kernel; ++u)
+              for (std::size_t v = 0; v < g.kernel; ++v) {
+                const std::ptrdiff_t row = static_cast<std::ptrdiff_t>(g.stride * i + u) - static_cast<std::ptrdiff_t>(g.padding);
+                const std::ptrdiff_t col = static_cast<std::ptrdiff_t>(g.stride * j + v) - static_cast<std::ptrdiff_t>(g.padding);
+                if (row < 0 || col < 0 || row >= H || col >= W) continue;  // zero padding
+                sum += conv.W().value((c * g.kernel + u) * g.kernel + v, k) *
+                       x.at(n, c, static_cast<std::size_t>(row), static_cast<std::size_t>(col));
+              }
+          y.at(n, k, i, j) = sum;
+        }
+  return y;
+}
+
+struct ConvCase {
+  std::size_t channels, filters, kernel, stride, padding, height, width;
+};
+
+const std::vector<ConvCase> kCases = {
+    {1, 3, 3, 1, 0, 6, 6},  // plain
+    {2, 4, 3, 2, 1, 7, 6},  // stride 2 with padding, rectangular image
+    {3, 2, 2, 2, 0, 5, 5},  // stride 2 leaves the last row and column unused
+    {2, 3, 3, 1, 2, 4, 5},  // padding larger than needed ("full" convolution)
+    {3, 5, 1, 1, 0, 3, 4},  // 1x1 convolution: a dense layer per pixel
+    {1, 2, 5, 3, 2, 9, 8},  // large stride and kernel
+};
+
+std::string describe(const ConvCase& c) {
+  return "Conv2D C=" + std::to_string(c.channels) + " F=" + std::to_string(c.filters) + " K=" + std::to_string(c.kernel) + " s=" +
+         std::to_string(c.stride) + " p=" + std::to_string(c.padding) + " on " + std::to_string(c.height) + "x" + std::to_string(c.width);
+}
+
+// Writes `records` CIFAR-10 records whose class shows as a bright band (row band and colour) over noise.
+std::vector<std::uint8_t> standin_cifar_records(std::size_t records, Rng& rng) {
+  std::vector<std::uint8_t> bytes;
+  arma::Mat<double> noise(3072, 1);
+  for (std::size_t r = 0; r < records; ++r) {
+    const std::size_t label = r % 10;
+    bytes.push_back(static_cast<std::uint8_t>(label));
+    rng.fill_uniform(noise, 0.0, 128.0);
+    for (std::size_t p = 0; p < 3072; ++p) {
+      const std::size_t channel = p / 1024, row = (p % 1024) / 32;
+      const bool band = row / 3 == label && channel == label % 3;
+      bytes.push_back(static_cast<std::uint8_t>(noise[p] + (band ? 120 : 0)));
+    }
+  }
+  return bytes;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cnn_forward)
+
+BOOST_AUTO_TEST_CASE(im2col_gemm_equals_the_direct_sum) {
+  for (const ConvCase& c : kCases) {
+    Rng rng(3);
+    Conv2D<double> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+    rng.fill_normal(conv.b().value, 0.0, 1.0);
+    const Tensor<double> x = random_tensor(Shape{3, c.channels, c.height, c.width}, rng);
+    Tensor<double> y;
+    conv.forward(x, y, Context{true, nullptr});
+    const Tensor<double> expected = direct_convolution(conv, x);
+    BOOST_REQUIRE(y.shape() == expected.shape());
+    BOOST_TEST(arma::abs(y.matrix() - expected.matrix()).max() < 1e-12, describe(c));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(output_sizes_follow_the_slide_formula) {
+  Rng rng(1);
+  // H' = ⌊(H + 2p - K) / s⌋ + 1
+  BOOST_TEST(Conv2D<float>(1, 20, 5, rng).output_shape(Shape{2, 1, 28, 28}) == (Shape{2, 20, 24, 24}));
+  BOOST_TEST(Conv2D<float>(3, 8, 3, rng, 2, 1).output_shape(Shape{1, 3, 32, 31}) == (Shape{1, 8, 16, 16}));
+  BOOST_TEST(Conv2D<float>(3, 8, 3, rng, 1, 1).output_shape(Shape{1, 3, 32, 32}) == (Shape{1, 8, 32, 32}));  // "same"
+  BOOST_TEST(MaxPool2D<float>(2).output_shape(Shape{5, 20, 24, 24}) == (Shape{5, 20, 12, 12}));
+  BOOST_TEST(MaxPool2D<float>(3, 2).output_shape(Shape{5, 4, 7, 8}) == (Shape{5, 4, 3, 3}));
+  BOOST_TEST(Flatten<float>().output_shape(Shape{5, 50, 4, 4}) == (Shape{5, 800}));
+}
+
+BOOST_AUTO_TEST_CASE(evaluation_in_chunks_equals_one_training_batch) {
+  Rng rng(4);
+  Conv2D<double> conv(2, 3, 3, rng, 1, 1);
+  const Tensor<double> x = random_tensor(Shape{600, 2, 5, 5}, rng);  // more than one 256-sample chunk
+  Tensor<double> train, eval;
+  conv.forward(x, train, Context{true, nullptr});
+  conv.forward(x, eval, Context{false, nullptr});
+  BOOST_TEST(arma::abs(train.matrix() - eval.matrix()).max() == 0.0);
+  // Chunked evaluation keeps only the last chunk's patches: backward must refuse, not read stale memory.
+  test::check_error<Error>([&] { conv.backward(train, nullptr); }, {"Conv2D::backward", "training mode"});
+}
+
+BOOST_AUTO_TEST_CASE(pooling_on_a_hand_example) {
+  // One 4x4 image, rows top to bottom.
+  Tensor<double> x(Shape{1, 1, 4, 4});
+  const double pixels[16] = {1, 2, 5, 0,  //
+                             3, 4, 1, 1,  //
+                             0, 0, 2, 2,  //
+                             -1, 7, 2, 2};
+  for (std::size_t i = 0; i < 16; ++i) x.at(0, 0, i / 4, i % 4) = pixels[i];
+  MaxPool2D<double> max_pool(2);
+  AvgPool2D<double> avg_pool(2);
+  Tensor<double> y_max, y_avg;
+  max_pool.forward(x, y_max, Context{});
+  avg_pool.forward(x, y_avg, Context{});
+  const std::vector<double> expected_max = {4, 5, 7, 2}, expected_avg = {2.5, 1.75, 1.5, 2};
+  for (std::size_t q = 0; q < 4; ++q) {
+    BOOST_TEST(y_max.at(0, 0, q / 2, q % 2) == expected_max[q]);
+    BOOST_TEST(y_avg.at(0, 0, q / 2, q % 2) == expected_avg[q]);
+  }
+  // Backward: max routes each gradient to its window's maximum (the first of the tied 2s), average spreads it.
+  Tensor<double> dy(Shape{1, 1, 2, 2}), dx;
+  dy.matrix() = arma::vec{10, 20, 30, 40};
+  max_pool.backward(dy, &dx);
+  BOOST_TEST(dx.at(0, 0, 1, 1) == 10.0);
+  BOOST_TEST(dx.at(0, 0, 0, 2) == 20.0);
+  BOOST_TEST(dx.at(0, 0, 3, 1) == 30.0);
+  BOOST_TEST(dx.at(0, 0, 2, 2) == 40.0);
+  BOOST_TEST(arma::accu(dx.matrix()) == 100.0);
+  avg_pool.backward(dy, &dx);
+  BOOST_TEST(dx.at(0, 0, 0, 0) == 2.5);
+  BOOST_TEST(dx.at(0, 0, 3, 3) == 10.0);
+}
+
+BOOST_AUTO_TEST_CASE(bad_shapes_give_clear_errors) {
+  Rng rng(1);
+  Conv2D<float> conv(1, 4, 5, rng);
+  Tensor<float> y;
+  test::check_error<Error>([&] { conv.forward(Tensor<float>(Shape{2, 3, 28, 28}), y, Context{}); }, {"Conv2D", "(2, 3, 28, 28)", "(n, 1, height, width)"});
+  test::check_error<Error>([&] { conv.forward(Tensor<float>(Shape{2, 784}), y, Context{}); }, {"Conv2D", "(2, 784)"});
+  test::check_error<Error>([&] { conv.forward(Tensor<float>(Shape{2, 1, 3, 28}), y, Context{}); }, {"height 3", "smaller than the kernel 5"});
+  test::check_error<Error>([&] { Conv2D<float>(1, 4, 5, rng).backward(Tensor<float>(Shape{2, 4, 24, 24}), nullptr); }, {"forward pass"});
+  test::check_error<Error>([&] { Conv2D<float>(0, 4, 5, rng); }, {"must be positive"});
+  test::check_error<Error>([&] { Conv2D<float>(100000, 100000, 100, rng); }, {"more than 2^31 weights"});
+  MaxPool2D<float> pool(3);
+  test::check_error<Error>([&] { pool.forward(Tensor<float>(Shape{1, 1, 2, 8}), y, Context{}); }, {"MaxPool2D", "smaller than the 3x3 window"});
+  test::check_error<Error>([&] { pool.backward(Tensor<float>(Shape{1, 1, 2, 2}), nullptr); }, {"before forward"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cnn_gradients)
+
+BOOST_AUTO_TEST_CASE(conv2d_every_geometry) {
+  for (const ConvCase& c : kCases) {
+    Rng rng(5);
+    Conv2D<double> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+    rng.fill_normal(conv.b().value, 0.0, 1.0);
+    require_checks(check_layer_gradients(conv, Shape{2, c.channels, c.height, c.width}, rng), describe(c));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pooling_and_flatten) {
+  Rng rng(6);
+  for (std::size_t kernel : {2, 3})
+    for (std::size_t stride : {1, 2}) {  // stride 1 < kernel: overlapping windows whose gradients add up
+      MaxPool2D<double> max_pool(kernel, stride);
+      AvgPool2D<double> avg_pool(kernel, stride);
+      const std::string what = std::to_string(kernel) + "x" + std::to_string(kernel) + " stride " + std::to_string(stride);
+      require_checks(check_layer_gradients(max_pool, Shape{2, 3, 7, 6}, rng), "MaxPool2D " + what);
+      require_checks(check_layer_gradients(avg_pool, Shape{2, 3, 7, 6}, rng), "AvgPool2D " + what);
+    }
+  Flatten<double> flatten;
+  require_checks(check_layer_gradients(flatten, Shape{3, 2, 3, 4}, rng), "Flatten");
+}
+
+BOOST_AUTO_TEST_CASE(a_broken_convolution_fails_the_check) {
+  // The same check must catch a wrong backward, or the passes above would mean nothing.
+  struct BrokenConv : Conv2D<double> {
+    using Conv2D<double>::Conv2D;
+    void backward(const Tensor<double>& dy, Tensor<double>* dx) override {
+      Conv2D<double>::backward(dy, dx);
+      if (dx) dx->matrix() *= 0.5;
+    }
+  };
+  Rng rng(7);
+  BrokenConv conv(2, 3, 3, rng, 2, 1);
+  const std::vector<GradientCheck> checks = check_layer_gradients(conv, Shape{2, 2, 6, 6}, rng);
+  BOOST_TEST(checks.front().what == "input");
+  BOOST_TEST(checks.front().max_relative_error > 0.1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cnn_model)
+
+BOOST_AUTO_TEST_CASE(lenet_shapes_and_weight_sharing) {
+  Rng rng(1);
+  Sequential<float> model = lenet<float>(1, 28, 28, 10, rng);
+  BOOST_TEST(model.parameter_count() == 431080u);  // 520 + 25,050 + 400,500 + 5,010
+  const std::vector<SharingRow> rows = weight_sharing(model, Shape{1, 1, 28, 28});
+  BOOST_REQUIRE(rows.size() == 4u);
+  BOOST_TEST(rows[0].parameters == 520u);                    // 20 filters of 5x5 + 20 biases
+  BOOST_TEST(rows[0].dense_equivalent == 784u * 11520 + 11520);  // every one of 11,520 outputs sees all 784 pixels
+  BOOST_TEST(rows[1].parameters == 25050u);
+  BOOST_TEST(rows[1].dense_equivalent == 2880u * 3200 + 3200);
+  BOOST_TEST(rows[2].dense_equivalent == rows[2].parameters);  // a dense layer shares nothing
+  Sequential<float> cifar = lenet<float>(3, 32, 32, 10, rng);
+  BOOST_TEST(cifar.parameter_count() == 3u * 25 * 20 + 20 + 25050 + 1250u * 500 + 500 + 5010);
+  test::check_error<Error>([&] { lenet<float>(1, 12, 12, 10, rng); }, {"too small for LeNet"});
+}
+
+BOOST_AUTO_TEST_CASE(save_and_load_reproduce_the_predictions) {
+  register_cnn_layers();
+  test::ScratchDir dir("cnn");
+  Rng rng(2);
+  Sequential<float> net;
+  net.add<Conv2D<float>>(3, 4, 3, rng, 2, 1).add<AvgPool2D<float>>(2).add<Conv2D<float>>(4, 6, 2, rng).add<MaxPool2D<float>>(2, 1);
+  net.add<Flatten<float>>().add<Dense<float>>(6, 5, rng);
+  Tensor<float> x(Shape{4, 3, 14, 13});
+  rng.fill_normal(x.matrix(), 0.0f, 1.0f);
+  const Tensor<float> before = net.predict(x);
+  save_model(dir.file("net.h5"), net);
+  Sequential<float> loaded = load_model<float>(dir.file("net.h5"));
+  BOOST_TEST(loaded.size() == net.size());
+  BOOST_TEST(loaded.layer(0).kind() == "Conv2D");
+  BOOST_TEST(loaded.layer(3).config().at("stride") == 1.0);
+  BOOST_TEST(arma::abs(loaded.predict(x).matrix() - before.matrix()).max() == 0.0f);
+}
+
+BOOST_AUTO_TEST_CASE(a_corrupt_layer_setting_is_refused) {
+  register_cnn_layers();
+  test::ScratchDir dir("cnn-bad");
+  // A model file as save_model writes it, with a kernel size no layer can have.
+  {
+    H5Writer file(dir.file("net.h5"));
+    file.set_attribute("/", "format", "lecon-sequential-1");
+    file.set_attribute("/", "layers", 1.0);
+    const std::string group = "/layers/000_Conv2D";
+    file.set_attribute(group, "kind", "Conv2D");
+    for (const char* key : {"channels", "filters", "stride"}) file.set_attribute(group, key, 1.0);
+    file.set_attribute(group, "padding", 0.0);
+    file.set_attribute(group, "kernel", -3.0);
+    file.commit();
+  }
+  test::check_error<FileError>([&] { load_model<float>(dir.file("net.h5")); }, {"net.h5", "000_Conv2D", "'kernel' = -3"});
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(cnn_training)
+
+BOOST_AUTO_TEST_CASE(lenet_learns_mnist_far_above_chance) {
+  const char* data_dir = std::getenv("LECON_DATA_DIR");
+  BOOST_REQUIRE_MESSAGE(data_dir, "LECON_DATA_DIR is set by CTest");
+  const DataSplit mnist = load_data(data_dir, "mnist");
+  const Dataset train = mnist.train.subset(arma::regspace<arma::uvec>(0, 2999));
+  const Dataset test = mnist.test.subset(arma::regspace<arma::uvec>(0, 999));
+  Rng rng(1);
+  Sequential<Real> model = lenet<Real>(1, 28, 28, 10, rng);
+  SoftmaxCrossEntropy<Real> loss;
+  SGD<Real> sgd(0.01, 0.9);
+  const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(train.y, 10));
+  const History h = fit(model, loss, sgd, train.x, y, FitOptions{2, 64}, rng);
+  const double accuracy = arma::mean(arma::conv_to<arma::vec>::from(model.predict_classes(test.x) == test.y));
+  BOOST_TEST_MESSAGE("LeNet, 3,000 MNIST images, two epochs: training loss " << h["loss"].back() << ", test accuracy " << accuracy);
+  BOOST_TEST(accuracy > 0.85);  // chance is 0.1
+}
+
+BOOST_AUTO_TEST_CASE(lenet_trains_on_cifar10_binary_files) {
+  // Stand-in data in the official CIFAR-10 binary layout (the real files cannot be fetched here): a
+  // class is a bright band over noise. The directory stays for the lab's end-to-end test.
+  const std::filesystem::path dir = std::filesystem::current_path() / "cifar-10-stand-in" / "cifar-10-batches-bin";
+  std::filesystem::create_directories(dir);
+  Rng rng(11);
+  for (int b = 1; b <= 5; ++b) test::write_bytes((dir / ("data_batch_" + std::to_string(b) + ".bin")).string(), standin_cifar_records(100, rng));
+  test::write_bytes((dir / "test_batch.bin").string(), standin_cifar_records(200, rng));
+  const DataSplit cifar = load_cifar10_dir(dir.string());
+  BOOST_TEST(cifar.train.x.shape() == (Shape{500, 3, 32, 32}));
+  Sequential<Real> model = lenet<Real>(3, 32, 32, 10, rng);
+  SoftmaxCrossEntropy<Real> loss;
+  SGD<Real> sgd(0.01, 0.9);
+  const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(cifar.train.y, 10));
+  fit(model, loss, sgd, cifar.train.x, y, FitOptions{4, 32}, rng);
+  const double accuracy = arma::mean(arma::conv_to<arma::vec>::from(model.predict_classes(cifar.test.x) == cifar.test.y));
+  BOOST_TEST_MESSAGE("LeNet on stand-in CIFAR-10 files: test accuracy " << accuracy);
+  BOOST_TEST(accuracy > 0.5);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
