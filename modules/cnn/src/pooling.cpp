@@ -36,10 +36,21 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
     const T* in = x.data() + m * x.sample_size() + c * H * W;
     const std::size_t out_offset = m * y.sample_size() + c * Ho * Wo;
     T* out = y.data() + out_offset;
+    std::uint32_t* where = is_max ? argmax_.data() + out_offset : nullptr;
+    const std::uint32_t plane_start = static_cast<std::uint32_t>(c * H * W);
     for (std::size_t i = 0; i < Ho; ++i)
       for (std::size_t j = 0; j < Wo; ++j) {
-        const T* window = in + (s * i) * W + s * j;
-        if (is_max) {  // [slide: max pooling]
+        const std::size_t start = (s * i) * W + s * j;  // the window's top-left input, within the plane
+        const T* window = in + start;
+        if (is_max && K == 2) {  // [slide: max pooling], the common 2x2 case without branches (random data mispredicts them)
+          const T a = window[0], b = window[1], c2 = window[W], d = window[W + 1];
+          const T top = b > a ? b : a, bottom = d > c2 ? d : c2;
+          // Indices from comparisons as 0/1 integers (setcc, no jumps); the first maximum wins a tie.
+          const std::size_t top_at = static_cast<std::size_t>(b > a), bottom_at = W + static_cast<std::size_t>(d > c2);
+          const std::size_t best = top_at + static_cast<std::size_t>(bottom > top) * (bottom_at - top_at);
+          out[i * Wo + j] = bottom > top ? bottom : top;
+          where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
+        } else if (is_max) {  // [slide: max pooling]
           std::size_t best = 0;
           T value = window[0];
           for (std::size_t u = 0; u < K; ++u)
@@ -49,7 +60,7 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
                 best = u * W + v;
               }
           out[i * Wo + j] = value;
-          argmax_[out_offset + i * Wo + j] = static_cast<std::uint32_t>(c * H * W + (s * i) * W + s * j + best);
+          where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
         } else {  // [slide: average pooling]
           T sum = 0;
           for (std::size_t u = 0; u < K; ++u)

@@ -62,6 +62,7 @@ class Conv2D : public Layer<T> {
   std::size_t positions_ = 0;   // H'·W'
   bool have_patches_ = false;   // P_ holds the whole last batch (training mode), so backward may run
   arma::Mat<T> P_, Y_, dY_, dP_;  // scratch, reused from batch to batch
+  arma::Mat<T> bias_parts_, weight_parts_;  // per-sample bias sums, per-block weight-gradient products
 };
 
 }  // namespace lecon
