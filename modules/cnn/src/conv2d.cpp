@@ -220,7 +220,7 @@ void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   // ∂L/∂Wm = Pᵀ · ∂L/∂Y. The inner dimension (n·H'·W' rows: 36,864 in LeNet's first layer) is long and
   // the result small, a shape BLAS threads poorly; so the rows are cut into blocks whose products run
   // in parallel and are summed. The number of blocks depends on the size only, never on the thread
-  // count, so the sum (and training) comes out the same with 1 or 16 threads.
+  // count, so the order of the sum does not change with the thread count.
   const std::size_t rows = dY_.n_rows, blocks = std::clamp<std::size_t>(rows / 2048, 1, 8), CKK = geometry_.patch_size();
   if (blocks == 1) {
     W_.grad = P_.t() * dY_;
