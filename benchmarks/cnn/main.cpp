@@ -5,10 +5,8 @@
 // peak memory; and PyTorch on the same network in the same run when it is installed.
 #include <sys/resource.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "bench.hpp"
 #include "lecon/backprop/dense.hpp"
@@ -80,43 +78,11 @@ Run run_lecon(const DataSplit& mnist, int repeats, std::uint64_t seed) {
   return run;
 }
 
-// PyTorch through Debian's python3-torch (/usr/bin/python3), or nothing when it is not installed.
-bool torch_available() { return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0; }
-
-double json_number(const std::string& json, const std::string& key) {
-  const std::size_t at = json.find("\"" + key + "\": ");
-  if (at == std::string::npos) throw Error("bench_cnn: the PyTorch run printed no '" + key + "': " + json);
-  return std::stod(json.substr(at + key.size() + 4));
-}
-
-Run run_torch(const std::string& mnist_dir, int threads, int repeats, std::string& version) {
-  const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_lenet.py";
-  const std::string command = "/usr/bin/python3 '" + script + "' --mnist '" + mnist_dir + "' --threads " + std::to_string(threads) +
-                              " --epochs " + std::to_string(repeats);
-  FILE* child = popen(command.c_str(), "r");
-  if (!child) throw Error("bench_cnn: cannot start PyTorch");
-  std::string out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, child)) out += buffer;
-  if (pclose(child) != 0) throw Error("bench_cnn: the PyTorch run failed: " + out);
-  // {"rates": [a, b, c], "accuracy": x, "peak_mib": m, "torch": "1.13.1", "threads": 2}
-  Run run;
-  const std::size_t open = out.find('['), close = out.find(']');
-  if (open == std::string::npos || close == std::string::npos) throw Error("bench_cnn: unexpected PyTorch output: " + out);
-  std::stringstream rates(out.substr(open + 1, close - open - 1));
-  for (std::string item; std::getline(rates, item, ',');) run.rates.push_back(std::stod(item));
-  run.accuracy = json_number(out, "accuracy");
-  run.peak_mib = json_number(out, "peak_mib");
-  const std::size_t v = out.find("\"torch\": \"") + 10;
-  version = out.substr(v, out.find('"', v) - v);
-  return run;
-}
-
 void run(const LabContext& ctx, int argc, char** argv) {
   const int repeats = bench::repeats(ctx);
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
   const std::string idx_dir = ctx.data_dir + "/downloads/mnist";
-  const bool with_torch = torch_available() && std::filesystem::exists(idx_dir);
+  const bool with_torch = bench::torch_available() && std::filesystem::exists(idx_dir);
   if (!with_torch) std::cout << "PyTorch not found (apt-get install python3-torch to compare in the same run)\n";
   Rng rng(ctx.seed);
   Sequential<Real> probe = lenet<Real>(1, 28, 28, 10, rng);
@@ -137,9 +103,11 @@ void run(const LabContext& ctx, int argc, char** argv) {
                                     fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0), fixed(ours.peak_mib, 0)};
     if (with_torch) {
       std::cout << " PyTorch..." << std::flush;
-      const Run theirs = run_torch(idx_dir, threads, repeats, torch_version);
+      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_lenet.py";
+      const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, repeats);
+      torch_version = theirs.version;
       const double torch_rate = bench::median(theirs.rates);
-      row.insert(row.end(), {fixed(torch_rate, 0), fixed(theirs.accuracy, 4), fixed(theirs.peak_mib, 0), fixed(rate / torch_rate, 2) + "x"});
+      row.insert(row.end(), {fixed(torch_rate, 0), fixed(theirs.accuracy, 4), fixed(bench::json_number(theirs.json, "peak_mib"), 0), fixed(rate / torch_rate, 2) + "x"});
     } else {
       row.insert(row.end(), {"n/a", "n/a", "n/a", "n/a"});
     }

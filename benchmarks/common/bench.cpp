@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -103,6 +105,36 @@ void update_results_section(const std::string& path, const std::string& name, co
   if (b != std::string::npos && e != std::string::npos && e > b) text.replace(b, e + end.size() - b, section);
   else text += "\n" + section + "\n";
   write_file_atomically(path, text);
+}
+
+bool torch_available() { return std::system("/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1") == 0; }
+
+double json_number(const std::string& json, const std::string& key) {
+  const std::size_t at = json.find("\"" + key + "\": ");
+  if (at == std::string::npos) throw Error("benchmark peer: no '" + key + "' in its answer: " + json);
+  return std::stod(json.substr(at + key.size() + 4));
+}
+
+PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats) {
+  const std::string command = "/usr/bin/python3 '" + script + "' --mnist '" + mnist_dir + "' --threads " + std::to_string(threads) +
+                              " --epochs " + std::to_string(repeats);
+  FILE* child = popen(command.c_str(), "r");
+  if (!child) throw Error("cannot start " + script);
+  std::string out;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, child)) out += buffer;
+  if (pclose(child) != 0) throw Error(script + " failed: " + out);
+  PeerRun run;
+  run.json = out;
+  const std::size_t open = out.find("\"rates\": ["), close = out.find(']', open == std::string::npos ? 0 : open);
+  const std::size_t v = out.find("\"torch\": \"");
+  if (open == std::string::npos || close == std::string::npos || v == std::string::npos)
+    throw Error(script + ": unexpected answer (expected one JSON line with rates and torch): " + out);
+  std::stringstream rates(out.substr(open + 10, close - open - 10));
+  for (std::string item; std::getline(rates, item, ',');) run.rates.push_back(std::stod(item));
+  run.accuracy = json_number(out, "accuracy");
+  run.version = out.substr(v + 10, out.find('"', v + 10) - v - 10);
+  return run;
 }
 
 void add_common_options(po::options_description& options, int default_repeats) {

@@ -32,6 +32,23 @@ std::string command_line(int argc, char** argv);
 // path with `markdown` (appends the section if absent; creates the file with a title if missing).
 void update_results_section(const std::string& path, const std::string& name, const std::string& markdown);
 
+// The PyTorch peer of a training benchmark: a Python script beside the benchmark's source, run with
+// Debian's /usr/bin/python3, that trains the same model and prints one JSON line
+//   {"rates": [samples/s per timed epoch], "accuracy": a, "torch": "1.13.1", ...more numbers}
+struct PeerRun {
+  std::vector<double> rates;
+  double accuracy = 0;
+  std::string version;
+  std::string json;  // the whole line, for further numbers (json_number)
+};
+// Whether /usr/bin/python3 can import torch and numpy.
+bool torch_available();
+// Runs `/usr/bin/python3 <script> --mnist <dir> --threads <t> --epochs <repeats>`; throws Error naming the
+// script when it fails or prints something else.
+PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats);
+// The number after "key": in a one-line JSON text; throws Error when absent.
+double json_number(const std::string& json, const std::string& key);
+
 // The options every benchmark has: --repeats (timed runs per figure) and --results (the Markdown file).
 void add_common_options(po::options_description& options, int default_repeats);
 // --repeats, checked to be at least 1.

@@ -2,10 +2,8 @@
 // batch 128, float32. Training samples/s over one epoch (median of --repeats epochs, each from fresh
 // weights) and test accuracy after one epoch, at 1 and 2 threads; the fraction of the sgemm roofline
 // measured in the same run; and PyTorch on the same model in the same run when it is installed.
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "bench.hpp"
 #include "lecon/backprop/activation_layer.hpp"
@@ -51,35 +49,11 @@ Run run_lecon(const DataSplit& mnist, int repeats, std::uint64_t seed) {
   return run;
 }
 
-// PyTorch through Debian's python3-torch (/usr/bin/python3), or nothing when it is not installed.
-bool torch_available() { return std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") == 0; }
-
-Run run_torch(const std::string& mnist_dir, int threads, int repeats, std::string& version) {
-  const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
-  const std::string command = "/usr/bin/python3 '" + script + "' --mnist '" + mnist_dir + "' --threads " + std::to_string(threads) +
-                              " --epochs " + std::to_string(repeats);
-  FILE* child = popen(command.c_str(), "r");
-  if (!child) throw Error("bench_mlp: cannot start PyTorch");
-  std::string out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, child)) out += buffer;
-  if (pclose(child) != 0) throw Error("bench_mlp: the PyTorch run failed: " + out);
-  // {"rates": [a, b, c], "accuracy": x, "torch": "1.13.1", "threads": 2}
-  Run run;
-  const std::size_t open = out.find('['), close = out.find(']');
-  std::stringstream rates(out.substr(open + 1, close - open - 1));
-  for (std::string item; std::getline(rates, item, ',');) run.rates.push_back(std::stod(item));
-  run.accuracy = std::stod(out.substr(out.find("\"accuracy\": ") + 12));
-  const std::size_t v = out.find("\"torch\": \"") + 10;
-  version = out.substr(v, out.find('"', v) - v);
-  return run;
-}
-
 void run(const LabContext& ctx, int argc, char** argv) {
   const int repeats = bench::repeats(ctx);
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
   const std::string idx_dir = ctx.data_dir + "/downloads/mnist";
-  const bool with_torch = torch_available() && std::filesystem::exists(idx_dir);
+  const bool with_torch = bench::torch_available() && std::filesystem::exists(idx_dir);
   if (!with_torch) std::cout << "PyTorch not found (apt-get install python3-torch to compare in the same run)\n";
 
   Table table("MNIST MLP 784-512-512-10 ReLU, SGD momentum 0.9, lr 0.05, batch 128, float32: one training epoch",
@@ -97,7 +71,9 @@ void run(const LabContext& ctx, int argc, char** argv) {
                                     fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0)};
     if (with_torch) {
       std::cout << " PyTorch..." << std::flush;
-      const Run theirs = run_torch(idx_dir, threads, repeats, torch_version);
+      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
+      const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, repeats);
+      torch_version = theirs.version;
       const double torch_rate = bench::median(theirs.rates);
       row.insert(row.end(), {fixed(torch_rate, 0), fixed(theirs.accuracy, 4), fixed(rate / torch_rate, 2) + "x"});
     } else {

@@ -162,6 +162,9 @@ void run(const LabContext& ctx) {
   const auto epochs = static_cast<std::size_t>(ctx.epochs_or(2, 15));
   if (ctx.options["train-limit"].as<int>() < 0) throw OptionError("--train-limit: expected 0 (all) or a positive number of images");
   if (!(ctx.options["lr"].as<double>() > 0)) throw OptionError("--lr: expected a positive learning rate");
+  const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();
+  if (!given_cifar.empty() && !std::filesystem::exists(given_cifar + "/test_batch.bin"))
+    throw OptionError("--cifar-dir " + given_cifar + ": expected the official CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin)");
 
   // Weight sharing, counted by the code (docs/cnn.md quotes this table).
   Rng rng(ctx.seed);

@@ -11,21 +11,14 @@
 #include "lecon/core/hdf5_io.hpp"
 #include "lecon/optimizers/rmsprop.hpp"
 #include "lecon/optimizers/sgd.hpp"
+#include "gradient_test_util.hpp"
 #include "test_util.hpp"
 
 using namespace lecon;
 
 namespace {
 
-constexpr double kTolerance = 1e-6;  // a correct double backward sits near 1e-8
-
-void require_checks(const std::vector<GradientCheck>& checks, const std::string& layer) {
-  for (const GradientCheck& c : checks) {
-    BOOST_TEST_MESSAGE(layer << " " << c.what << ": max relative error " << c.max_relative_error);
-    BOOST_TEST(c.max_relative_error < kTolerance, layer << " " << c.what << " " << c.max_relative_error);
-    BOOST_TEST(c.entries > 0u);
-  }
-}
+using test::require_checks;
 
 // A Dense layer with its backward deliberately wrong, to show the checker rejects it.
 class BrokenDense : public Dense<double> {
@@ -87,7 +80,7 @@ BOOST_AUTO_TEST_CASE(every_loss) {
   };
   for (const auto& [name, c] : checks) {
     BOOST_TEST_MESSAGE(name << ": max relative error " << c.max_relative_error);
-    BOOST_TEST(c.max_relative_error < kTolerance, name << " " << c.max_relative_error);
+    BOOST_TEST(c.max_relative_error < test::kGradientTolerance, name << " " << c.max_relative_error);
   }
 }
 
@@ -95,7 +88,7 @@ BOOST_AUTO_TEST_CASE(the_checker_rejects_a_wrong_backward) {
   Rng rng(5);
   BrokenDense broken(4, 3, rng);
   const auto checks = check_layer_gradients(broken, Shape{3, 4}, rng);
-  BOOST_TEST(checks[0].max_relative_error < kTolerance);  // the input gradient is still right
+  BOOST_TEST(checks[0].max_relative_error < test::kGradientTolerance);  // the input gradient is still right
   BOOST_TEST(checks[1].max_relative_error > 0.1);         // W's is not, and the check says so
 }
 

@@ -14,6 +14,7 @@
 #include "lecon/core/hdf5_io.hpp"
 #include "lecon/core/loaders.hpp"
 #include "lecon/optimizers/sgd.hpp"
+#include "gradient_test_util.hpp"
 #include "test_util.hpp"
 
 using namespace lecon;
@@ -25,15 +26,7 @@ inline std::ostream& operator<<(std::ostream& out, const Shape& s) { return out 
 
 namespace {
 
-constexpr double kTolerance = 1e-6;  // a correct double backward sits near 1e-8
-
-void require_checks(const std::vector<GradientCheck>& checks, const std::string& layer) {
-  for (const GradientCheck& c : checks) {
-    BOOST_TEST_MESSAGE(layer << " " << c.what << ": max relative error " << c.max_relative_error);
-    BOOST_TEST(c.max_relative_error < kTolerance, layer << " " << c.what << " " << c.max_relative_error);
-    BOOST_TEST(c.entries > 0u);
-  }
-}
+using test::require_checks;
 
 Tensor<double> random_tensor(const Shape& shape, Rng& rng) {
   Tensor<double> t(shape);
