@@ -189,6 +189,8 @@ void run(const LabContext& ctx) {
   plot.xlabel = "epoch";
   plot.ylabel = "test error %";
   plot.log_y = true;
+  plot.y_min = 0.3;  // from below LeNet's MNIST error to all-wrong
+  plot.y_max = 100;
   auto add_curve = [&](const Outcome& o) {
     Series s{o.label, {}, o.errors, "linespoints"};
     for (std::size_t i = 0; i < o.errors.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
