@@ -28,12 +28,6 @@ namespace {
 
 using namespace lecon;
 
-Series curve(const std::string& name, const std::vector<double>& values) {
-  Series s{name, {}, values, "lines"};
-  for (std::size_t i = 0; i < values.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
-  return s;
-}
-
 void iris_example(const LabContext& ctx, Rng& rng) {
   const DataSplit iris = load_data(ctx.data_dir, "iris");
   const Tensor<Real>& x_train = iris.train.x;
@@ -76,7 +70,7 @@ void iris_example(const LabContext& ctx, Rng& rng) {
   plot.title = "iris: training loss and accuracy per epoch";
   plot.xlabel = "epoch";
   plot.ylabel = "value";
-  plot.add(curve("loss (categorical cross-entropy)", history["loss"])).add(curve("accuracy", history["accuracy"]));
+  plot.add(per_epoch("loss (categorical cross-entropy)", history["loss"])).add(per_epoch("accuracy", history["accuracy"]));
   plot.save(ctx.out_path("iris_history"));
 }
 
@@ -147,7 +141,7 @@ void regression_example(const LabContext& ctx, Rng& rng) {
   losses.xlabel = "epoch";
   losses.ylabel = "MSE";
   losses.log_y = true;
-  losses.add(curve("training MSE", history["loss"]));
+  losses.add(per_epoch("training MSE", history["loss"]));
   losses.save(ctx.out_path("regression_history"));
 }
 

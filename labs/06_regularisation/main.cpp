@@ -54,12 +54,6 @@ Series histogram(const std::string& name, const arma::Mat<Real>& weights) {
   return s;
 }
 
-Series curve(const std::string& name, const std::vector<double>& values, const std::string& style) {
-  Series s{name, {}, values, style};
-  for (std::size_t i = 0; i < values.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
-  return s;
-}
-
 void run(const LabContext& ctx) {
   const double kL2 = ctx.options["l2"].as<double>(), kL1 = ctx.options["l1"].as<double>(), kDropout = ctx.options["dropout"].as<double>();
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
@@ -125,8 +119,8 @@ void run(const LabContext& ctx) {
     const char* lecture = config.name == "none" ? "overfits" : "less overfitting";
     table.add_row({config.name, fixed(train_error, 2), fixed(test_error, 2), fixed(test_error - train_error, 2), fixed(test.loss, 3), ran,
                    std::to_string(zeros), fixed(100.0 * zeros / weights, 1), lecture});
-    test_plot.add(curve(config.name, curves.test, "lines"));
-    train_plot.add(curve(config.name, curves.train, "lines"));
+    test_plot.add(per_epoch(config.name, curves.test, "lines"));
+    train_plot.add(per_epoch(config.name, curves.train, "lines"));
     if (config.name == "L2" || config.name == "L1 (proximal)" || config.name == "none")
       hist.add(histogram(config.name, model.params()[0]->value));
     std::cout << config.name << ": test error " << fixed(test_error, 2) << "%\n";

@@ -84,11 +84,12 @@ std::vector<Reference> fashion_references() {
   return found;
 }
 
-// Test error (%) after every epoch.
+// Test error (%) after every epoch, and the last epoch's predictions (for the confusion table and images).
 struct TestErrors : TrainingObserver<Real> {
   TestErrors(Sequential<Real>& m, const Dataset& t) : model(m), test(t) {}
   bool on_epoch_end(std::size_t epoch, const History& h) override {
-    const double error = 100.0 * static_cast<double>(arma::accu(model.predict_classes(test.x, 500) != test.y)) / static_cast<double>(test.size());
+    predicted = model.predict_classes(test.x, 500);
+    const double error = 100.0 * static_cast<double>(arma::accu(predicted != test.y)) / static_cast<double>(test.size());
     errors.push_back(error);
     std::cout << "  epoch " << epoch + 1 << ": training loss " << fixed(h["loss"].back(), 4) << ", test error " << fixed(error, 2) << "%\n";
     return false;
@@ -96,13 +97,15 @@ struct TestErrors : TrainingObserver<Real> {
   Sequential<Real>& model;
   const Dataset& test;
   std::vector<double> errors;
+  arma::uvec predicted;
 };
 
 struct Outcome {
   std::string label;
-  double test_error = 0, seconds = 0;
+  double seconds = 0;
   std::size_t epochs = 0, train_size = 0;
-  std::vector<double> errors;
+  std::vector<double> errors;  // test error (%) after each epoch
+  double test_error() const { return errors.back(); }
 };
 
 // Trains LeNet on one data set and writes its confusion table, filters and misclassified images.
@@ -126,8 +129,8 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   options.progress = true;
   const History h = fit(model, loss, sgd, train.x, y, options, rng, {&schedule, &decay, &curve});
 
-  const arma::uvec predicted = model.predict_classes(test.x, 500);
-  Outcome outcome{label, curve.errors.back(), 0, epochs, train.size(), curve.errors};
+  const arma::uvec& predicted = curve.predicted;  // the trained model's, from the last epoch's evaluation
+  Outcome outcome{label, 0, epochs, train.size(), curve.errors};
   for (double s : h.seconds) outcome.seconds += s;
 
   Table confusion = confusion_table(label + ": LeNet confusion table on the " + std::to_string(test.size()) +
@@ -191,18 +194,13 @@ void run(const LabContext& ctx) {
   plot.log_y = true;
   plot.y_min = 0.3;  // from below LeNet's MNIST error to all-wrong
   plot.y_max = 100;
-  auto add_curve = [&](const Outcome& o) {
-    Series s{o.label, {}, o.errors, "linespoints"};
-    for (std::size_t i = 0; i < o.errors.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
-    plot.add(s);
-  };
 
   // MNIST against the lecture's table.
   const Outcome mnist = train_lenet(ctx, "mnist", "MNIST", load_data(ctx.data_dir, "mnist"), epochs);
-  add_curve(mnist);
+  plot.add(per_epoch(mnist.label, mnist.errors, "linespoints"));
   Table mnist_table("MNIST test error: LeNet against the lecture's table (10,000 test images)", {"method", "test error %", "source"});
   for (const Reference& r : kMnistReferences) mnist_table.add_row({r.method, fixed(r.error_percent, 2), r.source});
-  mnist_table.add_row({row_name(mnist), fixed(mnist.test_error, 2), "SGD lr " + fixed(ctx.options["lr"].as<double>(), 3) +
+  mnist_table.add_row({row_name(mnist), fixed(mnist.test_error(), 2), "SGD lr " + fixed(ctx.options["lr"].as<double>(), 3) +
                                                                           " momentum 0.9, batch 64, L2 5e-4, " + fixed(mnist.seconds, 0) + " s"});
   mnist_table.add_note("the lecture's row \"neural network (convolution, 2 couches) 1.6\" is Simard et al.'s plain 784-800-10 network, not a "
                        "convolutional one (see ../shared/REFERENCES.md); LeNet 20/50 from the DeepLearningTutorials is the like-for-like figure");
@@ -213,13 +211,13 @@ void run(const LabContext& ctx) {
 
   // Fashion-MNIST against the baselines shipped with the Debian package.
   const Outcome fashion = train_lenet(ctx, "fashion_mnist", "Fashion-MNIST", load_data(ctx.data_dir, "fashion-mnist"), epochs);
-  add_curve(fashion);
+  plot.add(per_epoch(fashion.label, fashion.errors, "linespoints"));
   Table fashion_table("Fashion-MNIST test accuracy: LeNet against the package's baselines (10,000 test images)",
                       {"method", "test accuracy", "test error %", "source"});
   const std::vector<Reference> baselines = fashion_references();
   for (const Reference& r : baselines) fashion_table.add_row({r.method, fixed(1 - r.error_percent / 100, 4), fixed(r.error_percent, 2), r.source});
   if (baselines.empty()) fashion_table.add_note(std::string("baselines not shown: ") + kFashionReadme + " is missing or has no baseline table");
-  fashion_table.add_row({row_name(fashion), fixed(1 - fashion.test_error / 100, 4), fixed(fashion.test_error, 2), "this run, " + fixed(fashion.seconds, 0) + " s"});
+  fashion_table.add_row({row_name(fashion), fixed(1 - fashion.test_error() / 100, 4), fixed(fashion.test_error(), 2), "this run, " + fixed(fashion.seconds, 0) + " s"});
   fashion_table.add_note("the baselines come from the benchmark table of the Debian package's README (benchmark/baselines.json holds only "
                          "scikit-learn parameter grids)");
   fashion_table.print(std::cout);
@@ -235,10 +233,10 @@ void run(const LabContext& ctx) {
     const std::string label = stand_in ? "CIFAR-10 STAND-IN (generated test files, not the real data)" : "CIFAR-10";
     const std::string source = from_h5 ? ctx.data_dir + "/cifar10.h5" : (stand_in ? "STAND-IN data from " : "official binary files in ") + cifar_dir;
     const Outcome cifar = train_lenet(ctx, "cifar10", label, from_h5 ? load_data(ctx.data_dir, "cifar10") : load_cifar10_dir(cifar_dir), epochs);
-    add_curve(cifar);
+    plot.add(per_epoch(cifar.label, cifar.errors, "linespoints"));
     Table cifar_table(label + ": LeNet test error", {"method", "test error %", "source"});
     cifar_table.add_row({"best published, 2015 (slide)", "3.50", "lecture slide"});
-    cifar_table.add_row({row_name(cifar), fixed(cifar.test_error, 2), source});
+    cifar_table.add_row({row_name(cifar), fixed(cifar.test_error(), 2), source});
     if (stand_in) cifar_table.add_note("STAND-IN: these files were generated by the tests in the official format; the figure says nothing about CIFAR-10");
     cifar_table.add_note("LeNet sized for 32x32x3 input, no augmentation: far from the slide's deep networks by design");
     cifar_table.print(std::cout);

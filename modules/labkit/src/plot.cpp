@@ -30,6 +30,12 @@ std::string shell_word(const std::string& text) {
 
 bool gnuplot_available() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
 
+Series per_epoch(const std::string& name, const std::vector<double>& values, const std::string& style) {
+  Series s{name, {}, values, style};
+  for (std::size_t i = 0; i < values.size(); ++i) s.x.push_back(static_cast<double>(i + 1));
+  return s;
+}
+
 std::string Plot::script(const std::string& png_path) const {
   std::ostringstream gp;
   gp.precision(9);

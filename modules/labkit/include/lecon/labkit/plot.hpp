@@ -14,6 +14,9 @@ struct Series {
   std::string style = "lines";  // gnuplot style: "lines", "points", "linespoints"
 };
 
+// A curve of one value per epoch (a History entry, errors per epoch): x = 1, 2, ..., values.size().
+Series per_epoch(const std::string& name, const std::vector<double>& values, const std::string& style = "lines");
+
 // Contour lines of a function of (x, y) drawn under the series, e.g. the loss surface under the paths
 // of optimizers. expression is gnuplot syntax in x and y: "(1-x)**2 + 100*(y-x**2)**2".
 struct Contour {
