@@ -131,7 +131,6 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   out_shape_ = output_shape(x.shape());
   in_shape_ = x.shape();
   ensure_shape(y, out_shape_);
-  x_ = &x;
   positions_ = out_shape_[2] * out_shape_[3];
   const std::size_t n = x.batch(), F = geometry_.filters;
   // Training keeps every patch for backward; evaluation goes chunk by chunk.
@@ -199,7 +198,7 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
 
 template <typename T>
 void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
-  if (x_ == nullptr || !have_patches_) throw Error("Conv2D::backward needs a forward pass in training mode first");
+  if (!have_patches_) throw Error("Conv2D::backward needs a forward pass in training mode first");
   if (dy.shape() != out_shape_) throw Error("Conv2D::backward: gradient " + dy.shape().str() + " does not match output " + out_shape_.str());
   const std::size_t n = dy.batch(), F = geometry_.filters;
   // The tensor's (sample, filter, position) back into rows (sample, position) x filters, and each
@@ -230,7 +229,6 @@ void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
       const std::size_t r0 = rows * block / blocks, r1 = rows * (block + 1) / blocks;
       gemm_tn(CKK, F, r1 - r0, P_.memptr() + r0, rows, dY_.memptr() + r0, rows, weight_parts_.colptr(block));
     });
-    W_.grad.set_size(CKK, F);
     W_.grad = arma::reshape(arma::sum(weight_parts_, 1), CKK, F);
   }
   if (dx == nullptr) return;          // the first layer: no ∂L/∂x, no col2im

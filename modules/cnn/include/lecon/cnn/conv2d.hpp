@@ -57,10 +57,9 @@ class Conv2D : public Layer<T> {
 
   ConvGeometry geometry_;
   Param<T> W_, b_;
-  const Tensor<T>* x_ = nullptr;
   Shape in_shape_, out_shape_;
   std::size_t positions_ = 0;   // H'·W'
-  bool have_patches_ = false;   // P_ holds the whole last batch (training mode), so backward may run
+  bool have_patches_ = false;   // P_ holds the whole last batch (set by forward), so backward may run
   arma::Mat<T> P_, Y_, dY_, dP_;  // scratch, reused from batch to batch
   arma::Mat<T> bias_parts_, weight_parts_;  // per-sample bias sums, per-block weight-gradient products
 };
