@@ -1,11 +1,17 @@
 #include "lecon/core/hdf5_io.hpp"
 
-#include <unistd.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
-#include <filesystem>
+#include <cstring>
+#include <fstream>
 #include <type_traits>
+
+#include "lecon/core/atomic_file.hpp"
 
 namespace lecon {
 namespace {
@@ -45,6 +51,74 @@ Shape shape_of(const std::vector<hsize_t>& d) {
 
 H5::StrType variable_string() { return H5::StrType(H5::PredType::C_S1, H5T_VARIABLE); }
 
+// Fixed-length strings of `width` bytes, zero-padded (numpy's 'S' dtype): HDF5 keeps them inside the
+// attribute itself, not in the global heap whose reader crashes on damaged files.
+H5::StrType fixed_string(std::size_t width) {
+  H5::StrType type(H5::PredType::C_S1, std::max<std::size_t>(width, 1));
+  type.setStrpad(H5T_STR_NULLPAD);
+  return type;
+}
+
+// ---- the checksum header (the 512-byte user block) ----
+constexpr const char* kHeaderMagic = "lecon-hdf5 1\n";
+
+std::string header_text(std::uint32_t crc, std::uint64_t bytes) {
+  char text[80];
+  std::snprintf(text, sizeof text, "%scrc32 %08x\nbytes %020llu\n", kHeaderMagic, crc, static_cast<unsigned long long>(bytes));
+  return text;
+}
+
+// CRC-32 over [data, data + size), continuing from `crc`, in pieces zlib's uInt can take.
+std::uint32_t crc32_of(std::uint32_t crc, const unsigned char* data, std::size_t size) {
+  while (size > 0) {
+    const uInt piece = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
+    crc = static_cast<std::uint32_t>(crc32(crc, data, piece));
+    data += piece;
+    size -= piece;
+  }
+  return crc;
+}
+
+const unsigned char kHdf5Signature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+// Checks lecon's header over the whole file. Returns false for a plain HDF5 file (signature at byte 0,
+// no header); throws FileError for anything else that is not a valid, intact lecon file.
+bool verify_checksum(const std::string& path, std::uint64_t file_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, std::string("cannot open for reading: ") + std::strerror(errno));
+  std::vector<unsigned char> header(kChecksumHeaderBytes, 0);
+  in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(header.size()));
+  const std::size_t got = static_cast<std::size_t>(in.gcount());
+  if (got >= 8 && std::memcmp(header.data(), kHdf5Signature, 8) == 0) return false;
+  const std::size_t magic_length = std::strlen(kHeaderMagic);
+  if (got < magic_length || std::memcmp(header.data(), kHeaderMagic, magic_length) != 0)
+    throw FileError(path, "not an HDF5 file (wrong signature)");
+  if (got < kChecksumHeaderBytes) throw FileError(path, "truncated: the file ends inside lecon's 512-byte header");
+  unsigned crc_stored = 0;
+  unsigned long long bytes_stored = 0;
+  const std::string text(reinterpret_cast<const char*>(header.data()), header_text(0, 0).size());
+  if (std::sscanf(text.c_str(), "lecon-hdf5 1\ncrc32 %8x\nbytes %20llu\n", &crc_stored, &bytes_stored) != 2 ||
+      header_text(crc_stored, bytes_stored) != text ||
+      std::any_of(header.begin() + static_cast<std::ptrdiff_t>(text.size()), header.end(), [](unsigned char c) { return c != 0; }))
+    throw FileError(path, "damaged: lecon's checksum header is unreadable");
+  if (bytes_stored != file_bytes - kChecksumHeaderBytes)
+    throw FileError(path, "damaged or truncated: the header promises " + std::to_string(bytes_stored) + " bytes of HDF5 data, the file holds " +
+                              std::to_string(file_bytes - kChecksumHeaderBytes));
+  std::uint32_t crc = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
+  std::vector<unsigned char> buffer(1 << 20);
+  while (in) {
+    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+    crc = crc32_of(crc, buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) throw FileError(path, std::string("read error: ") + std::strerror(errno));
+  if (crc != crc_stored) {
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "checksum mismatch (stored crc32 %08x, computed %08x): the file is damaged", crc_stored, crc);
+    throw FileError(path, detail);
+  }
+  return true;
+}
+
 // Whether "a/b/c" exists. H5Lexists needs every parent to exist, so the path is walked from the top.
 bool path_exists(const H5::H5File& file, const std::string& name) {
   if (name.empty() || name == "/") return true;
@@ -65,21 +139,26 @@ bool path_exists(const H5::H5File& file, const std::string& name) {
 
 H5Writer::H5Writer(const std::string& path) : path_(path) {
   quiet_hdf5();
-  temp_path_ = path + ".tmp." + std::to_string(getpid());
+  check_save_target(path);
+  // In memory (core driver without backing store): HDF5 never touches the disk, commit() writes the image.
+  // Each writer's in-memory file gets its own name, since HDF5 refuses to create a name that is open.
+  static std::atomic<unsigned long> serial{0};
   try {
-    file_ = std::make_unique<H5::H5File>(temp_path_, H5F_ACC_TRUNC);
-  } catch (const H5::Exception&) {
-    throw FileError(path, "cannot create HDF5 file (is the directory there and writable?)");
+    H5::FileCreatPropList create;
+    create.setUserblock(kChecksumHeaderBytes);
+    H5::FileAccPropList access;
+    access.setCore(1 << 20, false);
+    file_ = std::make_unique<H5::H5File>("lecon-in-memory-" + std::to_string(serial++), H5F_ACC_TRUNC, create, access);
+  } catch (const H5::Exception& e) {
+    throw FileError(path, "cannot create an HDF5 file in memory: " + e.getDetailMsg());
   }
 }
 
 H5Writer::~H5Writer() {
-  if (committed_) return;
   try {
-    file_.reset();
+    if (file_) file_->close();
   } catch (...) {
   }
-  std::remove(temp_path_.c_str());
 }
 
 H5::Group H5Writer::make_groups(const std::string& path) {
@@ -155,9 +234,11 @@ H5::Attribute H5Writer::create_attribute(const std::string& name, const std::str
 
 void H5Writer::set_attribute(const std::string& object_name, const std::string& key, const std::string& value) {
   try {
-    H5::StrType type = variable_string();
+    H5::StrType type = fixed_string(value.size());
     H5::Attribute attr = create_attribute(object_name, key, type, H5::DataSpace(H5S_SCALAR));
-    attr.write(type, value);
+    std::vector<char> bytes(std::max<std::size_t>(value.size(), 1), '\0');
+    std::copy(value.begin(), value.end(), bytes.begin());
+    attr.write(type, bytes.data());
   } catch (const H5::Exception& e) {
     throw FileError(path_, "cannot write attribute " + object_name + "@" + key + ": " + e.getDetailMsg());
   }
@@ -174,12 +255,14 @@ void H5Writer::set_attribute(const std::string& object_name, const std::string& 
 
 void H5Writer::set_attribute(const std::string& object_name, const std::string& key, const std::vector<std::string>& values) {
   try {
-    std::vector<const char*> pointers;
-    for (const std::string& v : values) pointers.push_back(v.c_str());
-    hsize_t n = pointers.size();
-    H5::StrType type = variable_string();
+    std::size_t width = 1;
+    for (const std::string& v : values) width = std::max(width, v.size());
+    std::vector<char> bytes(width * values.size(), '\0');
+    for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), bytes.begin() + static_cast<std::ptrdiff_t>(i * width));
+    hsize_t n = values.size();
+    H5::StrType type = fixed_string(width);
     H5::Attribute attr = create_attribute(object_name, key, type, H5::DataSpace(1, &n));
-    if (n > 0) attr.write(type, pointers.data());
+    if (n > 0) attr.write(type, bytes.data());
   } catch (const H5::Exception& e) {
     throw FileError(path_, "cannot write attribute " + object_name + "@" + key + ": " + e.getDetailMsg());
   }
@@ -187,14 +270,22 @@ void H5Writer::set_attribute(const std::string& object_name, const std::string& 
 
 void H5Writer::commit() {
   if (committed_) return;
+  std::vector<unsigned char> image;
   try {
-    file_->close();
+    file_->flush(H5F_SCOPE_GLOBAL);
+    const ssize_t size = H5Fget_file_image(file_->getId(), nullptr, 0);
+    if (size <= 0) throw FileError(path_, "cannot finish the HDF5 image in memory");
+    image.resize(static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file_->getId(), image.data(), image.size()) != size)
+      throw FileError(path_, "cannot finish the HDF5 image in memory");
   } catch (const H5::Exception& e) {
-    throw FileError(path_, "cannot finish HDF5 file: " + e.getDetailMsg());
+    throw FileError(path_, "cannot finish the HDF5 image in memory: " + e.getDetailMsg());
   }
-  std::error_code ec;
-  std::filesystem::rename(temp_path_, path_, ec);
-  if (ec) throw FileError(path_, "cannot move finished file into place: " + ec.message());
+  // The image starts at HDF5's superblock; the user block in front of it holds our header.
+  std::vector<char> header(kChecksumHeaderBytes, '\0');
+  const std::string text = header_text(crc32_of(static_cast<std::uint32_t>(crc32(0, nullptr, 0)), image.data(), image.size()), image.size());
+  std::copy(text.begin(), text.end(), header.begin());
+  save_file_atomically(path_, {{header.data(), header.size()}, {image.data(), image.size()}});
   committed_ = true;
 }
 
@@ -203,9 +294,19 @@ template void H5Writer::write<double>(const std::string&, const Tensor<double>&)
 
 // ---------------------------------------------------------------- reader
 
-H5Reader::H5Reader(const std::string& path) : path_(path) {
+H5Reader::H5Reader(const std::string& path, Integrity integrity) : path_(path) {
   quiet_hdf5();
-  if (!std::filesystem::exists(path)) throw FileError(path, "file not found");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw FileError(path, "file not found");
+    throw FileError(path, std::string("cannot open: ") + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) throw FileError(path, "is a directory, expected an HDF5 file");
+  if (!S_ISREG(st.st_mode)) throw FileError(path, "is not a regular file, expected an HDF5 file");
+  file_bytes_ = static_cast<std::uint64_t>(st.st_size);
+  verified_ = verify_checksum(path, file_bytes_);
+  if (!verified_ && integrity == Integrity::required)
+    throw FileError(path, "no lecon checksum header (expected a file written by lecon; a plain HDF5 file cannot be verified)");
   try {
     if (!H5::H5File::isHdf5(path)) throw FileError(path, "not an HDF5 file (wrong signature)");
     file_ = std::make_unique<H5::H5File>(path, H5F_ACC_RDONLY);
@@ -226,17 +327,53 @@ H5::DataSet H5Reader::dataset(const std::string& name) const {
 }
 
 Shape H5Reader::shape(const std::string& name) const {
-  H5::DataSpace space = dataset(name).getSpace();
-  const int rank = space.getSimpleExtentNdims();
-  if (rank < 1 || rank > 4) throw FileError(path_, name + ": rank " + std::to_string(rank) + ", expected 1 to 4");
-  std::vector<hsize_t> dims(rank);
-  space.getSimpleExtentDims(dims.data());
-  return shape_of(dims);
+  const H5::DataSet set = dataset(name);
+  std::vector<hsize_t> dims;
+  std::size_t element_bytes = 0;
+  int filters = 0;
+  try {
+    H5::DataSpace space = set.getSpace();
+    const int rank = space.getSimpleExtentNdims();
+    if (rank < 1 || rank > 4) throw FileError(path_, name + ": rank " + std::to_string(rank) + ", expected 1 to 4");
+    dims.resize(static_cast<std::size_t>(rank));
+    space.getSimpleExtentDims(dims.data());
+    element_bytes = set.getDataType().getSize();
+    filters = set.getCreatePlist().getNfilters();
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot read the shape of " + name + ": " + e.getDetailMsg());
+  }
+  // Overflow-safe element count, then the cap, then what the file can hold (unfiltered data is stored
+  // as is, so its bytes must fit in the file; compressed data is bounded by the cap alone).
+  std::string text = "(";
+  for (std::size_t axis = 0; axis < dims.size(); ++axis) text += (axis ? ", " : "") + std::to_string(dims[axis]);
+  text += ")";
+  std::uint64_t elements = 1;
+  bool empty = false;
+  for (hsize_t d : dims) {
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
+    if (d > kMaxTensorElements || elements > kMaxTensorElements / d)
+      throw FileError(path_, name + ": shape " + text + " holds more than 2^31 elements, lecon's limit for one tensor");
+    elements *= d;
+  }
+  if (empty) elements = 0;
+  if (filters == 0 && element_bytes > 0 && elements > file_bytes_ / element_bytes)
+    throw FileError(path_, name + ": shape " + text + " declares " + std::to_string(elements * element_bytes) +
+                               " bytes of data, but the file holds only " + std::to_string(file_bytes_));
+  try {
+    return shape_of(dims);
+  } catch (const Error& e) {
+    throw FileError(path_, name + ": " + e.what());
+  }
 }
 
 template <typename T>
 Tensor<T> H5Reader::read(const std::string& name) const {
   const Shape s = shape(name);
+  const H5T_class_t type_class = dataset(name).getTypeClass();
+  if (type_class != H5T_FLOAT && type_class != H5T_INTEGER) throw FileError(path_, name + ": expected numbers");
   Tensor<T> tensor(s);
   try {
     if (tensor.size() > 0) dataset(name).read(tensor.data(), native_type<T>());
@@ -265,14 +402,32 @@ arma::uvec H5Reader::read_labels(const std::string& name) const {
   if (s.rank() != 1) throw FileError(path_, name + ": labels must be rank 1, got shape " + s.str());
   H5::DataSet set = dataset(name);
   if (set.getTypeClass() != H5T_INTEGER) throw FileError(path_, name + ": labels must be integers");
-  std::vector<std::uint64_t> values(s.batch());
+  // Read as signed 64-bit so that a negative label is seen (HDF5 would clip it to 0 in an unsigned read).
+  std::vector<std::int64_t> values(s.batch());
   try {
-    if (!values.empty()) set.read(values.data(), H5::PredType::NATIVE_UINT64);
+    const bool is_signed = set.getIntType().getSign() != H5T_SGN_NONE;
+    if (!is_signed && set.getDataType().getSize() >= 8) {  // uint64 above 2^63 would not fit int64
+      std::vector<std::uint64_t> unsigned_values(values.size());
+      if (!values.empty()) set.read(unsigned_values.data(), H5::PredType::NATIVE_UINT64);
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        if (unsigned_values[i] > UINT32_MAX)
+          throw FileError(path_, name + ": label " + std::to_string(unsigned_values[i]) + " at position " + std::to_string(i) +
+                                     " is not a class number (expected 0 to 2^32-1)");
+        values[i] = static_cast<std::int64_t>(unsigned_values[i]);
+      }
+    } else if (!values.empty()) {
+      set.read(values.data(), H5::PredType::NATIVE_INT64);
+    }
   } catch (const H5::Exception& e) {
     throw FileError(path_, "cannot read " + name + ": " + e.getDetailMsg());
   }
   arma::uvec labels(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) labels[i] = static_cast<arma::uword>(values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] < 0 || values[i] > static_cast<std::int64_t>(UINT32_MAX))
+      throw FileError(path_, name + ": label " + std::to_string(values[i]) + " at position " + std::to_string(i) +
+                                 " is not a class number (expected 0 to 2^32-1)");
+    labels[i] = static_cast<arma::uword>(values[i]);
+  }
   return labels;
 }
 

@@ -10,6 +10,19 @@ Shape::Shape(std::initializer_list<std::size_t> dims) {
   rank_ = dims.size();
   std::size_t axis = 0;
   for (std::size_t d : dims) dims_[axis++] = d;
+  check_size();
+}
+
+void Shape::check_size() const {
+  // Non-zero dimensions only: (0, 65536, 65536, 65536) holds nothing, yet its sample size would wrap.
+  std::size_t elements = 1;
+  for (std::size_t axis = 0; axis < 4; ++axis) {
+    const std::size_t d = dims_[axis];
+    if (d == 0) continue;
+    if (d > kMaxTensorElements || elements > kMaxTensorElements / d)
+      throw Error("shape " + str() + " holds more than 2^31 elements, lecon's limit for one tensor");
+    elements *= d;
+  }
 }
 
 std::size_t Shape::operator[](std::size_t axis) const {
@@ -22,6 +35,7 @@ std::size_t Shape::sample_size() const { return dims_[1] * dims_[2] * dims_[3]; 
 Shape Shape::with_batch(std::size_t n) const {
   Shape s = *this;
   s.dims_[0] = n;
+  s.check_size();
   return s;
 }
 

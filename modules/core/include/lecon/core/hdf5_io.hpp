@@ -5,8 +5,20 @@
 // it as the array you would expect (f["/train/x"].shape == (60000, 1, 28, 28)). Labels are uint32
 // datasets of shape (n). Names may contain '/': the groups on the way are created.
 //
-// Files are written atomically: H5Writer writes "<path>.tmp.<pid>" and commit() renames it onto <path>,
-// so a crash never leaves a half-written file where a good one was.
+// Files are built in memory and written atomically by commit() (atomic_file.hpp): a crash, a full disk or
+// a failing write never leaves a half-written file where a good one was; HDF5 itself never writes to disk.
+//
+// Integrity. Every file H5Writer writes starts with a 512-byte HDF5 user block, which HDF5 and h5py skip,
+// holding a text header (docs/reliability.md):
+//     lecon-hdf5 1\ncrc32 <8 hex digits>\nbytes <20 digits>\n   then zeros to byte 512
+// the CRC-32 (zlib's) and the length of the HDF5 image that follows. H5Reader checks both over the whole
+// file BEFORE HDF5 parses a byte of it, so a damaged file is one clear error, never a crash or a hang in
+// HDF5's parser and never silently changed numbers. Strings are stored fixed-length (HDF5 1.10's global
+// heap, which holds variable-length strings, crashes on damaged files).
+//
+// Sizes. Every dataset's shape is checked before anything is allocated: the element count is computed
+// with overflow checks, capped at kMaxTensorElements (tensor.hpp), and for unfiltered data the bytes it
+// declares must fit in the file.
 #include <H5Cpp.h>
 
 #include <cstdint>
@@ -20,8 +32,9 @@ namespace lecon {
 
 class H5Writer {
  public:
+  // Checks at once that `path` can be saved to (check_save_target), so a bad target fails before any work.
   explicit H5Writer(const std::string& path);
-  ~H5Writer();  // without commit(): the temporary file is removed, <path> is untouched
+  ~H5Writer();  // without commit(): nothing was written, <path> is untouched
   H5Writer(const H5Writer&) = delete;
   H5Writer& operator=(const H5Writer&) = delete;
 
@@ -36,6 +49,8 @@ class H5Writer {
   void set_attribute(const std::string& object, const std::string& key, double value);
   void set_attribute(const std::string& object, const std::string& key, const std::vector<std::string>& values);
 
+  // Writes the checksum header and the HDF5 image to <path> atomically. Throws FileError with the OS's
+  // reason (full disk, read-only file system, ...); the old file is then intact.
   void commit();
   const std::string& path() const { return path_; }
 
@@ -47,22 +62,33 @@ class H5Writer {
                                  const H5::DataSpace& space);
 
   std::string path_;
-  std::string temp_path_;
-  std::unique_ptr<H5::H5File> file_;
+  std::unique_ptr<H5::H5File> file_;  // in memory (HDF5's core driver, no backing store)
   bool committed_ = false;
+};
+
+// Whether a file without lecon's checksum header is accepted.
+enum class Integrity {
+  required,   // only files written by lecon (models, checkpoints)
+  if_present  // also plain HDF5 files written by other tools (h5py), read unverified
 };
 
 class H5Reader {
  public:
-  // Throws FileError if the file is missing or is not HDF5.
-  explicit H5Reader(const std::string& path);
+  // Throws FileError if the file is missing, not a regular file, not HDF5, fails its checksum, or
+  // (Integrity::required) carries no checksum header.
+  explicit H5Reader(const std::string& path, Integrity integrity = Integrity::if_present);
+
+  // Whether the file carried lecon's checksum header (and passed it).
+  bool verified() const { return verified_; }
 
   bool exists(const std::string& name) const;
+  // The dataset's shape, checked for overflow, the element cap and the bytes the file can hold.
   Shape shape(const std::string& name) const;
   // Any stored numeric type is converted to T by HDF5.
   template <typename T>
   Tensor<T> read(const std::string& name) const;
   std::vector<std::uint8_t> read_bytes(const std::string& name, Shape& shape) const;
+  // Integer labels of rank 1; a negative label is an error (not a silent class 0).
   arma::uvec read_labels(const std::string& name) const;
 
   // Names of the members of a group, sorted.
@@ -81,7 +107,12 @@ class H5Reader {
   H5::Attribute attribute(const std::string& object, const std::string& key) const;
 
   std::string path_;
+  std::uint64_t file_bytes_ = 0;
+  bool verified_ = false;
   std::unique_ptr<H5::H5File> file_;
 };
+
+// The size of lecon's checksum header (the HDF5 user block), in bytes.
+constexpr std::size_t kChecksumHeaderBytes = 512;
 
 }  // namespace lecon

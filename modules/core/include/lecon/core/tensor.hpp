@@ -21,7 +21,13 @@ namespace lecon {
 // Gradient checks instantiate the same code with double.
 using Real = float;
 
-// Shape (d0, d1, d2, d3) of rank 1-4; d0 is the batch size n.
+// The most elements one tensor may hold: 2^31 (8 GiB of float). Every Shape is checked against it with
+// overflow-safe arithmetic when it is made, so a corrupt file's dimensions (65536^4 wraps to 0 in 64 bits)
+// become a clear error instead of a wrapped size, a huge allocation or a null pointer (docs/reliability.md).
+constexpr std::size_t kMaxTensorElements = std::size_t(1) << 31;
+
+// Shape (d0, d1, d2, d3) of rank 1-4; d0 is the batch size n. Throws Error if d0*d1*d2*d3 exceeds
+// kMaxTensorElements (for a zero-sized shape, the product of the non-zero dimensions must not).
 class Shape {
  public:
   Shape() : Shape({0}) {}
@@ -42,6 +48,8 @@ class Shape {
   bool operator!=(const Shape& other) const { return !(*this == other); }
 
  private:
+  void check_size() const;  // throws unless the element count fits kMaxTensorElements
+
   std::array<std::size_t, 4> dims_{{0, 1, 1, 1}};
   std::size_t rank_ = 1;
 };
