@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -13,20 +14,34 @@
 namespace lecon {
 namespace {
 
+std::string position_name(std::size_t i) {
+  char index[24];
+  std::snprintf(index, sizeof index, "%03zu", i);
+  return index;
+}
+
+std::string text_of(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
 template <typename T>
 std::map<std::string, LayerFactory<T>>& registry() {
   static std::map<std::string, LayerFactory<T>> factories = [] {
     std::map<std::string, LayerFactory<T>> built_in;
-    built_in["Dense"] = [](const std::map<std::string, double>& c) -> LayerPtr<T> {
+    built_in["Dense"] = [](const LayerConfig& c) -> LayerPtr<T> {
+      const std::size_t inputs = c.size("inputs"), units = c.size("units");
+      c.expect_parameters({{units, inputs}, {units}});  // W, b
       Rng unused(0);  // the weights are read from the file right after
-      return std::make_unique<Dense<T>>(config_size(c, "inputs"), config_size(c, "units"), unused);
+      return std::make_unique<Dense<T>>(inputs, units, unused);
     };
-    built_in["Activation"] = [](const std::map<std::string, double>& c) -> LayerPtr<T> {
-      const std::size_t kind = config_size(c, "activation");
+    built_in["Activation"] = [](const LayerConfig& c) -> LayerPtr<T> {
+      const std::size_t kind = c.size("activation");
       if (kind > static_cast<std::size_t>(Activation::softplus)) throw Error("unknown activation number " + std::to_string(kind));
       return std::make_unique<ActivationLayer<T>>(static_cast<Activation>(kind));
     };
-    built_in["Softmax"] = [](const std::map<std::string, double>&) -> LayerPtr<T> { return std::make_unique<Softmax<T>>(); };
+    built_in["Softmax"] = [](const LayerConfig&) -> LayerPtr<T> { return std::make_unique<Softmax<T>>(); };
     return built_in;
   }();
   return factories;
@@ -52,26 +67,57 @@ void write_model(H5Writer& file, Sequential<T>& model) {
   }
 }
 
+// A whole number in [0, limit) from a numeric attribute, else FileError naming it.
+std::size_t whole_attribute(const H5Reader& file, const std::string& object, const std::string& key, double limit) {
+  const double value = file.attribute_number(object, key);
+  if (!(value >= 0 && value < limit && value == std::floor(value)))
+    throw FileError(file.path(), object + "@" + key + " = " + text_of(value) + " is not a whole number in [0, " + text_of(limit) + ")");
+  return static_cast<std::size_t>(value);
+}
+
+// The layer groups in the order of their index: "7_Dense" -> 7. Every index 0..count-1 exactly once.
+std::vector<std::string> layer_groups_in_order(const H5Reader& file, std::size_t count) {
+  const std::string& path = file.path();
+  const std::vector<std::string> names = file.exists("/layers") ? file.children("/layers") : std::vector<std::string>{};
+  if (names.size() != count)
+    throw FileError(path, "the file announces " + std::to_string(count) + " layers but holds " + std::to_string(names.size()));
+  std::vector<std::string> ordered(count);
+  for (const std::string& name : names) {
+    const std::size_t underscore = name.find('_');
+    const bool digits = underscore != std::string::npos && underscore > 0 && underscore <= 9 &&
+                        std::all_of(name.begin(), name.begin() + static_cast<std::ptrdiff_t>(underscore), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits) throw FileError(path, "/layers/" + name + ": expected a layer group named <index>_<kind>");
+    const std::size_t index = std::stoul(name.substr(0, underscore));
+    if (index >= count || !ordered[index].empty())
+      throw FileError(path, "/layers/" + name + ": layer index " + std::to_string(index) + " is out of order or repeated (expected each of 0 to " +
+                                std::to_string(count - 1) + " once)");
+    if (file.attribute_string("/layers/" + name, "kind") != name.substr(underscore + 1))
+      throw FileError(path, "/layers/" + name + ": its kind attribute is '" + file.attribute_string("/layers/" + name, "kind") + "'");
+    ordered[index] = name;
+  }
+  return ordered;
+}
+
 template <typename T>
 Sequential<T> read_model(const H5Reader& file) {
   const std::string& path = file.path();
   if (!file.has_attribute("/", "format") || file.attribute_string("/", "format") != "lecon-sequential-1")
     throw FileError(path, "not a lecon model (expected attribute format = lecon-sequential-1)");
-  const auto count = static_cast<std::size_t>(file.attribute_number("/", "layers"));
-  const std::vector<std::string> groups = file.exists("/layers") ? file.children("/layers") : std::vector<std::string>{};
-  if (groups.size() != count)
-    throw FileError(path, "the file announces " + std::to_string(count) + " layers but holds " + std::to_string(groups.size()));
+  const std::size_t count = whole_attribute(file, "/", "layers", 1e6);
   Sequential<T> model;
-  for (const std::string& name : groups) {  // "000_Dense", "001_Activation", ... in order
+  for (const std::string& name : layer_groups_in_order(file, count)) {
     const std::string group = "/layers/" + name;
     const std::string kind = file.attribute_string(group, "kind");
     if (registry<T>().count(kind) == 0) throw FileError(path, group + ": unknown layer kind '" + kind + "'");
     std::map<std::string, double> config;
     for (const std::string& key : file.attribute_names(group))
       if (key != "kind") config[key] = file.attribute_number(group, key);
+    // What the file really stores for this layer (each shape is checked against the file's size).
+    std::size_t stored = 0;
+    for (const std::string& child : file.children(group)) stored += file.shape(group + "/" + child).size();
     LayerPtr<T> layer;
     try {
-      layer = registry<T>().at(kind)(config);
+      layer = registry<T>().at(kind)(LayerConfig(config, stored));
     } catch (const std::out_of_range&) {
       throw FileError(path, group + ": incomplete layer configuration");
     } catch (const Error& e) {
@@ -89,25 +135,39 @@ Sequential<T> read_model(const H5Reader& file) {
   return model;
 }
 
-std::string position_name(std::size_t i) {
-  char index[24];
-  std::snprintf(index, sizeof index, "%03zu", i);
-  return index;
-}
-
-std::string text_of(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
-}
 
 }  // namespace
 
-std::size_t config_size(const std::map<std::string, double>& config, const std::string& key) {
-  const double value = config.at(key);
+std::size_t LayerConfig::size(const std::string& key) const {
+  const auto found = values_.find(key);
+  if (found == values_.end()) throw Error("layer setting '" + key + "' is missing");
+  const double value = found->second;
   if (!(value >= 0 && value < 2147483648.0 && value == std::floor(value)))
-    throw Error("layer setting '" + key + "' = " + std::to_string(value) + " is not a whole number in [0, 2^31)");
+    throw Error("layer setting '" + key + "' = " + text_of(value) + " is not a whole number in [0, 2^31)");
   return static_cast<std::size_t>(value);
+}
+
+double LayerConfig::number(const std::string& key, double low, double high) const {
+  const auto found = values_.find(key);
+  if (found == values_.end()) throw Error("layer setting '" + key + "' is missing");
+  const double value = found->second;
+  if (!(value >= low && value < high))
+    throw Error("layer setting '" + key + "' = " + text_of(value) + " is not in [" + text_of(low) + ", " + text_of(high) + ")");
+  return value;
+}
+
+void LayerConfig::expect_parameters(std::initializer_list<std::initializer_list<std::size_t>> tensors) const {
+  // Saturating arithmetic: any overflow reads as "more than the file holds".
+  constexpr std::size_t kHuge = std::numeric_limits<std::size_t>::max();
+  std::size_t total = 0;
+  for (const auto& factors : tensors) {
+    std::size_t product = 1;
+    for (std::size_t f : factors) product = (f != 0 && product > kHuge / f) ? kHuge : product * f;
+    total = total > kHuge - product ? kHuge : total + product;
+  }
+  if (total != stored_parameters_)
+    throw Error("the settings describe " + (total == kHuge ? std::string("an astronomical number of") : std::to_string(total)) +
+                " parameters but the file stores " + std::to_string(stored_parameters_));
 }
 
 template <typename T>
@@ -124,7 +184,7 @@ void save_model(const std::string& path, Sequential<T>& model) {
 
 template <typename T>
 Sequential<T> load_model(const std::string& path) {
-  return read_model<T>(H5Reader(path));
+  return read_model<T>(H5Reader(path, Integrity::required));
 }
 
 // --- optimizer state: the Optimizer interface's save_state / load_state (declared in optimizer.hpp) ---
@@ -166,11 +226,10 @@ void Optimizer<T>::load_state(const H5Reader& file, const std::string& group) {
       throw FileError(path, name() + " saved with " + key + " = " + text_of(saved) + ", but this one has " + key + " = " + text_of(value));
   }
   const double learning_rate = file.attribute_number(group, "learning_rate");
-  const double iterations = file.attribute_number(group, "iterations");
-  const double positions = file.attribute_number(group, "parameters");
-  if (!(learning_rate > 0 && std::isfinite(learning_rate)) || !(iterations >= 0 && iterations < 9e15) ||
-      !(positions >= 0 && positions < 1e9))
-    throw FileError(path, group + ": bad learning_rate, iterations or parameters attribute");
+  if (!(learning_rate > 0 && std::isfinite(learning_rate)))
+    throw FileError(path, group + "@learning_rate = " + text_of(learning_rate) + " is not a positive finite number");
+  const std::size_t iterations = whole_attribute(file, group, "iterations", 9e15);
+  const std::size_t positions = whole_attribute(file, group, "parameters", 1e6);
   // Read everything first, then replace: a bad file leaves the optimizer as it was.
   std::vector<std::pair<double*, double>> scalars;
   for (const auto& [key, target] : state_scalars()) {
@@ -182,16 +241,18 @@ void Optimizer<T>::load_state(const H5Reader& file, const std::string& group) {
   std::vector<std::vector<arma::Mat<T>>> matrices;
   for (const StateBuffer& buffer : state_buffers()) {
     std::vector<arma::Mat<T>> state;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(positions); ++i) {
+    for (std::size_t i = 0; i < positions; ++i) {
       const std::string dataset = group + "/" + buffer.name + "/" + position_name(i);
       if (!file.exists(dataset)) throw FileError(path, dataset + ": missing");
       state.push_back(file.read<T>(dataset).matrix());
       if (!state.back().is_finite()) throw FileError(path, dataset + ": NaN or infinite values");
+      if (buffer.nonnegative && state.back().n_elem > 0 && state.back().min() < 0)
+        throw FileError(path, dataset + ": negative values in '" + buffer.name + "', which is a mean of squares or a norm (never negative)");
     }
     matrices.push_back(std::move(state));
   }
   learning_rate_ = learning_rate;
-  iterations_ = static_cast<std::size_t>(iterations);
+  iterations_ = iterations;
   for (const auto& [target, value] : scalars) *target = value;
   std::size_t b = 0;
   for (const StateBuffer& buffer : state_buffers()) *buffer.per_parameter = std::move(matrices[b++]);
@@ -207,7 +268,7 @@ void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimi
 
 template <typename T>
 void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer) {
-  const H5Reader file(path);
+  const H5Reader file(path, Integrity::required);
   Sequential<T> loaded = read_model<T>(file);
   if (!file.exists("/optimizer"))
     throw FileError(path, "no optimizer state (a model saved by save_model, not a checkpoint saved by save_checkpoint)");

@@ -42,18 +42,19 @@ std::vector<SharingRow> weight_sharing(Sequential<T>& model, const Shape& input)
 void register_cnn_layers() {
   auto add = [](auto tag) {
     using T = decltype(tag);
-    register_layer<T>("Conv2D", [](const std::map<std::string, double>& c) -> LayerPtr<T> {
+    register_layer<T>("Conv2D", [](const LayerConfig& c) -> LayerPtr<T> {
+      const std::size_t channels = c.size("channels"), filters = c.size("filters"), kernel = c.size("kernel");
+      c.expect_parameters({{filters, channels, kernel, kernel}, {filters}});  // W, b
       Rng unused(0);  // the weights are read from the file right after
-      return std::make_unique<Conv2D<T>>(config_size(c, "channels"), config_size(c, "filters"), config_size(c, "kernel"), unused, config_size(c, "stride"),
-                                         config_size(c, "padding"));
+      return std::make_unique<Conv2D<T>>(channels, filters, kernel, unused, c.size("stride"), c.size("padding"));
     });
-    register_layer<T>("MaxPool2D", [](const std::map<std::string, double>& c) -> LayerPtr<T> {
-      return std::make_unique<MaxPool2D<T>>(config_size(c, "kernel"), config_size(c, "stride"));
+    register_layer<T>("MaxPool2D", [](const LayerConfig& c) -> LayerPtr<T> {
+      return std::make_unique<MaxPool2D<T>>(c.size("kernel"), c.size("stride"));
     });
-    register_layer<T>("AvgPool2D", [](const std::map<std::string, double>& c) -> LayerPtr<T> {
-      return std::make_unique<AvgPool2D<T>>(config_size(c, "kernel"), config_size(c, "stride"));
+    register_layer<T>("AvgPool2D", [](const LayerConfig& c) -> LayerPtr<T> {
+      return std::make_unique<AvgPool2D<T>>(c.size("kernel"), c.size("stride"));
     });
-    register_layer<T>("Flatten", [](const std::map<std::string, double>&) -> LayerPtr<T> { return std::make_unique<Flatten<T>>(); });
+    register_layer<T>("Flatten", [](const LayerConfig&) -> LayerPtr<T> { return std::make_unique<Flatten<T>>(); });
   };
   add(float{});
   add(double{});

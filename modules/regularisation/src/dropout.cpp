@@ -35,11 +35,11 @@ void Dropout<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
 }
 
 void register_dropout_layer() {
-  register_layer<float>("Dropout", [](const std::map<std::string, double>& c) -> LayerPtr<float> {
-    return std::make_unique<Dropout<float>>(c.at("rate"));
+  register_layer<float>("Dropout", [](const LayerConfig& c) -> LayerPtr<float> {
+    return std::make_unique<Dropout<float>>(c.number("rate", 0, 1));
   });
-  register_layer<double>("Dropout", [](const std::map<std::string, double>& c) -> LayerPtr<double> {
-    return std::make_unique<Dropout<double>>(c.at("rate"));
+  register_layer<double>("Dropout", [](const LayerConfig& c) -> LayerPtr<double> {
+    return std::make_unique<Dropout<double>>(c.number("rate", 0, 1));
   });
 }
 

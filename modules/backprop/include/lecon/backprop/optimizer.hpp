@@ -76,6 +76,7 @@ class Optimizer {
     std::string name;                  // the dataset name in a saved state: "m", "v", "velocity", ...
     std::vector<arma::Mat<T>>* per_parameter;
     double initial = 0;                // its value before the first step
+    bool nonnegative = false;          // a mean of squares or a norm: a negative value in a file is corrupt
   };
   virtual std::vector<StateBuffer> state_buffers() { return {}; }
   // Scalars the rule carries from step to step besides t (Nadam's product of momenta), by name.

@@ -45,7 +45,7 @@ class Adadelta : public Optimizer<T> {
   }
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
-    return {{"mean_square_gradient", &mean_square_gradient_, 0.0}, {"mean_square_update", &mean_square_update_, 0.0}};
+    return {{"mean_square_gradient", &mean_square_gradient_, 0.0, true}, {"mean_square_update", &mean_square_update_, 0.0, true}};
   }
 
  private:

@@ -42,7 +42,7 @@ class Adagrad : public Optimizer<T> {
   }
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
-    return {{"sum_of_squares", &sum_of_squares_, initial_accumulator_}};
+    return {{"sum_of_squares", &sum_of_squares_, initial_accumulator_, true}};
   }
 
  private:

@@ -57,7 +57,7 @@ class Adam : public Optimizer<T> {
   }
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
-    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0}};
+    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0, true}};
   }
 
  private:

@@ -53,7 +53,7 @@ class AdaMax : public Optimizer<T> {
   }
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
-    return {{"m", &first_moment_, 0.0}, {"u", &infinity_norm_, 0.0}};
+    return {{"m", &first_moment_, 0.0}, {"u", &infinity_norm_, 0.0, true}};
   }
 
  private:

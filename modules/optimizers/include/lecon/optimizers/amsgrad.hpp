@@ -58,7 +58,7 @@ class AMSGrad : public Optimizer<T> {
   }
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
-    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0}, {"v_max", &largest_second_moment_, 0.0}};
+    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0, true}, {"v_max", &largest_second_moment_, 0.0, true}};
   }
 
  private:

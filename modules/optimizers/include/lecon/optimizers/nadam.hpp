@@ -78,7 +78,7 @@ class Nadam : public Optimizer<T> {
   }
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
-    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0}};
+    return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0, true}};
   }
   std::vector<std::pair<std::string, double*>> state_scalars() override { return {{"momentum_product", &momentum_product_}}; }
 

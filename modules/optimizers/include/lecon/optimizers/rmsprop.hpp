@@ -37,7 +37,7 @@ class RMSprop : public Optimizer<T> {
     }
   }
 
-  std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override { return {{"mean_square", &mean_square_, 0.0}}; }
+  std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override { return {{"mean_square", &mean_square_, 0.0, true}}; }
 
  private:
   double rho_, epsilon_;
