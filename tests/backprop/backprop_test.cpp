@@ -9,6 +9,7 @@
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core/dataset.hpp"
 #include "lecon/core/hdf5_io.hpp"
+#include "lecon/optimizers/adam.hpp"
 #include "lecon/optimizers/rmsprop.hpp"
 #include "lecon/optimizers/sgd.hpp"
 #include "gradient_test_util.hpp"
@@ -286,6 +287,117 @@ BOOST_AUTO_TEST_CASE(bad_model_files_are_reported) {
     w.commit();
   }
   test::check_error<FileError>([&] { load_model<float>(dir.file("nan.h5")); }, {"nan.h5", "NaN or infinite weights"});
+}
+
+BOOST_AUTO_TEST_CASE(a_thousand_and_one_layers_keep_their_order) {
+  // "1000_Dense" sorts before "100_Dense" as text; the loader orders by the number.
+  test::ScratchDir dir("model");
+  Rng rng(3);
+  Sequential<double> model;
+  for (int i = 0; i < 1001; ++i) model.add<Dense<double>>(2, 2, rng);
+  save_model(dir.file("deep.h5"), model);
+  Sequential<double> back = load_model<double>(dir.file("deep.h5"));
+  BOOST_REQUIRE(back.size() == 1001u);
+  bool same = true;
+  for (std::size_t i = 0; i < 1001; ++i) same = same && arma::approx_equal(back.layer(i).params()[0]->value, model.layer(i).params()[0]->value, "absdiff", 0.0);
+  BOOST_TEST(same);
+}
+
+namespace {
+
+// A model file made by hand: `groups` are (group name, kind) pairs of parameter-free layers.
+void write_activation_model(const std::string& path, std::size_t announced, const std::vector<std::string>& groups) {
+  H5Writer w(path);
+  w.set_attribute("/", "format", "lecon-sequential-1");
+  w.set_attribute("/", "layers", static_cast<double>(announced));
+  for (const std::string& g : groups) {
+    w.set_attribute("/layers/" + g, "kind", "Activation");
+    w.set_attribute("/layers/" + g, "activation", 0.0);
+  }
+  w.commit();
+}
+
+// A one-Dense checkpoint (2 inputs, 1 unit) with Adam's state made by hand.
+void write_adam_checkpoint(const std::string& path, double iterations, float second_moment) {
+  Adam<float> adam;
+  H5Writer w(path);
+  w.set_attribute("/", "format", "lecon-sequential-1");
+  w.set_attribute("/", "layers", 1.0);
+  w.set_attribute("/layers/000_Dense", "kind", "Dense");
+  w.set_attribute("/layers/000_Dense", "inputs", 2.0);
+  w.set_attribute("/layers/000_Dense", "units", 1.0);
+  w.write("/layers/000_Dense/W", Tensor<float>(Shape{2, 1}));
+  w.write("/layers/000_Dense/b", Tensor<float>(Shape{1, 1}));
+  w.set_attribute("/optimizer", "name", "Adam");
+  w.set_attribute("/optimizer", "learning_rate", adam.learning_rate());
+  w.set_attribute("/optimizer", "iterations", iterations);
+  w.set_attribute("/optimizer", "parameters", 2.0);
+  for (const auto& [key, value] : adam.config()) w.set_attribute("/optimizer/config", key, value);
+  for (const std::string buffer : {"m", "v"}) {
+    Tensor<float> W(Shape{2, 1}), b(Shape{1, 1});
+    if (buffer == "v") W.matrix().fill(second_moment);
+    w.write("/optimizer/" + buffer + "/000", W);
+    w.write("/optimizer/" + buffer + "/001", b);
+  }
+  w.commit();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(hostile_model_files_are_clear_errors_before_any_large_allocation) {
+  test::ScratchDir dir("model");
+  write_activation_model(dir.file("ok.h5"), 2, {"000_Activation", "001_Activation"});
+  BOOST_TEST(load_model<float>(dir.file("ok.h5")).size() == 2u);
+  write_activation_model(dir.file("renamed.h5"), 2, {"000_Activation", "005_Activation"});
+  test::check_error<FileError>([&] { load_model<float>(dir.file("renamed.h5")); },
+                               {"renamed.h5: /layers/005_Activation: layer index 5 is out of order or repeated (expected each of 0 to 1 once)"});
+  write_activation_model(dir.file("twice.h5"), 2, {"000_Activation", "0_Activation"});
+  test::check_error<FileError>([&] { load_model<float>(dir.file("twice.h5")); }, {"twice.h5: /layers/", "layer index 0 is out of order or repeated"});
+  write_activation_model(dir.file("named.h5"), 1, {"first_Activation"});
+  test::check_error<FileError>([&] { load_model<float>(dir.file("named.h5")); },
+                               {"named.h5: /layers/first_Activation: expected a layer group named <index>_<kind>"});
+  {
+    H5Writer w(dir.file("fraction.h5"));
+    w.set_attribute("/", "format", "lecon-sequential-1");
+    w.set_attribute("/", "layers", 1.5);
+    w.commit();
+  }
+  test::check_error<FileError>([&] { load_model<float>(dir.file("fraction.h5")); }, {"fraction.h5: /@layers = 1.5 is not a whole number"});
+  // A few hundred bytes that claim a Dense of (2^31 - 1) x (2^31 - 1): refused before the constructor would
+  // ask for 18 exabytes (std::bad_alloc, no file name) or, for 2^28 inputs, take 16.8 GB first.
+  for (const double inputs : {268435456.0, 2147483647.0}) {
+    H5Writer w(dir.file("huge.h5"));
+    w.set_attribute("/", "format", "lecon-sequential-1");
+    w.set_attribute("/", "layers", 1.0);
+    w.set_attribute("/layers/000_Dense", "kind", "Dense");
+    w.set_attribute("/layers/000_Dense", "inputs", inputs);
+    w.set_attribute("/layers/000_Dense", "units", inputs == 268435456.0 ? 1.0 : 2147483647.0);
+    w.write("/layers/000_Dense/W", Tensor<float>(Shape{2, 1}));
+    w.write("/layers/000_Dense/b", Tensor<float>(Shape{1, 1}));
+    w.commit();
+    test::check_error<FileError>([&] { load_model<float>(dir.file("huge.h5")); },
+                                 {"huge.h5: /layers/000_Dense: the settings describe ", " parameters but the file stores 3"});
+  }
+  // Checkpoints: a step count must be whole, a second moment never negative.
+  Sequential<float> model;
+  write_adam_checkpoint(dir.file("good.h5"), 7, 0.25f);
+  Adam<float> adam;
+  load_checkpoint(dir.file("good.h5"), model, adam);
+  BOOST_TEST(adam.iterations() == 7u);
+  write_adam_checkpoint(dir.file("steps.h5"), 2.5, 0.25f);
+  Adam<float> adam2;
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("steps.h5"), model, adam2); },
+                               {"steps.h5: /optimizer@iterations = 2.5 is not a whole number"});
+  write_adam_checkpoint(dir.file("negative.h5"), 7, -0.25f);
+  Adam<float> adam3;
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("negative.h5"), model, adam3); },
+                               {"negative.h5: /optimizer/v/000: negative values in 'v'"});
+  BOOST_TEST(adam3.iterations() == 0u);  // a refused file leaves the optimizer as it was
+  // A plain HDF5 file (no lecon checksum) is no model file.
+  {
+    H5::H5File raw(dir.file("plain.h5"), H5F_ACC_TRUNC);
+  }
+  test::check_error<FileError>([&] { load_model<float>(dir.file("plain.h5")); }, {"plain.h5: no lecon checksum header"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
