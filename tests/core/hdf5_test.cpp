@@ -8,6 +8,7 @@
 #include <H5Cpp.h>
 
 #include "lecon/core/atomic_file.hpp"
+#include "lecon/core/data_store.hpp"
 #include "lecon/core/hdf5_io.hpp"
 #include "lecon/core/rng.hpp"
 #include "test_util.hpp"
@@ -164,6 +165,18 @@ BOOST_AUTO_TEST_CASE(shapes_that_overflow_or_exceed_the_file_are_refused_before_
     Shape s;
     H5Reader(dir.file("big.h5")).read_bytes("/x", s);
   }, {"big.h5: /x: shape (2147483648, 1, 28, 28) holds more than 2^31 elements"});
+  // The file that segfaulted labs 00 and 09: a data set whose images are 65536^4 (the element count wrapped to 0).
+  std::filesystem::create_directory(dir.file("data"));
+  {
+    H5::H5File file(dir.file("data") + "/mnist.h5", H5F_ACC_TRUNC);
+    const hsize_t dims[4] = {65536, 65536, 65536, 65536};
+    H5::DSetCreatPropList create;
+    create.setAllocTime(H5D_ALLOC_TIME_LATE);
+    file.createGroup("/train");
+    file.createDataSet("/train/x", H5::PredType::NATIVE_UINT8, H5::DataSpace(4, dims), create);
+  }
+  test::check_error<FileError>([&] { load_data(dir.file("data"), "mnist"); },
+                               {"mnist.h5: /train/x: shape (65536, 65536, 65536, 65536) holds more than 2^31 elements"});
   // Under the cap, but more bytes than the file holds: refused before the 188 MB allocation.
   plain_file_with_shape(dir.file("lies.h5"), {60000, 784}, H5::PredType::NATIVE_FLOAT);
   test::check_error<FileError>([&] { H5Reader(dir.file("lies.h5")).read<float>("/x"); },
