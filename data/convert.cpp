@@ -4,6 +4,11 @@
 //   lecon_convert_data iris          <iris.csv>                      <out.h5>
 //   lecon_convert_data cifar10       <cifar-10-batches-bin dir>      <out.h5>
 //   lecon_convert_data cifar100      <cifar-100-binary dir>          <out.h5>
+//   lecon_convert_data --check <data/name.h5>   exit 0 if the file loads as the labs load it, else 2
+// Sources that would give an empty part (0 images, 0x0 pixels, no feature column, too few rows) are
+// refused with a one-line message naming the source file.
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -33,19 +38,47 @@ DataSplit idx_split(const std::string& dir, const std::string& suffix, const std
   return split;
 }
 
-// Iris has no official split: the lecture's keras example trains on a random 100 and tests on the other 50.
-// We fix that draw (seed 1) so every lab sees the same 100/50.
+// Iris has no official split: the lecture's keras example trains on a random 100 of the 150 flowers and
+// tests on the other 50. We fix that draw (seed 1) so every lab sees the same 100/50. A CSV with another
+// number of rows is split in the same proportion, two thirds for training (at least one flower each).
 DataSplit iris_split(const std::string& csv) {
   const Dataset all = read_csv_dataset(csv, "Species", "iris");
+  const std::size_t n = all.size();
+  if (n < 2)
+    throw FileError(csv, std::to_string(n) + " data row, expected at least 2 (one training and one test flower; Fisher's iris has 150)");
+  const std::size_t train_n = std::min(std::max<std::size_t>((2 * n + 1) / 3, 1), n - 1);  // 100 of 150
   Rng rng(1);
-  const arma::uvec order = rng.permutation(all.size());
+  const arma::uvec order = rng.permutation(n);
   DataSplit split;
-  split.train = all.subset(order.head(100));
-  split.test = all.subset(order.tail(all.size() - 100));
+  split.train = all.subset(order.head(train_n));
+  split.test = all.subset(order.tail(n - train_n));
   split.train.name = "iris/train";
   split.test.name = "iris/test";
-  split.source = "Fisher's iris (R datasets::iris values), data/iris.csv; random 100/50 split with lecon::Rng(1)";
+  split.source = "Fisher's iris (R datasets::iris values), " + std::filesystem::path(csv).filename().string() + "; random " + std::to_string(train_n) + "/" +
+                 std::to_string(n - train_n) + " split with lecon::Rng(1)";
   return split;
+}
+
+// What every converted file must hold (at least one sample of at least one value in each part, labels in
+// range, finite values), checked against the source so the message names the file that is wrong.
+void check_converted(const DataSplit& split, const std::string& source) {
+  for (const Dataset* part : {&split.train, &split.test}) {
+    try {
+      part->validate();
+    } catch (const Error& e) {
+      throw FileError(source, e.what());
+    }
+  }
+}
+
+// --check <file.h5>: whether the file loads as the labs load it (fetch.sh converts again when not).
+int check(const std::string& h5) {
+  const std::filesystem::path path(h5);
+  if (path.extension() != ".h5") throw OptionError("--check: expected a data/<name>.h5 file, got " + h5);
+  const std::string dir = path.has_parent_path() ? path.parent_path().string() : ".";
+  const DataSplit split = load_data(dir, path.stem().string());
+  std::cout << h5 << ": ok, train " << split.train.x.shape().str() << ", test " << split.test.x.shape().str() << '\n';
+  return 0;
 }
 
 int convert(const std::string& kind, const std::string& from, const std::string& out) {
@@ -67,6 +100,7 @@ int convert(const std::string& kind, const std::string& from, const std::string&
   } else {
     throw OptionError("unknown data set '" + kind + "': expected mnist, fashion-mnist, iris, cifar10 or cifar100");
   }
+  check_converted(split, from);
   save_data(out, split, pixels);
   std::cout << "wrote " << out << ": train " << split.train.x.shape().str() << ", test " << split.test.x.shape().str()
             << ", " << split.train.classes() << " classes\n";
@@ -76,12 +110,14 @@ int convert(const std::string& kind, const std::string& from, const std::string&
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::cerr << "usage: lecon_convert_data {mnist|fashion-mnist|iris|cifar10|cifar100} <source> <out.h5>\n";
+  const bool checking = argc == 3 && std::string(argv[1]) == "--check";
+  if (argc != 4 && !checking) {
+    std::cerr << "usage: lecon_convert_data {mnist|fashion-mnist|iris|cifar10|cifar100} <source> <out.h5>\n"
+                 "       lecon_convert_data --check <data/name.h5>\n";
     return 2;
   }
   try {
-    return convert(argv[1], argv[2], argv[3]);
+    return checking ? check(argv[2]) : convert(argv[1], argv[2], argv[3]);
   } catch (const std::exception& e) {
     std::cerr << "lecon_convert_data: error: " << e.what() << '\n';
     return 2;

@@ -184,8 +184,14 @@ void run(const LabContext& ctx) {
     Run committed, drawn;
     committed.c = drawn.c = &c;
     committed.start = "R's start (committed)";
-    committed.initial = csv_column(reference_dir + "/" + c.name + "_weights.csv", "initial");
+    const std::string weights_csv = reference_dir + "/" + c.name + "_weights.csv";
+    committed.initial = csv_column(weights_csv, "initial");
     const Architecture net = make_architecture(c.frame->x.n_rows, c.frame->targets().n_rows, c.frame->formula_options(c.options));
+    // R's start fits only the data R fitted (e.g. an iris.csv that lost a species gives a 4-2-1 network).
+    if (committed.initial.n_elem != net.weight_count())
+      throw FileError(c.frame->source, "gives a " + net.str() + " network of " + std::to_string(net.weight_count()) +
+                                           " weights, but R's start " + weights_csv + " holds " +
+                                           std::to_string(committed.initial.n_elem) + "; expected the data make_reference.R fitted");
     drawn.start = "lecon::Rng(" + std::to_string(ctx.seed) + ")";
     drawn.initial = random_weights(net.weight_count(), c.options.rang, rng);
     runs.push_back(committed);

@@ -48,15 +48,17 @@ void iris_example(const LabContext& ctx, Rng& rng) {
   const arma::uvec train_classes = model.predict_classes(x_train);
   const arma::uvec test_classes = model.predict_classes(x_test);
 
-  Table summary("iris: dense 5 ReLU + softmax, RMSprop, " + std::to_string(options.epochs) + " epochs, batch 50 (100 train / 50 test)",
+  const std::string sizes = std::to_string(iris.train.size()) + "/" + std::to_string(iris.test.size());  // 100/50 for Fisher's iris
+  Table summary("iris: dense 5 ReLU + softmax, RMSprop, " + std::to_string(options.epochs) + " epochs, batch 50 (" +
+                    std::to_string(iris.train.size()) + " train / " + std::to_string(iris.test.size()) + " test)",
                 {"measure", "ours", "lecture"});
   summary.add_row({"train loss (last epoch)", fixed(history["loss"].back(), 4), "n/a"});
   summary.add_row({"train accuracy", fixed(history["accuracy"].back(), 4), "n/a"});
   summary.add_row({"test loss", fixed(test.loss, 4), "n/a"});
   summary.add_row({"test accuracy", fixed(test.accuracy, 4), "n/a"});
   summary.add_note("lecture: the slide shows this program's code and confusion tables but no figure in ../shared/REFERENCES.md;"
-                   " results vary with the random 100/50 split and the initial weights (--seed)");
-  summary.add_note("data: Fisher's iris, split 100/50 by lecon::Rng(1) when converted (data/README.md); features not scaled, as on the slide");
+                   " results vary with the random " + sizes + " split and the initial weights (--seed)");
+  summary.add_note("data: Fisher's iris, split " + sizes + " by lecon::Rng(1) when converted (data/README.md); features not scaled, as on the slide");
   summary.print(std::cout);
   summary.save(ctx.out_path("iris_summary"));
   const Table train_table = confusion_table("iris, training set: table(predicted, actual)", train_classes, iris.train.y, iris.train.class_names);

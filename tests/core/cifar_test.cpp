@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "core/error_message.hpp"
 #include "lecon/core/loaders.hpp"
 #include "test_util.hpp"
 
@@ -76,6 +77,26 @@ BOOST_AUTO_TEST_CASE(bad_cifar_files) {
   test::write_bytes(f, cifar_records(2, 1, [](std::size_t, std::size_t) { return std::uint8_t(1); }));
   test::check_error<FileError>([&] { read_cifar_file(f, CifarKind::cifar100_fine, "x"); }, {f, "3074-byte"});
   test::check_error<FileError>([&] { load_cifar10_dir(dir.path().string()); }, {"data_batch_1.bin", "file not found"});
+}
+
+// Issue 9: a directory given as a file said "file not found".
+BOOST_AUTO_TEST_CASE(directories_and_files_are_told_apart) {
+  test::ScratchDir dir("cifar");
+  const std::string folder = dir.path().string();
+  test::check_message<FileError>([&] { read_cifar_file(folder, CifarKind::cifar10, "x"); }, folder + ": is a directory, expected a file");
+  std::filesystem::create_directory(dir.file("data_batch_1.bin"));  // a batch that is a directory
+  test::check_message<FileError>([&] { load_cifar10_dir(folder); }, dir.file("data_batch_1.bin") + ": is a directory, expected a file");
+  test::check_message<FileError>([&] { load_cifar10_dir(dir.file("absent")); },
+                                 dir.file("absent") + ": directory not found, expected the CIFAR-10 binary directory "
+                                                      "cifar-10-batches-bin (data_batch_1.bin ... test_batch.bin)");
+  test::write_bytes(dir.file("train.bin"), cifar_records(1, 2, [](std::size_t, std::size_t) { return std::uint8_t(0); }));
+  test::check_message<FileError>([&] { load_cifar100_dir(dir.file("train.bin")); },
+                                 dir.file("train.bin") + ": is not a directory, expected the CIFAR-100 binary directory "
+                                                         "cifar-100-binary (train.bin, test.bin)");
+  // A class-name file that is a directory is not silently replaced by numbered names.
+  test::write_bytes(dir.file("test.bin"), cifar_records(1, 2, [](std::size_t, std::size_t) { return std::uint8_t(0); }));
+  std::filesystem::create_directory(dir.file("fine_label_names.txt"));
+  test::check_message<FileError>([&] { load_cifar100_dir(folder); }, dir.file("fine_label_names.txt") + ": is a directory, expected a file");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

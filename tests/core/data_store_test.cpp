@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 
+#include "core/error_message.hpp"
 #include "lecon/core/data_store.hpp"
 #include "lecon/core/hdf5_io.hpp"
 #include "test_util.hpp"
@@ -27,9 +28,29 @@ Dataset tiny_images(std::size_t n, const std::string& name) {
   d.name = name;
   d.x = Tensor<Real>(Shape{n, 1, 2, 3});
   for (std::size_t i = 0; i < d.x.size(); ++i) d.x.data()[i] = Real(i % 256) / 255;
-  d.y = arma::regspace<arma::uvec>(0, n - 1) .transform([](arma::uword v) { return v % 2; });
+  d.y.set_size(n);
+  for (std::size_t i = 0; i < n; ++i) d.y[i] = i % 2;
   d.class_names = {"even", "odd"};
   return d;
+}
+
+// A float part of n samples of 2 features (sample i holds i, i + 0.5) with labels i % 2.
+void write_float_part(H5Writer& file, const std::string& group, std::size_t n) {
+  Tensor<float> x(Shape{n, 2});
+  for (std::size_t i = 0; i < n; ++i) x.at(i, 0) = float(i), x.at(i, 1) = float(i) + 0.5f;
+  file.write(group + "/x", x);
+  arma::uvec y(n);
+  for (std::size_t i = 0; i < n; ++i) y[i] = i % 2;
+  file.write_labels(group + "/y", y);
+}
+
+// Writes <path> as another program (or an older converter) might: `fill` writes both parts, then
+// class_names {"a", "b"} are added unless class_names is false.
+void write_store(const std::string& path, const std::function<void(H5Writer&)>& fill, bool class_names = true) {
+  H5Writer file(path);
+  fill(file);
+  if (class_names) file.set_attribute("/", "class_names", std::vector<std::string>{"a", "b"});
+  file.commit();
 }
 
 }  // namespace
@@ -85,8 +106,163 @@ BOOST_AUTO_TEST_CASE(missing_or_inconsistent_files_are_explained) {
   // Saving refuses NaN.
   Dataset bad = tiny_images(2, "bad");
   bad.x.at(0, 0, 1, 1) = std::numeric_limits<Real>::quiet_NaN();
-  test::check_error<Error>([&] { save_data(dir.file("bad.h5"), DataSplit{bad, bad, ""}, true); }, {"NaN"});
+  test::check_message<FileError>([&] { save_data(dir.file("bad.h5"), DataSplit{bad, bad, ""}, true); },
+                                 dir.file("bad.h5") + ": cannot save bad: sample 0 holds NaN or infinite values");
   BOOST_TEST(!std::filesystem::exists(dir.file("bad.h5")));
+}
+
+// Issue 9: 8-bit x without the `pixels` attribute was read unscaled (0-255) as if it were features. The
+// stored type decides: 8-bit unsigned integers are pixels and must say so; floats are read as they are.
+BOOST_AUTO_TEST_CASE(the_stored_type_decides_how_x_is_read) {
+  test::ScratchDir dir("store");
+  const std::string path = dir.file("t.h5"), folder = dir.path().string();
+  write_store(path, [](H5Writer& f) {
+    f.write_bytes("/train/x", Shape{2, 1, 1, 2}, {0, 250, 7, 255});
+    write_float_part(f, "/test", 1);
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /train/x holds 8-bit unsigned integers without the 'pixels' attribute; expected pixels "
+                                        "0-255 marked by it (as lecon_convert_data writes them) or float features");
+  write_store(path, [](H5Writer& f) {
+    write_float_part(f, "/train", 2);
+    f.set_attribute("/train/x", "pixels", "uint8 0-255");
+    write_float_part(f, "/test", 1);
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /train/x has the 'pixels' attribute but holds 32-bit floats, expected 8-bit unsigned integers");
+  write_store(path, [](H5Writer& f) {
+    f.write_labels("/train/x", arma::uvec{1, 2});  // uint32 features
+    f.write_labels("/train/y", arma::uvec{0, 1});
+    f.write_labels("/test/x", arma::uvec{1});
+    f.write_labels("/test/y", arma::uvec{0});
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /train/x holds 32-bit unsigned integers, expected 8-bit unsigned pixels (with the "
+                                        "'pixels' attribute) or 32/64-bit float features");
+  // Float features are read as they are, doubles included (within float range).
+  write_store(path, [](H5Writer& f) {
+    Tensor<double> x(Shape{2, 2});
+    x.at(1, 1) = -1e30;
+    f.write("/train/x", x);
+    f.write_labels("/train/y", arma::uvec{0, 1});
+    write_float_part(f, "/test", 1);
+  });
+  const DataSplit back = load_data(folder, "t");
+  BOOST_TEST(back.train.x.at(1, 1) == -1e30f);
+  BOOST_TEST(back.test.x.at(0, 1) == 0.5f);
+}
+
+// Issue 9: NaN/inf and values beyond float range in float data, named by dataset and sample.
+BOOST_AUTO_TEST_CASE(non_finite_features_are_named_by_dataset_and_sample) {
+  test::ScratchDir dir("store");
+  const std::string path = dir.file("t.h5"), folder = dir.path().string();
+  write_store(path, [](H5Writer& f) {
+    write_float_part(f, "/train", 3);
+    Tensor<float> x(Shape{3, 2});
+    x.at(2, 1) = std::numeric_limits<float>::infinity();
+    f.write("/test/x", x);
+    f.write_labels("/test/y", arma::uvec{0, 0, 0});
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); }, path + ": /test/x sample 2 holds NaN or infinite values");
+  write_store(path, [](H5Writer& f) {
+    Tensor<double> x(Shape{3, 2});
+    x.at(1, 0) = std::numeric_limits<double>::quiet_NaN();
+    f.write("/train/x", x);
+    f.write_labels("/train/y", arma::uvec{0, 0, 0});
+    write_float_part(f, "/test", 1);
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); }, path + ": /train/x sample 1 holds NaN or infinite values");
+  write_store(path, [](H5Writer& f) {
+    Tensor<double> x(Shape{3, 2});
+    x.at(2, 0) = 1e300;
+    f.write("/train/x", x);
+    f.write_labels("/train/y", arma::uvec{0, 0, 0});
+    write_float_part(f, "/test", 1);
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /train/x sample 2 holds a value beyond float range, expected magnitudes of at most 3.40282e+38");
+}
+
+// Issue 9: files with an empty part, 0x0 images or 0 features failed later with messages about gather/max.
+BOOST_AUTO_TEST_CASE(empty_parts_are_refused_on_load) {
+  test::ScratchDir dir("store");
+  const std::string path = dir.file("t.h5"), folder = dir.path().string();
+  write_store(path, [](H5Writer& f) {
+    write_float_part(f, "/train", 3);
+    f.write("/test/x", Tensor<float>(Shape{0, 2}));
+    f.write_labels("/test/y", arma::uvec());
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); }, path + ": /test holds 0 samples, expected at least 1");
+  write_store(path, [](H5Writer& f) {
+    f.write_bytes("/train/x", Shape{2, 1, 0, 0}, {});
+    f.set_attribute("/train/x", "pixels", "uint8 0-255");
+    f.write_labels("/train/y", arma::uvec{0, 1});
+    write_float_part(f, "/test", 1);
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /train/x holds samples of shape (1, 0, 0), expected at least 1 value per sample");
+  write_store(path, [](H5Writer& f) {
+    f.write("/train/x", Tensor<float>(Shape{2, 0}));
+    f.write_labels("/train/y", arma::uvec{0, 1});
+    write_float_part(f, "/test", 1);
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /train/x holds samples of shape (0), expected at least 1 value per sample");
+}
+
+// Issue 9: labels >= the number of class names, labels that do not match the samples, feature names that do not.
+BOOST_AUTO_TEST_CASE(labels_and_names_must_fit_the_samples) {
+  test::ScratchDir dir("store");
+  const std::string path = dir.file("t.h5"), folder = dir.path().string();
+  write_store(path, [](H5Writer& f) {
+    write_float_part(f, "/train", 3);
+    f.write("/test/x", Tensor<float>(Shape{2, 2}));
+    f.write_labels("/test/y", arma::uvec{1, 2});
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /test/y: label 2 of sample 1 is outside [0, 2), the 2 names in /@class_names");
+  write_store(path, [](H5Writer& f) {
+    write_float_part(f, "/train", 3);
+    f.write("/test/x", Tensor<float>(Shape{2, 2}));
+    f.write_labels("/test/y", arma::uvec{1});
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); }, path + ": /test/y holds 1 labels for the 2 samples in /test/x");
+  write_store(path, [](H5Writer& f) {
+    write_float_part(f, "/train", 3);
+    write_float_part(f, "/test", 1);
+    f.set_attribute("/", "feature_names", std::vector<std::string>{"f1", "f2", "f3"});
+  });
+  test::check_message<FileError>([&] { load_data(folder, "t"); },
+                                 path + ": /@feature_names holds 3 names for the 2 features of /train/x");
+}
+
+// Issue 9: save_data (and so the converter) wrote such files; it refuses them before touching the path.
+BOOST_AUTO_TEST_CASE(save_refuses_data_no_lab_could_use) {
+  test::ScratchDir dir("store");
+  const std::string path = dir.file("out.h5");
+  DataSplit split{tiny_images(4, "toy/train"), tiny_images(0, "toy/test"), "unit test"};
+  test::check_message<FileError>([&] { save_data(path, split, true); }, path + ": cannot save toy/test: 0 samples, expected at least 1");
+  split.test = tiny_images(2, "toy/test");
+  split.train.x = Tensor<Real>(Shape{4, 1, 0, 0});
+  test::check_message<FileError>([&] { save_data(path, split, true); },
+                                 path + ": cannot save toy/train: samples of shape (1, 0, 0) hold no values, expected at least 1 per sample");
+  split.train = tiny_images(4, "toy/train");
+  split.train.y[3] = 2;
+  test::check_message<FileError>([&] { save_data(path, split, true); },
+                                 path + ": cannot save toy/train: label 2 of sample 3 is outside [0, 2), the 2 class names");
+  split.train = tiny_images(4, "toy/train");
+  split.train.x.at(2, 0, 1, 1) = 1.5f;
+  test::check_message<FileError>([&] { save_data(path, split, true); },
+                                 path + ": cannot store toy/train as pixels: value 1.500000 of sample 2 is outside [0, 1]");
+  split.train = tiny_images(4, "toy/train");
+  split.test.x = Tensor<Real>(Shape{2, 6});
+  test::check_message<FileError>([&] { save_data(path, split, false); },
+                                 path + ": cannot save: train samples (4, 1, 2, 3) and test samples (2, 6) differ in shape");
+  split.test = tiny_images(2, "toy/test");
+  split.test.class_names = {"odd", "even"};
+  test::check_message<FileError>([&] { save_data(path, split, true); },
+                                 path + ": cannot save: train and test have different class names (one list is stored for both)");
+  BOOST_TEST(!std::filesystem::exists(path));
 }
 
 BOOST_AUTO_TEST_CASE(real_mnist_is_complete_and_loads_fast, *boost::unit_test::precondition(MnistPresent())) {

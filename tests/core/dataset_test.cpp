@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "core/error_message.hpp"
 #include "lecon/core/dataset.hpp"
 #include "test_util.hpp"
 
@@ -44,12 +45,28 @@ BOOST_AUTO_TEST_CASE(class_counts_subset_and_validation) {
   BOOST_TEST(part.y[1] == 1u);
   d.validate();
   d.x.at(3, 1) = std::numeric_limits<Real>::quiet_NaN();
-  test::check_error<Error>([&] { d.validate(); }, {"counting", "NaN"});
+  d.x.at(7, 0) = std::numeric_limits<Real>::infinity();
+  test::check_message<Error>([&] { d.validate(); }, "counting: sample 3 holds NaN or infinite values");  // the first
   d = counting_dataset(10, 2, 3);
   d.y[4] = 3;
-  test::check_error<Error>([&] { d.validate(); }, {"label 3 of sample 4"});
+  test::check_message<Error>([&] { d.validate(); }, "counting: label 3 of sample 4 is outside [0, 3), the 3 class names");
   d.y.resize(9);
-  test::check_error<Error>([&] { d.validate(); }, {"10 samples but 9 labels"});
+  test::check_message<Error>([&] { d.validate(); }, "counting: 10 samples but 9 labels");
+}
+
+// Issue 9: empty data sets passed validation and failed later in gather() or max().
+BOOST_AUTO_TEST_CASE(validate_refuses_empty_data) {
+  Dataset d = counting_dataset(0, 2, 3);
+  test::check_message<Error>([&] { d.validate(); }, "counting: 0 samples, expected at least 1");
+  d = counting_dataset(4, 2, 3);
+  d.x = Tensor<Real>(Shape{4, 1, 0, 0});
+  test::check_message<Error>([&] { d.validate(); }, "counting: samples of shape (1, 0, 0) hold no values, expected at least 1 per sample");
+  d = counting_dataset(4, 2, 3);
+  d.class_names.clear();
+  test::check_message<Error>([&] { d.validate(); }, "counting: no class names, expected at least 1");
+  d = counting_dataset(4, 2, 3);
+  d.feature_names = {"only one"};
+  test::check_message<Error>([&] { d.validate(); }, "counting: 1 feature names for 2 features");
 }
 
 BOOST_AUTO_TEST_CASE(train_validation_split_is_stratified_and_disjoint) {

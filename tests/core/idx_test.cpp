@@ -1,7 +1,13 @@
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <boost/test/unit_test.hpp>
+#include <fstream>
+#include <new>
 
+#include "core/error_message.hpp"
 #include "lecon/core/loaders.hpp"
 #include "test_util.hpp"
 
@@ -32,6 +38,37 @@ void gzip_file(const std::string& from, const std::string& to) {
   gzFile out = gzopen(to.c_str(), "wb");
   gzwrite(out, bytes.data(), static_cast<unsigned>(bytes.size()));
   gzclose(out);
+}
+
+// The address space this process has mapped now, in bytes (Linux /proc), or 0 where unknown.
+std::size_t mapped_bytes() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;  // "VmSize:  123456 kB"
+  return 0;
+}
+
+// Runs read_idx(path) in a child process whose address space may grow by at most `headroom` bytes.
+// Returns 0 if it ended in FileError, 1 if an allocation failed (the header was believed), 2 otherwise.
+int read_idx_with_bounded_memory(const std::string& path, std::size_t headroom) {
+  const pid_t child = fork();
+  if (child == 0) {
+    const rlim_t limit = mapped_bytes() + headroom;
+    const rlimit bound{limit, limit};
+    setrlimit(RLIMIT_AS, &bound);
+    try {
+      read_idx(path);
+    } catch (const FileError&) {
+      _exit(0);
+    } catch (const std::bad_alloc&) {
+      _exit(1);
+    } catch (...) {
+    }
+    _exit(2);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
 }
 
 const std::vector<std::string> kDigits = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
@@ -100,10 +137,66 @@ BOOST_AUTO_TEST_CASE(bad_files_give_one_line_naming_file_and_fault) {
 
   bytes = idx_header(8, {0xffffffffu, 0xffffffffu, 0xffffffffu});
   test::write_bytes(f, bytes);
-  test::check_error<FileError>([&] { read_idx(f); }, {f, "absurd size"});
+  test::check_message<FileError>([&] { read_idx(f); }, f + ": header dimensions 4294967295 x 4294967295 x 4294967295 "
+                                                          "promise more bytes than a 64-bit size can count");
 
   test::write_bytes(f, {});
   test::check_error<FileError>([&] { read_idx(f); }, {f, "no 4-byte idx header"});
+}
+
+// Issue 9: "a 1 KB idx header takes 3.8 GB". The header is checked against the file size before any
+// allocation (plain files); gzip bodies grow in bounded chunks, so a lie ends in "truncated".
+BOOST_AUTO_TEST_CASE(lying_headers_fail_before_allocating) {
+  test::ScratchDir dir("idx");
+  const std::string plain = dir.file("liar"), packed = dir.file("liar.gz");
+  auto bytes = idx_header(8, {0x80000000u, 28, 28});  // 2^31 images of 28x28, in a 1 KB file
+  bytes.resize(1024, 3);
+  test::write_bytes(plain, bytes);
+  gzip_file(plain, packed);
+  test::check_message<FileError>([&] { read_idx(plain); },
+                                 plain + ": truncated: header promises 1683627180032 data bytes (2147483648 x 28 x 28), file holds 1008");
+  test::check_message<FileError>([&] { read_idx(packed); }, packed + ": truncated: header promises 1683627180032 data bytes "
+                                                                     "(2147483648 x 28 x 28), the decompressed file holds 1008");
+  // The allocation itself: 2^31 x 2 x 2 = 8 GiB promised must fail with the message while the process may
+  // grow by only 256 MiB (more than one 64 MiB gzip chunk, far less than what the header claims).
+  bytes = idx_header(8, {0x80000000u, 2, 2});
+  bytes.resize(1024, 3);
+  test::write_bytes(plain, bytes);
+  gzip_file(plain, packed);
+  if (mapped_bytes() == 0) {
+    BOOST_TEST_MESSAGE("no /proc/self/status: the bounded-memory check is skipped");
+  } else {
+    BOOST_TEST(read_idx_with_bounded_memory(plain, std::size_t(256) << 20) == 0);
+    BOOST_TEST(read_idx_with_bounded_memory(packed, std::size_t(256) << 20) == 0);
+  }
+  // Exact sizes in both directions for a plain file, before anything is read.
+  bytes = idx_header(8, {10, 2, 2});
+  bytes.resize(bytes.size() + 41, 1);
+  test::write_bytes(plain, bytes);
+  test::check_message<FileError>([&] { read_idx(plain); },
+                                 plain + ": unexpected bytes after the data: header promises 40 data bytes (10 x 2 x 2), file holds 41");
+  gzip_file(plain, packed);
+  test::check_message<FileError>([&] { read_idx(packed); },
+                                 packed + ": unexpected bytes after the data: header promises 40 data bytes (10 x 2 x 2)");
+}
+
+BOOST_AUTO_TEST_CASE(a_directory_or_a_missing_path_is_named_as_such) {
+  test::ScratchDir dir("idx");
+  test::check_message<FileError>([&] { read_idx(dir.path().string()); }, dir.path().string() + ": is a directory, expected a file");
+  test::check_message<FileError>([&] { read_idx(dir.file("absent")); }, dir.file("absent") + ": file not found");
+}
+
+// Issue 9: the converter wrote files with 0 training images or 0x0 images; the source file is refused.
+BOOST_AUTO_TEST_CASE(empty_image_files_are_refused_naming_the_file) {
+  test::ScratchDir dir("idx");
+  write_mnist_like(dir, 10, 2, 2);
+  const std::string images = dir.file("empty");
+  test::write_bytes(images, idx_header(8, {0, 28, 28}));
+  test::check_message<FileError>([&] { load_idx_dataset(images, dir.file("labels"), kDigits, "t"); },
+                                 images + ": header promises 0 images, expected at least 1");
+  test::write_bytes(images, idx_header(8, {10, 0, 0}));
+  test::check_message<FileError>([&] { load_idx_dataset(images, dir.file("labels"), kDigits, "t"); },
+                                 images + ": images of 0x0 pixels, expected at least 1x1");
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_gzip_is_reported) {

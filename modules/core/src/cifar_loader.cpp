@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "lecon/core/loaders.hpp"
+#include "input_file.hpp"
 
 namespace lecon {
 namespace {
@@ -22,6 +23,8 @@ std::size_t class_count(CifarKind kind) {
 // One name per non-empty line; falls back to numbers when the file is absent.
 std::vector<std::string> read_names(const std::string& path, std::size_t count) {
   std::vector<std::string> names;
+  std::error_code absent;
+  if (std::filesystem::exists(path, absent)) detail::require_regular_file(path);  // absent is fine, a directory is not
   std::ifstream in(path);
   for (std::string line; in && std::getline(in, line);) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -54,6 +57,15 @@ Dataset concatenate(std::vector<Dataset> parts, const std::string& name) {
   return all;
 }
 
+// The official directory: it must exist and be a directory (a file there is a different mistake).
+void require_directory(const std::string& dir, const std::string& expected) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(dir, error);
+  if (status.type() == std::filesystem::file_type::not_found) throw FileError(dir, "directory not found, expected " + expected);
+  if (error) throw FileError(dir, "cannot access: " + error.message());
+  if (status.type() != std::filesystem::file_type::directory) throw FileError(dir, "is not a directory, expected " + expected);
+}
+
 }  // namespace
 
 const std::vector<std::string>& cifar10_class_names() {
@@ -63,8 +75,10 @@ const std::vector<std::string>& cifar10_class_names() {
 }
 
 Dataset read_cifar_file(const std::string& path, CifarKind kind, const std::string& name) {
-  if (!std::filesystem::is_regular_file(path)) throw FileError(path, "file not found");
+  detail::require_regular_file(path);
   const std::size_t record = label_bytes(kind) + kPixels;
+  // The record count comes from the file size, never from the content: the allocation below is at
+  // most the bytes the file really holds (times 4 for the float tensor).
   const std::size_t bytes = std::filesystem::file_size(path);
   if (bytes == 0) throw FileError(path, "empty file, expected CIFAR records of " + std::to_string(record) + " bytes");
   if (bytes % record != 0)
@@ -100,6 +114,7 @@ Dataset read_cifar_file(const std::string& path, CifarKind kind, const std::stri
 }
 
 DataSplit load_cifar10_dir(const std::string& dir) {
+  require_directory(dir, "the CIFAR-10 binary directory cifar-10-batches-bin (data_batch_1.bin ... test_batch.bin)");
   std::vector<Dataset> parts;
   for (int b = 1; b <= 5; ++b)
     parts.push_back(read_cifar_file(dir + "/data_batch_" + std::to_string(b) + ".bin", CifarKind::cifar10, "cifar10/train"));
@@ -114,6 +129,7 @@ DataSplit load_cifar10_dir(const std::string& dir) {
 }
 
 DataSplit load_cifar100_dir(const std::string& dir, bool coarse) {
+  require_directory(dir, "the CIFAR-100 binary directory cifar-100-binary (train.bin, test.bin)");
   const CifarKind kind = coarse ? CifarKind::cifar100_coarse : CifarKind::cifar100_fine;
   DataSplit split;
   split.train = read_cifar_file(dir + "/train.bin", kind, "cifar100/train");

@@ -1,13 +1,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 
 #include "lecon/core/loaders.hpp"
+#include "input_file.hpp"
 
 namespace lecon {
 namespace {
@@ -31,31 +34,50 @@ std::vector<std::string> split_fields(std::string line) {
   return fields;
 }
 
-double parse_number(const std::string& path, std::size_t line_no, const std::string& column, const std::string& text) {
-  const std::string where = "line " + std::to_string(line_no) + ", column '" + column + "': ";
-  if (text.empty()) throw FileError(path, where + "empty field, expected a number");
+// How one field reads as a number. strtod's ERANGE means two things: overflow (1e999, returned as
+// HUGE_VAL) is an error; underflow (1e-400) is a valid number whose nearest double is 0 or subnormal,
+// and that value is kept.
+enum class NumberText { ok, not_a_number, not_finite, out_of_range };
+
+NumberText parse_number_text(const std::string& text, double& value) {
+  if (text.empty()) return NumberText::not_a_number;
   errno = 0;
   char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE) throw FileError(path, where + "'" + text + "' is not a number");
-  if (!std::isfinite(value)) throw FileError(path, where + "'" + text + "' is not a finite number");
+  const double parsed = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return NumberText::not_a_number;
+  if (errno == ERANGE && std::isinf(parsed)) return NumberText::out_of_range;
+  if (!std::isfinite(parsed)) return NumberText::not_finite;  // "nan", "inf" written out
+  value = parsed;
+  return NumberText::ok;
+}
+
+// One field as a number whose magnitude must fit `range_name` ("float": at most FLT_MAX).
+double parse_number(const std::string& path, std::size_t line_no, const std::string& column, const std::string& text,
+                    double largest, const char* range_name) {
+  const std::string where = "line " + std::to_string(line_no) + ", column '" + column + "': ";
+  if (text.empty()) throw FileError(path, where + "empty field, expected a number");
+  double value = 0;
+  const NumberText parsed = parse_number_text(text, value);
+  if (parsed == NumberText::not_a_number) throw FileError(path, where + "'" + text + "' is not a number");
+  if (parsed == NumberText::not_finite) throw FileError(path, where + "'" + text + "' is not a finite number");
+  if (parsed == NumberText::out_of_range || std::abs(value) > largest) {
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%g", largest);
+    throw FileError(path, where + text + " is out of " + range_name + " range, expected a magnitude of at most " + limit);
+  }
   return value;
 }
+
+constexpr char kByteOrderMark[] = "\xEF\xBB\xBF";  // UTF-8 BOM, as spreadsheet programs write
 
 }  // namespace
 
 bool parse_finite_number(const std::string& text, double& value) {
-  if (text.empty()) return false;
-  errno = 0;
-  char* end = nullptr;
-  const double parsed = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(parsed)) return false;
-  value = parsed;
-  return true;
+  return parse_number_text(text, value) == NumberText::ok;
 }
 
 CsvText read_csv_text(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw FileError(path, "file not found");
+  detail::require_regular_file(path);
   std::ifstream in(path);
   if (!in) throw FileError(path, "cannot open for reading");
   CsvText csv;
@@ -63,6 +85,7 @@ CsvText read_csv_text(const std::string& path) {
   std::size_t line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
+    if (line_no == 1 && line.compare(0, 3, kByteOrderMark) == 0) line.erase(0, 3);
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
     std::vector<std::string> fields = split_fields(line);
     if (csv.header.empty()) {
@@ -87,7 +110,8 @@ CsvTable read_csv_numeric(const std::string& path) {
   table.values.set_size(csv.rows.size(), csv.header.size());
   for (std::size_t r = 0; r < csv.rows.size(); ++r)
     for (std::size_t c = 0; c < csv.header.size(); ++c)
-      table.values(r, c) = parse_number(path, csv.line_numbers[r], csv.header[c], csv.rows[r][c]);
+      table.values(r, c) = parse_number(path, csv.line_numbers[r], csv.header[c], csv.rows[r][c],
+                                        std::numeric_limits<double>::max(), "double");
   return table;
 }
 
@@ -96,6 +120,8 @@ Dataset read_csv_dataset(const std::string& path, const std::string& label_colum
   const auto label_at = std::find(csv.header.begin(), csv.header.end(), label_column);
   if (label_at == csv.header.end()) throw FileError(path, "no column named '" + label_column + "' in the header");
   const std::size_t label_index = static_cast<std::size_t>(label_at - csv.header.begin());
+  if (csv.header.size() < 2)
+    throw FileError(path, "no feature columns besides '" + label_column + "', expected at least one numeric column");
 
   std::set<std::string> levels;  // sorted, like R's factor levels
   for (const auto& row : csv.rows) {
@@ -117,7 +143,9 @@ Dataset read_csv_dataset(const std::string& path, const std::string& label_colum
     std::size_t feature = 0;
     for (std::size_t c = 0; c < csv.header.size(); ++c) {
       if (c == label_index) continue;
-      data.x.at(r, feature++) = static_cast<Real>(parse_number(path, csv.line_numbers[r], csv.header[c], csv.rows[r][c]));
+      // lecon::Real is float: a value beyond its range is reported here, at its line and column.
+      data.x.at(r, feature++) = static_cast<Real>(parse_number(path, csv.line_numbers[r], csv.header[c], csv.rows[r][c],
+                                                               std::numeric_limits<Real>::max(), "float"));
     }
     data.y[r] = level_index.at(csv.rows[r][label_index]);
   }

@@ -1,7 +1,10 @@
 #include "lecon/core/data_store.hpp"
 
+#include <H5Cpp.h>
+
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 #include "lecon/core/hdf5_io.hpp"
 #include "lecon/core/parallel.hpp"
@@ -9,39 +12,121 @@
 namespace lecon {
 namespace {
 
+// The element type a dataset is stored with. The type, not an attribute that may be missing or stray,
+// decides how /<part>/x is read: 8-bit unsigned integers are pixels 0-255, floats are features.
+struct StoredType {
+  H5T_class_t type_class = H5T_NO_CLASS;
+  std::size_t bytes = 0;
+  bool is_signed = false;
+
+  bool pixels() const { return type_class == H5T_INTEGER && bytes == 1 && !is_signed; }
+  bool floats() const { return type_class == H5T_FLOAT && (bytes == 4 || bytes == 8); }
+  // "8-bit unsigned integers", "64-bit floats", ...
+  std::string str() const {
+    const std::string bits = std::to_string(8 * bytes) + "-bit ";
+    if (type_class == H5T_INTEGER) return bits + (is_signed ? "signed" : "unsigned") + " integers";
+    if (type_class == H5T_FLOAT) return bits + "floats";
+    if (type_class == H5T_STRING) return "strings";
+    return "values of a non-numeric type";
+  }
+};
+
+// H5Reader answers shapes and values but not stored types; one read-only look at the dataset does.
+StoredType stored_type(const std::string& path, const std::string& name) {
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::DataSet set = file.openDataSet(name);
+    StoredType type;
+    type.type_class = set.getTypeClass();
+    type.bytes = set.getDataType().getSize();
+    if (type.type_class == H5T_INTEGER) type.is_signed = set.getIntType().getSign() != H5T_SGN_NONE;
+    return type;
+  } catch (const H5::Exception& e) {
+    throw FileError(path, "cannot read the type of " + name + ": " + e.getDetailMsg());
+  }
+}
+
 Dataset read_part(const H5Reader& file, const std::string& part, const std::string& name) {
+  const std::string& path = file.path();
+  const std::string x_name = "/" + part + "/x", y_name = "/" + part + "/y";
   Dataset data;
   data.name = name + "/" + part;
-  const std::string x_name = "/" + part + "/x";
-  if (!file.exists(x_name)) throw FileError(file.path(), "dataset " + x_name + " not found");
-  if (file.has_attribute(x_name, "pixels")) {  // uint8 0-255, scaled to [0, 1] here
-    Shape shape;
-    const std::vector<std::uint8_t> bytes = file.read_bytes(x_name, shape);
-    data.x = Tensor<Real>(shape);
+  if (!file.exists(x_name)) throw FileError(path, "dataset " + x_name + " not found");
+
+  // Sizes first, before anything is allocated: an empty part fails here and not in a later max() or gather().
+  const Shape shape = file.shape(x_name);
+  if (shape.batch() == 0) throw FileError(path, "/" + part + " holds 0 samples, expected at least 1");
+  if (shape.sample_size() == 0)
+    throw FileError(path, x_name + " holds samples of shape " + shape.sample_str() + ", expected at least 1 value per sample");
+
+  const StoredType type = stored_type(path, x_name);
+  const bool marked_pixels = file.has_attribute(x_name, "pixels");
+  if (type.pixels()) {  // uint8 0-255, scaled to [0, 1] here as the idx and CIFAR loaders do
+    if (!marked_pixels)
+      throw FileError(path, x_name + " holds 8-bit unsigned integers without the 'pixels' attribute; expected pixels 0-255 "
+                                     "marked by it (as lecon_convert_data writes them) or float features");
+    Shape stored;
+    const std::vector<std::uint8_t> bytes = file.read_bytes(x_name, stored);
+    data.x = Tensor<Real>(stored);
     Real* out = data.x.data();
-    const std::size_t sample = shape.sample_size();
-    parallel_for(shape.batch(), [&](std::size_t i) {
-      for (std::size_t j = i * sample; j < (i + 1) * sample; ++j) out[j] = static_cast<Real>(bytes[j]) / Real(255);  // as the idx and CIFAR loaders do
+    const std::size_t sample = stored.sample_size();
+    parallel_for(stored.batch(), [&](std::size_t i) {
+      for (std::size_t j = i * sample; j < (i + 1) * sample; ++j) out[j] = static_cast<Real>(bytes[j]) / Real(255);
     });
+  } else if (type.floats()) {  // features, read as they are: every value must be a finite float
+    if (marked_pixels)
+      throw FileError(path, x_name + " has the 'pixels' attribute but holds " + type.str() + ", expected 8-bit unsigned integers");
+    if (type.bytes == 8) {  // doubles: a value beyond float range would silently become inf or FLT_MAX
+      const Tensor<double> wide = file.read<double>(x_name);
+      const double largest = std::numeric_limits<Real>::max();
+      for (std::size_t i = 0; i < wide.batch(); ++i) {
+        const arma::subview_col<double> sample = wide.matrix().col(i);
+        if (!sample.is_finite()) throw FileError(path, x_name + " sample " + std::to_string(i) + " holds NaN or infinite values");
+        if (arma::abs(sample).max() > largest)
+          throw FileError(path, x_name + " sample " + std::to_string(i) +
+                                    " holds a value beyond float range, expected magnitudes of at most 3.40282e+38");
+      }
+      data.x = wide.cast<Real>();
+    } else {
+      data.x = file.read<Real>(x_name);
+    }
+    if (!data.x.matrix().is_finite())
+      for (std::size_t i = 0; i < data.x.batch(); ++i)
+        if (!data.x.matrix().col(i).is_finite())
+          throw FileError(path, x_name + " sample " + std::to_string(i) + " holds NaN or infinite values");
   } else {
-    data.x = file.read<Real>(x_name);
+    throw FileError(path, x_name + " holds " + type.str() +
+                              ", expected 8-bit unsigned pixels (with the 'pixels' attribute) or 32/64-bit float features");
   }
-  data.y = file.read_labels("/" + part + "/y");
+
+  data.y = file.read_labels(y_name);
+  if (data.y.n_elem != data.x.batch())
+    throw FileError(path, y_name + " holds " + std::to_string(data.y.n_elem) + " labels for the " +
+                              std::to_string(data.x.batch()) + " samples in " + x_name);
   data.class_names = file.attribute_strings("/", "class_names");
-  if (file.has_attribute("/", "feature_names")) data.feature_names = file.attribute_strings("/", "feature_names");
-  try {
-    data.validate();
-  } catch (const Error& e) {
-    throw FileError(file.path(), e.what());
+  if (data.class_names.empty()) throw FileError(path, "/@class_names is empty, expected at least 1 class name");
+  for (arma::uword i = 0; i < data.y.n_elem; ++i)
+    if (data.y[i] >= data.class_names.size())
+      throw FileError(path, y_name + ": label " + std::to_string(data.y[i]) + " of sample " + std::to_string(i) +
+                                " is outside [0, " + std::to_string(data.class_names.size()) + "), the " +
+                                std::to_string(data.class_names.size()) + " names in /@class_names");
+  if (file.has_attribute("/", "feature_names")) {
+    data.feature_names = file.attribute_strings("/", "feature_names");
+    if (data.feature_names.size() != data.x.sample_size())
+      throw FileError(path, "/@feature_names holds " + std::to_string(data.feature_names.size()) + " names for the " +
+                                std::to_string(data.x.sample_size()) + " features of " + x_name);
   }
   return data;
 }
 
-std::vector<std::uint8_t> to_pixels(const Tensor<Real>& x, const std::string& path) {
+std::vector<std::uint8_t> to_pixels(const Dataset& part, const std::string& path) {
+  const Tensor<Real>& x = part.x;
   std::vector<std::uint8_t> bytes(x.size());
   const Real* in = x.data();
   for (std::size_t j = 0; j < bytes.size(); ++j) {
-    if (!(in[j] >= 0 && in[j] <= 1)) throw FileError(path, "pixel value outside [0, 1] cannot be stored as uint8");
+    if (!(in[j] >= 0 && in[j] <= 1))
+      throw FileError(path, "cannot store " + part.name + " as pixels: value " + std::to_string(in[j]) + " of sample " +
+                                std::to_string(j / x.sample_size()) + " is outside [0, 1]");
     bytes[j] = static_cast<std::uint8_t>(std::lround(in[j] * 255.0));
   }
   return bytes;
@@ -67,12 +152,24 @@ DataSplit load_data(const std::string& data_dir, const std::string& name) {
 }
 
 void save_data(const std::string& path, const DataSplit& split, bool pixels) {
+  // Refuse what load_data would refuse, before the file is touched: one line naming the data and the fault.
+  for (const Dataset* part : {&split.train, &split.test}) {
+    try {
+      part->validate();
+    } catch (const Error& e) {
+      throw FileError(path, std::string("cannot save ") + e.what());
+    }
+  }
+  if (split.train.x.shape().with_batch(0) != split.test.x.shape().with_batch(0))
+    throw FileError(path, "cannot save: train samples " + split.train.x.shape().str() + " and test samples " +
+                              split.test.x.shape().str() + " differ in shape");
+  if (split.train.class_names != split.test.class_names)
+    throw FileError(path, "cannot save: train and test have different class names (one list is stored for both)");
   H5Writer file(path);
   for (const Dataset* part : {&split.train, &split.test}) {
-    part->validate();
     const std::string group = part == &split.train ? "/train" : "/test";
     if (pixels) {
-      file.write_bytes(group + "/x", part->x.shape(), to_pixels(part->x, path));
+      file.write_bytes(group + "/x", part->x.shape(), to_pixels(*part, path));
       file.set_attribute(group + "/x", "pixels", "uint8 0-255; divide by 255 for [0, 1]");
     } else {
       file.write(group + "/x", part->x);

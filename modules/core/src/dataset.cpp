@@ -21,13 +21,23 @@ Dataset Dataset::subset(const arma::uvec& indices) const {
 }
 
 void Dataset::validate() const {
+  // An empty set passes every later step silently until some max() or gather() fails far from here.
+  if (x.batch() == 0) throw Error(name + ": 0 samples, expected at least 1");
+  if (x.sample_size() == 0)
+    throw Error(name + ": samples of shape " + x.shape().sample_str() + " hold no values, expected at least 1 per sample");
+  if (classes() == 0) throw Error(name + ": no class names, expected at least 1");
   if (y.n_elem != x.batch())
     throw Error(name + ": " + std::to_string(x.batch()) + " samples but " + std::to_string(y.n_elem) + " labels");
   for (arma::uword i = 0; i < y.n_elem; ++i)
     if (y[i] >= classes())
       throw Error(name + ": label " + std::to_string(y[i]) + " of sample " + std::to_string(i) + " is outside [0, " +
-                  std::to_string(classes()) + ")");
-  if (!x.matrix().is_finite()) throw Error(name + ": the data hold NaN or infinite values");
+                  std::to_string(classes()) + "), the " + std::to_string(classes()) + " class names");
+  if (!feature_names.empty() && feature_names.size() != x.sample_size())
+    throw Error(name + ": " + std::to_string(feature_names.size()) + " feature names for " + std::to_string(x.sample_size()) +
+                " features");
+  if (!x.matrix().is_finite())
+    for (std::size_t i = 0; i < x.batch(); ++i)
+      if (!x.matrix().col(i).is_finite()) throw Error(name + ": sample " + std::to_string(i) + " holds NaN or infinite values");
 }
 
 template <typename T>

@@ -1,22 +1,27 @@
 // LeCun's idx format (http://yann.lecun.com/exdb/mnist/, "FILE FORMATS FOR THE MNIST DATABASE").
 #include <zlib.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <memory>
 
 #include "lecon/core/loaders.hpp"
 #include "lecon/core/parallel.hpp"
+#include "input_file.hpp"
 
 namespace lecon {
 namespace {
 
-constexpr std::size_t kMaxIdxBytes = std::size_t(1) << 34;  // 16 GiB: anything larger is a corrupt header
+// gzip data carry no size: the body grows by at most this much per read, so a header that lies about
+// the size ends in the "truncated" error after reading what is there, never in one giant allocation.
+constexpr std::size_t kGzipChunkBytes = std::size_t(64) << 20;  // 64 MiB
 
 struct GzCloser {
   void operator()(gzFile_s* f) const { gzclose(f); }
 };
 
-// Reads exactly `size` bytes or reports how many there were.
+// Reads up to `size` bytes; returns how many there were.
 std::size_t read_up_to(gzFile file, const std::string& path, std::uint8_t* out, std::size_t size) {
   std::size_t done = 0;
   while (done < size) {
@@ -32,10 +37,17 @@ std::size_t read_up_to(gzFile file, const std::string& path, std::uint8_t* out, 
   return done;
 }
 
+// "60000 x 28 x 28"
+std::string dims_text(const std::vector<std::size_t>& dims) {
+  std::string text;
+  for (std::size_t d : dims) text += (text.empty() ? "" : " x ") + std::to_string(d);
+  return text;
+}
+
 }  // namespace
 
 IdxArray read_idx(const std::string& path) {
-  if (!std::filesystem::is_regular_file(path)) throw FileError(path, "file not found");
+  detail::require_regular_file(path);
   std::unique_ptr<gzFile_s, GzCloser> file(gzopen(path.c_str(), "rb"));  // also reads plain files
   if (!file) throw FileError(path, "cannot open for reading");
   gzbuffer(file.get(), 1 << 20);
@@ -49,22 +61,47 @@ IdxArray read_idx(const std::string& path) {
   if (rank < 1 || rank > 4) throw FileError(path, "idx rank " + std::to_string(rank) + ", expected 1 to 4");
 
   IdxArray array;
-  std::size_t total = 1;
   for (int axis = 0; axis < rank; ++axis) {
     std::uint8_t b[4];
     if (read_up_to(file.get(), path, b, 4) != 4) throw FileError(path, "truncated in the dimension header");
-    const std::size_t d = (std::size_t(b[0]) << 24) | (std::size_t(b[1]) << 16) | (std::size_t(b[2]) << 8) | b[3];
-    array.dims.push_back(d);
-    if (d != 0 && total > kMaxIdxBytes / d) throw FileError(path, "header claims an absurd size (corrupt dimensions)");
+    array.dims.push_back((std::size_t(b[0]) << 24) | (std::size_t(b[1]) << 16) | (std::size_t(b[2]) << 8) | b[3]);
+  }
+  // The promised size, multiplied without overflow: four 32-bit dimensions can exceed 64 bits.
+  const bool empty = std::find(array.dims.begin(), array.dims.end(), std::size_t(0)) != array.dims.end();
+  std::size_t total = empty ? 0 : 1;
+  for (std::size_t d : array.dims) {
+    if (empty) break;
+    if (total > std::numeric_limits<std::size_t>::max() / d)
+      throw FileError(path, "header dimensions " + dims_text(array.dims) + " promise more bytes than a 64-bit size can count");
     total *= d;
   }
-  array.data.resize(total);
-  const std::size_t got = read_up_to(file.get(), path, array.data.data(), total);
-  if (got != total)
-    throw FileError(path, "truncated: header promises " + std::to_string(total) + " data bytes, file holds " + std::to_string(got));
+  const std::string promised = "header promises " + std::to_string(total) + " data bytes (" + dims_text(array.dims) + ")";
+
+  if (gzdirect(file.get())) {
+    // A plain file: its size is known, so the header is checked against it before anything is allocated.
+    const std::size_t header_bytes = 4 + 4 * static_cast<std::size_t>(rank);
+    const std::size_t held = static_cast<std::size_t>(std::filesystem::file_size(path)) - header_bytes;
+    if (held < total) throw FileError(path, "truncated: " + promised + ", file holds " + std::to_string(held));
+    if (held > total) throw FileError(path, "unexpected bytes after the data: " + promised + ", file holds " + std::to_string(held));
+    array.data.resize(total);
+    const std::size_t got = read_up_to(file.get(), path, array.data.data(), total);
+    if (got != total) throw FileError(path, "truncated while reading: " + promised + ", read " + std::to_string(got));
+    return array;
+  }
+  // gzip: the decompressed size is unknown until read; grow in bounded chunks (vector growth keeps the
+  // allocation within about twice what has actually been read, plus one chunk).
+  while (array.data.size() < total) {
+    const std::size_t before = array.data.size();
+    const std::size_t chunk = std::min(total - before, kGzipChunkBytes);
+    array.data.resize(before + chunk);
+    const std::size_t got = read_up_to(file.get(), path, array.data.data() + before, chunk);
+    array.data.resize(before + got);
+    if (got < chunk) break;
+  }
+  if (array.data.size() != total)
+    throw FileError(path, "truncated: " + promised + ", the decompressed file holds " + std::to_string(array.data.size()));
   std::uint8_t extra;
-  if (read_up_to(file.get(), path, &extra, 1) != 0)
-    throw FileError(path, "unexpected bytes after the " + std::to_string(total) + " promised by the header");
+  if (read_up_to(file.get(), path, &extra, 1) != 0) throw FileError(path, "unexpected bytes after the data: " + promised);
   return array;
 }
 
@@ -75,6 +112,9 @@ Dataset load_idx_dataset(const std::string& images_path, const std::string& labe
   const IdxArray labels = read_idx(labels_path);
   if (labels.dims.size() != 1) throw FileError(labels_path, "expected labels of rank 1 (n), got rank " + std::to_string(labels.dims.size()));
   const std::size_t n = images.dims[0], rows = images.dims[1], cols = images.dims[2];
+  if (n == 0) throw FileError(images_path, "header promises 0 images, expected at least 1");
+  if (rows == 0 || cols == 0)
+    throw FileError(images_path, "images of " + std::to_string(rows) + "x" + std::to_string(cols) + " pixels, expected at least 1x1");
   if (labels.dims[0] != n)
     throw FileError(labels_path, std::to_string(labels.dims[0]) + " labels for " + std::to_string(n) + " images in " + images_path);
 

@@ -24,7 +24,9 @@ struct Dataset {
   arma::uvec class_counts() const;
   // The samples at the given positions, in that order.
   Dataset subset(const arma::uvec& indices) const;
-  // Throws Error if x and y disagree in length, a label is out of range or x holds NaN/Inf.
+  // Throws Error "<name>: <fault>" if there are no samples, no values per sample or no class names, x and
+  // y disagree in length, a label is >= classes(), feature_names do not match d, or a sample holds NaN/Inf
+  // (the message names the first such sample).
   void validate() const;
 };
 
