@@ -2,6 +2,7 @@
 // and a data file. Every run must end in a clean lecon error or load exactly what was saved: no crash, no
 // hang (the suite has a CTest timeout), no other exception type, no silently changed number.
 #include <boost/test/unit_test.hpp>
+#include <cstdlib>
 #include <filesystem>
 
 #include "lecon/backprop/activation_layer.hpp"
@@ -72,7 +73,9 @@ BOOST_AUTO_TEST_SUITE(file_fuzz)
 
 BOOST_AUTO_TEST_CASE(bit_flips_in_models_checkpoints_and_data_files_never_crash_or_change_numbers) {
   test::ScratchDir dir("fuzz");
-  constexpr std::size_t kRuns = 200;
+  // 200 runs per file in make test; LECON_FUZZ_RUNS=N runs more (docs/reliability.md quotes such a run).
+  const char* runs_setting = std::getenv("LECON_FUZZ_RUNS");
+  const std::size_t kRuns = runs_setting ? std::strtoul(runs_setting, nullptr, 10) : 200;
   Rng rng(42);
   Sequential<float> model;
   model.add<Dense<float>>(6, 5, rng).add<ActivationLayer<float>>(Activation::tanh).add<Dense<float>>(5, 3, rng).add<Softmax<float>>();
