@@ -76,6 +76,8 @@ int check(const std::string& h5) {
   const std::filesystem::path path(h5);
   if (path.extension() != ".h5") throw OptionError("--check: expected a data/<name>.h5 file, got " + h5);
   const std::string dir = path.has_parent_path() ? path.parent_path().string() : ".";
+  // The converter always writes lecon's checksum header: a file without one is from an older converter.
+  H5Reader(data_file(dir, path.stem().string()), Integrity::required);
   const DataSplit split = load_data(dir, path.stem().string());
   std::cout << h5 << ": ok, train " << split.train.x.shape().str() << ", test " << split.test.x.shape().str() << '\n';
   return 0;

@@ -1,7 +1,5 @@
 #include "lecon/core/data_store.hpp"
 
-#include <H5Cpp.h>
-
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -11,40 +9,6 @@
 
 namespace lecon {
 namespace {
-
-// The element type a dataset is stored with. The type, not an attribute that may be missing or stray,
-// decides how /<part>/x is read: 8-bit unsigned integers are pixels 0-255, floats are features.
-struct StoredType {
-  H5T_class_t type_class = H5T_NO_CLASS;
-  std::size_t bytes = 0;
-  bool is_signed = false;
-
-  bool pixels() const { return type_class == H5T_INTEGER && bytes == 1 && !is_signed; }
-  bool floats() const { return type_class == H5T_FLOAT && (bytes == 4 || bytes == 8); }
-  // "8-bit unsigned integers", "64-bit floats", ...
-  std::string str() const {
-    const std::string bits = std::to_string(8 * bytes) + "-bit ";
-    if (type_class == H5T_INTEGER) return bits + (is_signed ? "signed" : "unsigned") + " integers";
-    if (type_class == H5T_FLOAT) return bits + "floats";
-    if (type_class == H5T_STRING) return "strings";
-    return "values of a non-numeric type";
-  }
-};
-
-// H5Reader answers shapes and values but not stored types; one read-only look at the dataset does.
-StoredType stored_type(const std::string& path, const std::string& name) {
-  try {
-    const H5::H5File file(path, H5F_ACC_RDONLY);
-    const H5::DataSet set = file.openDataSet(name);
-    StoredType type;
-    type.type_class = set.getTypeClass();
-    type.bytes = set.getDataType().getSize();
-    if (type.type_class == H5T_INTEGER) type.is_signed = set.getIntType().getSign() != H5T_SGN_NONE;
-    return type;
-  } catch (const H5::Exception& e) {
-    throw FileError(path, "cannot read the type of " + name + ": " + e.getDetailMsg());
-  }
-}
 
 Dataset read_part(const H5Reader& file, const std::string& part, const std::string& name) {
   const std::string& path = file.path();
@@ -59,7 +23,9 @@ Dataset read_part(const H5Reader& file, const std::string& part, const std::stri
   if (shape.sample_size() == 0)
     throw FileError(path, x_name + " holds samples of shape " + shape.sample_str() + ", expected at least 1 value per sample");
 
-  const StoredType type = stored_type(path, x_name);
+  // The stored type, not an attribute that may be missing or stray, decides how x is read:
+  // 8-bit unsigned integers are pixels 0-255, floats are features.
+  const H5Reader::StoredType type = file.stored_type(x_name);
   const bool marked_pixels = file.has_attribute(x_name, "pixels");
   if (type.pixels()) {  // uint8 0-255, scaled to [0, 1] here as the idx and CIFAR loaders do
     if (!marked_pixels)

@@ -369,6 +369,27 @@ Shape H5Reader::shape(const std::string& name) const {
   }
 }
 
+std::string H5Reader::StoredType::str() const {
+  const std::string bits = std::to_string(8 * bytes) + "-bit ";
+  if (type_class == H5T_INTEGER) return bits + (is_signed ? "signed" : "unsigned") + " integers";
+  if (type_class == H5T_FLOAT) return bits + "floats";
+  if (type_class == H5T_STRING) return "strings";
+  return "values of a non-numeric type";
+}
+
+H5Reader::StoredType H5Reader::stored_type(const std::string& name) const {
+  const H5::DataSet set = dataset(name);
+  try {
+    StoredType type;
+    type.type_class = set.getTypeClass();
+    type.bytes = set.getDataType().getSize();
+    if (type.type_class == H5T_INTEGER) type.is_signed = set.getIntType().getSign() != H5T_SGN_NONE;
+    return type;
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot read the type of " + name + ": " + e.getDetailMsg());
+  }
+}
+
 template <typename T>
 Tensor<T> H5Reader::read(const std::string& name) const {
   const Shape s = shape(name);
@@ -509,6 +530,7 @@ std::vector<std::string> H5Reader::attribute_strings(const std::string& object_n
     const hssize_t n = attr.getSpace().getSimpleExtentNpoints();
     H5::StrType type = attr.getStrType();
     std::vector<std::string> values;
+    if (n <= 0) return values;
     if (type.isVariableStr()) {
       std::vector<char*> pointers(n, nullptr);
       H5::StrType memory = variable_string();

@@ -84,6 +84,18 @@ class H5Reader {
   bool exists(const std::string& name) const;
   // The dataset's shape, checked for overflow, the element cap and the bytes the file can hold.
   Shape shape(const std::string& name) const;
+  // The element type a dataset is stored with.
+  struct StoredType {
+    H5T_class_t type_class = H5T_NO_CLASS;
+    std::size_t bytes = 0;
+    bool is_signed = false;
+
+    bool pixels() const { return type_class == H5T_INTEGER && bytes == 1 && !is_signed; }
+    bool floats() const { return type_class == H5T_FLOAT && (bytes == 4 || bytes == 8); }
+    std::string str() const;  // "8-bit unsigned integers", "64-bit floats", ...
+  };
+  StoredType stored_type(const std::string& name) const;
+
   // Any stored numeric type is converted to T by HDF5.
   template <typename T>
   Tensor<T> read(const std::string& name) const;
