@@ -1,5 +1,5 @@
 #pragma once
-// Errors are exceptions whose message names the file or option and what was expected (STYLE 8).
+// Errors are exceptions whose message names the file or option and what was expected (CONTRIBUTING.md rule 8).
 // Labs turn them into one line on stderr and exit code 2 (see labkit/lab.hpp).
 #include <stdexcept>
 #include <string>

@@ -17,7 +17,7 @@
 
 namespace lecon {
 
-// The element type used everywhere unless a caller asks otherwise (STYLE 6).
+// The element type used everywhere unless a caller asks otherwise (CONTRIBUTING.md rule 6).
 // Gradient checks instantiate the same code with double.
 using Real = float;
 
