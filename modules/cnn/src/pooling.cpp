@@ -42,7 +42,7 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
       for (std::size_t j = 0; j < Wo; ++j) {
         const std::size_t start = (s * i) * W + s * j;  // the window's top-left input, within the plane
         const T* window = in + start;
-        if (is_max && K == 2) {  // [slide: max pooling], the common 2x2 case without branches (random data mispredicts them)
+        if (is_max && K == 2) {  // [paper: Ranzato et al. 2007, max pooling], the common 2x2 case without branches (random data mispredicts them)
           const T a = window[0], b = window[1], c2 = window[W], d = window[W + 1];
           const T top = b > a ? b : a, bottom = d > c2 ? d : c2;
           // Indices from comparisons as 0/1 integers (setcc, no jumps); the first maximum wins a tie.
@@ -50,7 +50,7 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
           const std::size_t best = top_at + static_cast<std::size_t>(bottom > top) * (bottom_at - top_at);
           out[i * Wo + j] = bottom > top ? bottom : top;
           where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
-        } else if (is_max) {  // [slide: max pooling]
+        } else if (is_max) {  // [paper: Ranzato et al. 2007, max pooling]
           std::size_t best = 0;
           T value = window[0];
           for (std::size_t u = 0; u < K; ++u)
@@ -61,7 +61,7 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
               }
           out[i * Wo + j] = value;
           where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
-        } else {  // [slide: average pooling]
+        } else {  // [paper: LeCun et al. 1998, subsampling]
           T sum = 0;
           for (std::size_t u = 0; u < K; ++u)
             for (std::size_t v = 0; v < K; ++v) sum += window[u * W + v];

@@ -1,7 +1,7 @@
 #pragma once
 // Finite-difference gradient checks, in double precision.
 //
-// [slide: gradient checking]  ∂L/∂θ ≈ (L(θ + h) - L(θ - h)) / 2h   (central difference, error O(h²))
+// [book: Goodfellow, Bengio & Courville 2016, §11.5]  ∂L/∂θ ≈ (L(θ + h) - L(θ - h)) / 2h   (central difference, error O(h²))
 // For a layer f, the scalar checked is L = Σ r ⊙ f(x) with a fixed random r, so backward(r) must give
 // ∂L/∂x and ∂L/∂θ. The relative error of each entry is |a - n| / max(|a| + |n|, 1e-8); a correct
 // double-precision backward is at about 1e-7 or below, a wrong one (a missing transpose, a dropped 1/n)

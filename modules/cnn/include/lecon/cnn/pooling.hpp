@@ -3,7 +3,7 @@
 // the image), channel by channel. No padding: windows that would run past the edge are dropped, so the
 // output size is ⌊(H - K) / s⌋ + 1 as in keras' "valid" pooling and PyTorch's default.
 //
-// [slide: pooling]  max:      y[c, i, j] = max_{u,v < K} x[c, s·i + u, s·j + v]
+// [book: Goodfellow, Bengio & Courville 2016, §9.3]  max:      y[c, i, j] = max_{u,v < K} x[c, s·i + u, s·j + v]
 //                   average:  y[c, i, j] = 1/K² Σ_{u,v < K} x[c, s·i + u, s·j + v]
 // Backward. Max pooling routes each ∂L/∂y to the one input that was the maximum (the first one on a
 // tie), remembered in forward; average pooling spreads ∂L/∂y / K² over its window. With s < K windows

@@ -26,7 +26,7 @@
 
 namespace lecon {
 
-// [slide: learning-rate schedules]  constant:  η_t = η0
+// [book: Goodfellow, Bengio & Courville 2016, §8.3.1]  constant:  η_t = η0
 struct ConstantLearningRate {
   explicit ConstantLearningRate(double initial) : initial_rate(initial) {
     if (!(initial > 0 && std::isfinite(initial)))
@@ -36,7 +36,7 @@ struct ConstantLearningRate {
   double initial_rate;
 };
 
-// [slide: learning-rate schedules]  step decay:  η_t = η0 · γ^⌊t / k⌋   (multiplied by γ every k steps or epochs)
+// [book: Goodfellow, Bengio & Courville 2016, §8.3.1]  step decay:  η_t = η0 · γ^⌊t / k⌋   (multiplied by γ every k steps or epochs)
 struct StepDecay {
   StepDecay(double initial, double factor, std::size_t every) : initial_rate(initial), drop(factor), period(every) {
     if (!(initial > 0 && std::isfinite(initial))) throw OptionError("StepDecay: the learning rate must be positive, got " + std::to_string(initial));
@@ -48,7 +48,7 @@ struct StepDecay {
   std::size_t period;
 };
 
-// [slide: learning-rate schedules]  exponential decay:  η_t = η0 · e^(-k t)
+// [book: Goodfellow, Bengio & Courville 2016, §8.3.1]  exponential decay:  η_t = η0 · e^(-k t)
 // (keras' ExponentialDecay(η0, decay_steps, decay_rate) is k = -ln(decay_rate) / decay_steps.)
 struct ExponentialDecay {
   ExponentialDecay(double initial, double rate) : initial_rate(initial), k(rate) {
@@ -60,7 +60,7 @@ struct ExponentialDecay {
   double initial_rate, k;
 };
 
-// [slide: learning-rate schedules]  1/t decay:  η_t = η0 / (1 + k t)
+// [book: Goodfellow, Bengio & Courville 2016, §8.3.1]  1/t decay:  η_t = η0 / (1 + k t)
 // keras 2's `decay` argument of every optimizer (applied per step) and keras' InverseTimeDecay; the only
 // one of the four with Σ η_t = ∞ and Σ η_t² < ∞ (for k > 0).
 struct InverseTimeDecay {

@@ -14,12 +14,12 @@ class Perceptron {
  public:
   explicit Perceptron(std::size_t inputs);
 
-  // [slide: the perceptron]  y = 1 if w0 + Σ_k wk xk > 0, else 0.   x: (d)
+  // [paper: Rosenblatt 1958]  y = 1 if w0 + Σ_k wk xk > 0, else 0.   x: (d)
   int predict(const arma::vec& x) const;
   // X: (d x n), one sample per column; returns (n) outputs in {0, 1}.
   arma::uvec predict(const arma::mat& X) const;
 
-  // [slide: perceptron learning rule]  for each sample in turn: w <- w + η (t - y) x,  w0 <- w0 + η (t - y).
+  // [paper: Rosenblatt 1958, learning rule]  for each sample in turn: w <- w + η (t - y) x,  w0 <- w0 + η (t - y).
   // X: (d x n), t: (n) in {0, 1}. Stops after an error-free epoch (Novikoff: this happens on linearly
   // separable data) or after max_epochs (it never happens on XOR).
   PerceptronHistory train(const arma::mat& X, const arma::uvec& t, double learning_rate, std::size_t max_epochs);
