@@ -72,7 +72,7 @@ void perceptron_part(const LabContext& ctx, Table& table) {
   Perceptron separable(2);
   const PerceptronHistory h = separable.train(X, t, 0.1, 1000);
   table.add_row({"perceptron", "separable clouds (100 points)", h.converged ? "yes" : "no", std::to_string(h.errors.size()),
-                 std::to_string(h.errors.back()), "converges (Novikoff 1962)"});
+                 std::to_string(h.errors.back()), "converges [paper: Novikoff 1962]"});
 
   // The data and the learned line w0 + w1 x1 + w2 x2 = 0.
   Plot plot;
@@ -92,7 +92,7 @@ void perceptron_part(const LabContext& ctx, Table& table) {
   Perceptron on_xor(2);
   const PerceptronHistory hx = on_xor.train(xor_x, xor_t, 0.1, 1000);
   table.add_row({"perceptron", "XOR (4 points)", hx.converged ? "yes" : "no", std::to_string(hx.errors.size()),
-                 std::to_string(hx.errors.back()), "cannot (Minsky & Papert 1969)"});
+                 std::to_string(hx.errors.back()), "cannot [book: Minsky & Papert 1969]"});
 
   Plot errors;
   errors.title = "perceptron: misclassified samples per epoch";
@@ -130,7 +130,7 @@ void xor_network(const LabContext& ctx, Table& table) {
     }
   }
   table.add_row({"2-2-1 network, backprop", "XOR (4 points)", std::to_string(solved) + "/" + std::to_string(restarts) + " starts",
-                 std::to_string(epochs), "0 when solved", "solves XOR (Rumelhart et al. 1986)"});
+                 std::to_string(epochs), "0 when solved", "solves XOR [paper: Rumelhart et al. 1986]"});
   if (!have_solved) return;
   // The solved network's output over the plane: XOR needs two lines, one hidden unit each.
   const std::size_t side = 200;
@@ -148,11 +148,12 @@ void xor_network(const LabContext& ctx, Table& table) {
 void run(const LabContext& ctx) {
   activation_plots(ctx);
   Table table("The neuron: what a single perceptron and a 2-2-1 network can learn",
-              {"model", "data", "converged / solved", "epochs", "errors in last epoch", "lecture"});
+              {"model", "data", "converged / solved", "epochs", "errors in last epoch", "reference"});
   perceptron_part(ctx, table);
   xor_network(ctx, table);
   table.add_note("perceptron: learning rate 0.1, at most 1000 epochs, samples in a fixed order;"
                  " 2-2-1 network: sigmoid units, binary cross-entropy, SGD lr 0.5 momentum 0.9, full batch of 4");
+  table.add_note("reference: the classic results, not slides (the lecture gives no figures here); sources in docs/references.md");
   table.add_note("XOR has local minima for 2 hidden units, so some starts do not solve it: the table counts restarts (--seed)");
   table.print(std::cout);
   table.save(ctx.out_path("summary"));
