@@ -4,6 +4,8 @@
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/model_io.hpp"
+#include "lecon/cnn/conv2d.hpp"
+#include "lecon/cnn/flatten.hpp"
 #include "lecon/core/dataset.hpp"
 #include "lecon/core/hdf5_io.hpp"
 #include "lecon/optimizers/sgd.hpp"
@@ -178,11 +180,139 @@ BOOST_AUTO_TEST_CASE(early_stopping_ends_a_real_fit) {
 
 BOOST_AUTO_TEST_CASE(max_norm_caps_every_units_incoming_weights) {
   Param<double> w = weights({{3.0, 4.0}, {0.3, 0.4}}, {{0, 0}, {0, 0}});
+  w.units = UnitLayout::rows;
   MaxNorm<double>(1.0).after_step({&w});
   BOOST_TEST(std::abs(w.value(0, 0) - 0.6) < 1e-15);  // (3, 4) has norm 5: scaled to norm 1
   BOOST_TEST(std::abs(w.value(0, 1) - 0.8) < 1e-15);
   BOOST_TEST(w.value(1, 0) == 0.3);  // already inside the ball: untouched
+  // The same numbers as columns: the units are the columns now.
+  Param<double> columns = weights({{3.0, 0.3}, {4.0, 0.4}}, {{0, 0}, {0, 0}});
+  columns.units = UnitLayout::columns;
+  MaxNorm<double>(1.0).after_step({&columns});
+  BOOST_TEST(std::abs(columns.value(1, 0) - 0.8) < 1e-15);
+  BOOST_TEST(columns.value(1, 1) == 0.4);
+  // A decayed weight that does not say how it groups per unit is refused; a bias is skipped.
+  Param<double> undeclared = weights({{3.0, 4.0}}, {{0, 0}});
+  Param<double> bias = scalar(7.0, 0.0, false);
+  test::check_error<Error>([&] { MaxNorm<double>(1.0).after_step({&bias, &undeclared}); },
+                           {"max-norm", "'W' does not declare which of its weights belong to one unit"});
+  BOOST_TEST(bias.value(0) == 7.0);
   test::check_error<OptionError>([] { MaxNorm<double>(0.0); }, {"must be positive"});
+}
+
+// Dense and Conv2D declare their layouts; checked here against what forward does with the weights and
+// against an independent computation of the norms.
+BOOST_AUTO_TEST_CASE(max_norm_caps_each_dense_row_and_each_conv2d_filter) {
+  Rng rng(21);
+  Dense<double> dense(6, 5, rng);
+  Conv2D<double> conv(3, 6, 3, rng);  // W: (C·K·K x F) = 27 x 6
+  BOOST_TEST((dense.W().units == UnitLayout::rows));
+  BOOST_TEST((conv.W().units == UnitLayout::columns));
+  BOOST_TEST((dense.b().units == UnitLayout::none));
+  // The layouts are the units': zeroing row 2 of the Dense W changes output unit 2 only; zeroing column 4
+  // of the Conv2D W changes output channel 4 only.
+  {
+    Tensor<double> x(Shape{3, 6}), y0, y1;
+    rng.fill_normal(x.matrix(), 0.0, 1.0);
+    dense.b().value.fill(0.5);
+    dense.forward(x, y0, Context{});
+    const arma::mat saved = dense.W().value;
+    dense.W().value.row(2).zeros();
+    dense.forward(x, y1, Context{});
+    const arma::mat change = arma::abs(y1.matrix() - y0.matrix());
+    BOOST_TEST(arma::approx_equal(y1.matrix().row(2), arma::rowvec(3, arma::fill::value(0.5)), "absdiff", 0.0));
+    BOOST_TEST(arma::accu(change) == arma::accu(change.row(2)));
+    dense.W().value = saved;
+  }
+  {
+    Tensor<double> x(Shape{2, 3, 5, 5}), y0, y1;
+    rng.fill_normal(x.matrix(), 0.0, 1.0);
+    conv.forward(x, y0, Context{});
+    const arma::mat saved = conv.W().value;
+    conv.W().value.col(4).zeros();
+    conv.forward(x, y1, Context{});
+    for (std::size_t n = 0; n < 2; ++n)
+      for (std::size_t k = 0; k < 6; ++k)
+        for (std::size_t i = 0; i < 3; ++i)
+          for (std::size_t j = 0; j < 3; ++j)
+            BOOST_TEST((y1.at(n, k, i, j) == (k == 4 ? 0.0 : y0.at(n, k, i, j))));
+    conv.W().value = saved;
+  }
+  // Some units far outside the ball of radius c, the others inside it.
+  const double c = 1.0;
+  for (arma::uword j : {0u, 2u, 4u}) dense.W().value.row(j) *= 5.0;
+  dense.W().value.row(1) *= 0.1;
+  for (arma::uword f : {1u, 3u, 5u}) conv.W().value.col(f) *= 5.0;
+  conv.W().value.col(0) *= 0.1;
+  const arma::mat dense_before = dense.W().value;
+  // The filters as PyTorch holds them, (F, C, K, K) in C order: filter f is the f-th run of C·K·K numbers.
+  const std::vector<double> filters_before(conv.W().value.begin(), conv.W().value.end());
+  std::vector<Param<double>*> params = dense.params();
+  for (Param<double>* p : conv.params()) params.push_back(p);
+  MaxNorm<double>(c).after_step(params);
+
+  const std::size_t F = 6, CKK = 27;
+  const std::vector<double> filters_after(conv.W().value.begin(), conv.W().value.end());
+  std::size_t scaled_filters = 0;
+  for (std::size_t f = 0; f < F; ++f) {
+    double before = 0, after = 0;
+    for (std::size_t e = 0; e < CKK; ++e) {
+      before += filters_before[f * CKK + e] * filters_before[f * CKK + e];
+      after += filters_after[f * CKK + e] * filters_after[f * CKK + e];
+    }
+    before = std::sqrt(before);
+    after = std::sqrt(after);
+    BOOST_TEST_MESSAGE("filter " << f << ": norm " << before << " -> " << after);
+    BOOST_TEST(after <= c + 1e-6);
+    if (before <= c) {
+      for (std::size_t e = 0; e < CKK; ++e) BOOST_TEST(filters_after[f * CKK + e] == filters_before[f * CKK + e]);
+    } else {
+      ++scaled_filters;
+      BOOST_TEST(std::abs(after - c) < 1e-12);
+      for (std::size_t e = 0; e < CKK; ++e) BOOST_TEST(std::abs(filters_after[f * CKK + e] - filters_before[f * CKK + e] * c / before) < 1e-12);
+    }
+  }
+  BOOST_TEST(scaled_filters >= 3u);
+  std::size_t scaled_rows = 0;
+  for (arma::uword j = 0; j < 5; ++j) {
+    const double before = std::sqrt(arma::accu(arma::square(dense_before.row(j))));
+    const double after = std::sqrt(arma::accu(arma::square(dense.W().value.row(j))));
+    BOOST_TEST(after <= c + 1e-6);
+    if (before <= c) {
+      BOOST_TEST(arma::approx_equal(dense.W().value.row(j), dense_before.row(j), "absdiff", 0.0));
+    } else {
+      ++scaled_rows;
+      BOOST_TEST(arma::approx_equal(dense.W().value.row(j), dense_before.row(j) * (c / before), "absdiff", 1e-12));
+    }
+  }
+  BOOST_TEST(scaled_rows >= 3u);
+  BOOST_TEST(arma::approx_equal(dense.b().value, arma::vec(5, arma::fill::value(0.5)), "absdiff", 0.0));  // biases are not constrained
+}
+
+BOOST_AUTO_TEST_CASE(max_norm_holds_through_training_a_convolutional_network) {
+  Rng rng(22);
+  Sequential<float> model;
+  model.add<Conv2D<float>>(1, 4, 3, rng).add<ActivationLayer<float>>(Activation::relu).add<Flatten<float>>().add<Dense<float>>(4 * 6 * 6, 2, rng);
+  arma::fmat X(64, 40);
+  rng.fill_normal(X, 0.0f, 1.0f);
+  arma::uvec labels(40);
+  for (arma::uword i = 0; i < 40; ++i) {
+    labels[i] = i % 2;
+    X.col(i) += labels[i] ? 0.5f : -0.5f;
+  }
+  const Tensor<float> x(Shape{40, 1, 8, 8}, X);
+  const Tensor<float> t = Tensor<float>::from_columns(one_hot<float>(labels, 2));
+  SGD<float> sgd(0.5f);  // large steps: the weights leave the ball after every step
+  SoftmaxCrossEntropy<float> loss;
+  MaxNorm<float> max_norm(0.3);
+  FitOptions options;
+  options.epochs = 3;
+  options.batch_size = 8;
+  fit<float>(model, loss, sgd, x, t, options, rng, {&max_norm});
+  auto& conv = dynamic_cast<Conv2D<float>&>(model.layer(0));
+  auto& dense = dynamic_cast<Dense<float>&>(model.layer(3));
+  for (arma::uword f = 0; f < 4; ++f) BOOST_TEST(arma::norm(arma::conv_to<arma::vec>::from(conv.W().value.col(f))) <= 0.3 + 1e-6);
+  for (arma::uword j = 0; j < 2; ++j) BOOST_TEST(arma::norm(arma::conv_to<arma::rowvec>::from(dense.W().value.row(j))) <= 0.3 + 1e-6);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
