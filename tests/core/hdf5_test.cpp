@@ -85,6 +85,28 @@ BOOST_AUTO_TEST_CASE(attributes_labels_and_bytes_round_trip) {
   test::check_error<FileError>([&] { r.read_labels("/train/x"); }, {path, "labels must be rank 1"});
 }
 
+BOOST_AUTO_TEST_CASE(words_round_trip_all_64_bits) {
+  test::ScratchDir dir("h5");
+  const std::string path = dir.file("words.h5");
+  // Values a double cannot hold: above 2^53, odd, the largest.
+  const std::vector<std::uint64_t> words = {0, 1, (1ULL << 53) + 1, 0x9e3779b97f4a7c15ULL, UINT64_MAX};
+  {
+    H5Writer w(path);
+    w.write_words("/state/words", words);
+    w.write_words("/state/none", {});
+    w.write("/state/floats", Tensor<double>(Shape{5}));
+    w.write_labels("/state/labels", arma::uvec{1, 2, 3, 4, 5});
+    w.commit();
+  }
+  const H5Reader r(path);
+  BOOST_TEST(r.read_words("/state/words") == words);
+  BOOST_TEST(r.read_words("/state/none").empty());
+  BOOST_TEST(r.stored_type("/state/words").str() == "64-bit unsigned integers");
+  test::check_error<FileError>([&] { r.read_words("/state/floats"); }, {path, "expected 64-bit unsigned integers, got 64-bit floats"});
+  test::check_error<FileError>([&] { r.read_words("/state/labels"); }, {path, "got 32-bit unsigned integers"});
+  test::check_error<FileError>([&] { r.read_words("/state/absent"); }, {path, "not found"});
+}
+
 BOOST_AUTO_TEST_CASE(missing_and_foreign_files_are_named_in_the_error) {
   test::ScratchDir dir("h5");
   test::check_error<FileError>([&] { H5Reader r(dir.file("absent.h5")); }, {"absent.h5", "file not found"});

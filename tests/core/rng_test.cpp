@@ -122,4 +122,27 @@ BOOST_AUTO_TEST_CASE(split_gives_independent_reproducible_streams) {
   BOOST_TEST(child1.next_u64() != parent1.next_u64());
 }
 
+BOOST_AUTO_TEST_CASE(set_state_continues_the_stream_exactly) {
+  Rng a(17);
+  arma::mat first(50, 3);
+  a.fill_normal(first, 0.0, 1.0);
+  a.permutation(10);
+  const Rng::State saved = a.state();
+  BOOST_TEST(saved[0] == 17u);  // the seed, then the four xoshiro words
+  std::vector<std::uint64_t> expected;
+  for (int i = 0; i < 20; ++i) expected.push_back(a.next_u64());
+  arma::mat fill_a(300, 20);
+  a.fill_bernoulli(fill_a, 0.4);
+  Rng b(99);  // another seed: everything must come from the state
+  b.set_state(saved);
+  BOOST_TEST(b.seed() == 17u);
+  for (int i = 0; i < 20; ++i) BOOST_TEST(b.next_u64() == expected[static_cast<std::size_t>(i)]);
+  arma::mat fill_b(300, 20);
+  b.fill_bernoulli(fill_b, 0.4);
+  BOOST_TEST(arma::approx_equal(fill_a, fill_b, "absdiff", 0.0));
+  BOOST_TEST(a.state() == b.state());
+  test::check_error<Error>([&] { b.set_state({5, 0, 0, 0, 0}); }, {"all zero"});
+  BOOST_TEST(a.state() == b.state());  // a refused state changes nothing
+}
+
 BOOST_AUTO_TEST_SUITE_END()

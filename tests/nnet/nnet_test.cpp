@@ -353,6 +353,43 @@ BOOST_AUTO_TEST_CASE(formula_interface_picks_softmax_or_entropy_like_r) {
   test::check_error<Error>([&] { sine.predict_classes(fit.net); }, {"'y'", "numeric, not a factor"});
 }
 
+// Class labels that differ in case come in R's order, not the bytes' (factor_levels.hpp). iris with its
+// species renamed setosa -> a, versicolor -> A, virginica -> b: R 4.2.2 in en_US.UTF-8 (ICU collator
+// root) with nnet 7.3-18 printed  levels: a A b  and  fitted colnames: a A b, and from iris_softmax's
+// start weights its fit was iris_softmax's to the last bit (max |fitted difference| 0, value
+// 6.3175826709087666). Byte order (A a b) would make versicolor the first output and fit other targets.
+BOOST_AUTO_TEST_CASE(mixed_case_class_labels_are_fitted_in_rs_level_order) {
+  test::ScratchDir dir("nnet-mixed-case");
+  std::ifstream iris_in(data_dir() + "/iris.csv");
+  BOOST_REQUIRE(iris_in);
+  std::ofstream mixed(dir.file("mixed.csv"));
+  const std::vector<std::pair<std::string, std::string>> renamed = {{",setosa", ",a"}, {",versicolor", ",A"}, {",virginica", ",b"}};
+  for (std::string line; std::getline(iris_in, line);) {
+    for (const auto& [from, to] : renamed)
+      if (line.size() >= from.size() && line.compare(line.size() - from.size(), from.size(), from) == 0)
+        line = line.substr(0, line.size() - from.size()) + to;
+    mixed << line << '\n';
+  }
+  mixed.close();
+  const ModelFrame frame = read_model_frame(dir.file("mixed.csv"), "Species");
+  BOOST_TEST(frame.levels == (std::vector<std::string>{"a", "A", "b"}), boost::test_tools::per_element());
+  const ModelFrame iris = read_model_frame(data_dir() + "/iris.csv", "Species");
+  BOOST_TEST(arma::all(frame.classes == iris.classes));  // a A b is setosa versicolor virginica
+
+  const RCase c = load_case("iris_softmax");
+  const NnetFit fit = fit_nnet(frame, c.options, c.initial);
+  BOOST_TEST(relative_difference(fit.value, c.value) < 1e-4);
+  BOOST_TEST(arma::abs(fit.fitted - c.fitted).max() < 2e-3);  // column k is level k: a, A, b as R's
+  const arma::uvec r_predicted = arma::index_max(c.fitted, 0).t();
+  BOOST_TEST(arma::all(frame.predict_classes(fit.net) == r_predicted));
+
+  // Two levels: target 1 for the second level in R's order, "B" (R: levels(factor(c("B", "a", "B"))) is a B).
+  test::write_text(dir.file("two.csv"), "answer,x\nB,1\na,2\nB,3\n");
+  const ModelFrame two = read_model_frame(dir.file("two.csv"), "answer");
+  BOOST_TEST(two.levels == (std::vector<std::string>{"a", "B"}), boost::test_tools::per_element());
+  BOOST_TEST(arma::approx_equal(two.targets(), arma::mat{{1, 0, 1}}, "absdiff", 0.0));
+}
+
 BOOST_AUTO_TEST_CASE(random_start_is_uniform_in_rang_and_reproducible) {
   const RCase c = load_case("sine_skip");
   Rng a(5), b(5);

@@ -8,6 +8,7 @@ template <typename T>
 Dense<T>::Dense(std::size_t inputs, std::size_t units, Rng& rng) {
   if (inputs == 0 || units == 0) throw Error("Dense: inputs and units must be positive");
   W_.name = "W";
+  W_.units = UnitLayout::rows;  // row j: unit j's incoming weights
   W_.value.set_size(units, inputs);
   const T r = static_cast<T>(std::sqrt(6.0 / static_cast<double>(inputs + units)));
   rng.fill_uniform(W_.value, -r, r);

@@ -266,14 +266,14 @@ void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimi
   file.commit();
 }
 
+namespace {
+
+// The optimizer's state in `file` must fit the parameters of the model read from it.
 template <typename T>
-void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer) {
-  const H5Reader file(path, Integrity::required);
-  Sequential<T> loaded = read_model<T>(file);
+void check_optimizer_group(const H5Reader& file, const std::vector<Param<T>*>& params) {
+  const std::string& path = file.path();
   if (!file.exists("/optimizer"))
     throw FileError(path, "no optimizer state (a model saved by save_model, not a checkpoint saved by save_checkpoint)");
-  // The state must fit the model's parameters: check the stored shapes before touching the optimizer.
-  const std::vector<Param<T>*> params = loaded.params();
   for (const std::string& child : file.children("/optimizer")) {
     if (child == "config" || child == "scalars") continue;
     const std::vector<std::string> positions = file.children("/optimizer/" + child);
@@ -286,6 +286,17 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
         throw FileError(path, dataset + ": missing or not shaped like parameter " + std::to_string(i) + " '" + params[i]->name + "'");
     }
   }
+}
+
+}  // namespace
+
+template <typename T>
+void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer) {
+  const H5Reader file(path, Integrity::required);
+  Sequential<T> loaded = read_model<T>(file);
+  // The state must fit the model's parameters: check the stored shapes before touching the optimizer.
+  const std::vector<Param<T>*> params = loaded.params();
+  check_optimizer_group(file, params);
   optimizer.load_state(file, "/optimizer");
   try {
     optimizer.check_state_fits(params);
@@ -293,6 +304,105 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
     throw FileError(path, e.what());
   }
   model = std::move(loaded);
+}
+
+// --- the training run: TrainingState and the observers' state ---
+
+namespace {
+
+const char* const kTraining = "/training";
+
+std::string observer_group(std::size_t i) { return std::string(kTraining) + "/observers/" + position_name(i); }
+
+void write_training_state(H5Writer& file, const TrainingState& state) {
+  file.set_attribute(kTraining, "epoch", static_cast<double>(state.epoch));
+  file.set_attribute(kTraining, "stopped", state.stopped ? 1.0 : 0.0);
+  const Rng::State rng = state.rng.state();
+  file.write_words(std::string(kTraining) + "/rng", std::vector<std::uint64_t>(rng.begin(), rng.end()));
+  auto write_series = [&](const std::string& name, const std::vector<double>& values) {
+    file.write(name, Tensor<double>(Shape{values.size()}, arma::rowvec(values)));
+  };
+  for (const auto& [key, values] : state.history.metrics) write_series(std::string(kTraining) + "/history/" + key, values);
+  write_series(std::string(kTraining) + "/seconds", state.history.seconds);
+}
+
+// Reads the TrainingState of a checkpoint, checked; nothing is changed.
+TrainingState read_training_state(const H5Reader& file) {
+  const std::string& path = file.path();
+  if (!file.exists(kTraining) || !file.has_attribute(kTraining, "epoch"))
+    throw FileError(path, "no training state (a checkpoint saved without its TrainingState: load it with load_checkpoint(path, model, optimizer))");
+  const std::string rng_dataset = std::string(kTraining) + "/rng";
+  const std::vector<std::uint64_t> words = file.read_words(rng_dataset);
+  if (words.size() != std::tuple_size<Rng::State>::value)
+    throw FileError(path, rng_dataset + ": " + std::to_string(words.size()) + " words, expected 5 (the seed and xoshiro256**'s four state words)");
+  Rng::State rng_state{};
+  std::copy(words.begin(), words.end(), rng_state.begin());
+  TrainingState state{Rng(0)};
+  try {
+    state.rng.set_state(rng_state);
+  } catch (const Error& e) {
+    throw FileError(path, rng_dataset + ": " + e.what());
+  }
+  state.epoch = whole_attribute(file, kTraining, "epoch", 9e15);
+  const std::size_t stopped = whole_attribute(file, kTraining, "stopped", 2);
+  state.stopped = stopped == 1;
+  auto read_series = [&](const std::string& name) {
+    const Tensor<double> values = file.read<double>(name);
+    if (values.shape().rank() != 1 || values.size() > state.epoch)
+      throw FileError(path, name + ": shape " + values.shape().str() + ", expected one value per epoch (at most " + std::to_string(state.epoch) + ")");
+    return std::vector<double>(values.data(), values.data() + values.size());
+  };
+  const std::string history_group = std::string(kTraining) + "/history";
+  if (file.exists(history_group))
+    for (const std::string& key : file.children(history_group)) state.history.metrics[key] = read_series(history_group + "/" + key);
+  state.history.seconds = read_series(std::string(kTraining) + "/seconds");
+  return state;
+}
+
+}  // namespace
+
+template <typename T>
+void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer, const TrainingState& state,
+                     const std::vector<TrainingObserver<T>*>& observers) {
+  H5Writer file(path);
+  write_model(file, model);
+  optimizer.save_state(file, "/optimizer");
+  write_training_state(file, state);
+  file.set_attribute(kTraining, "observers", static_cast<double>(observers.size()));
+  for (std::size_t i = 0; i < observers.size(); ++i) observers[i]->save_state(file, observer_group(i));
+  file.commit();
+}
+
+template <typename T>
+void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer, TrainingState& state,
+                     const std::vector<TrainingObserver<T>*>& observers) {
+  const H5Reader file(path, Integrity::required);
+  // Everything that can be checked without the observers is read first: a bad file changes nothing.
+  Sequential<T> loaded = read_model<T>(file);
+  const std::vector<Param<T>*> params = loaded.params();
+  check_optimizer_group(file, params);
+  TrainingState loaded_state = read_training_state(file);
+  const std::size_t saved_observers = whole_attribute(file, kTraining, "observers", 1e6);
+  if (saved_observers != observers.size())
+    throw FileError(path, "saved with " + std::to_string(saved_observers) + " training observers, resumed with " + std::to_string(observers.size()) +
+                              " (pass the same observers, in the same order)");
+  const std::string observers_group = std::string(kTraining) + "/observers";
+  if (file.exists(observers_group))
+    for (const std::string& name : file.children(observers_group)) {
+      const bool position = name.size() >= 3 && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!position || std::stoul(name) >= observers.size())
+        throw FileError(path, observers_group + "/" + name + ": not the state of one of the " + std::to_string(observers.size()) + " observers");
+    }
+  optimizer.load_state(file, "/optimizer");
+  try {
+    optimizer.check_state_fits(params);
+  } catch (const Error& e) {
+    throw FileError(path, e.what());
+  }
+  model = std::move(loaded);
+  state = std::move(loaded_state);
+  // The observers last: their state may refer to the model (early stopping's best weights).
+  for (std::size_t i = 0; i < observers.size(); ++i) observers[i]->load_state(file, observer_group(i));
 }
 
 template void save_model<float>(const std::string&, Sequential<float>&);
@@ -309,5 +419,13 @@ template void save_checkpoint<float>(const std::string&, Sequential<float>&, con
 template void save_checkpoint<double>(const std::string&, Sequential<double>&, const Optimizer<double>&);
 template void load_checkpoint<float>(const std::string&, Sequential<float>&, Optimizer<float>&);
 template void load_checkpoint<double>(const std::string&, Sequential<double>&, Optimizer<double>&);
+template void save_checkpoint<float>(const std::string&, Sequential<float>&, const Optimizer<float>&, const TrainingState&,
+                                     const std::vector<TrainingObserver<float>*>&);
+template void save_checkpoint<double>(const std::string&, Sequential<double>&, const Optimizer<double>&, const TrainingState&,
+                                      const std::vector<TrainingObserver<double>*>&);
+template void load_checkpoint<float>(const std::string&, Sequential<float>&, Optimizer<float>&, TrainingState&,
+                                     const std::vector<TrainingObserver<float>*>&);
+template void load_checkpoint<double>(const std::string&, Sequential<double>&, Optimizer<double>&, TrainingState&,
+                                      const std::vector<TrainingObserver<double>*>&);
 
 }  // namespace lecon

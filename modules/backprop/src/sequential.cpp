@@ -114,12 +114,13 @@ Evaluation evaluate(Sequential<T>& model, const Loss<T>& loss, const Tensor<T>& 
 
 template <typename T>
 History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, const Tensor<T>& x, const Tensor<T>& y,
-            const FitOptions& options, Rng& rng, const std::vector<TrainingObserver<T>*>& observers) {
+            const FitOptions& options, TrainingState& state, const std::vector<TrainingObserver<T>*>& observers) {
   if (x.batch() != y.batch()) throw Error("fit: " + std::to_string(x.batch()) + " samples but " + std::to_string(y.batch()) + " targets");
   if (!(options.validation_split >= 0.0 && options.validation_split < 1.0))
     throw OptionError("validation_split must be in [0, 1), got " + std::to_string(options.validation_split));
   if (options.batch_size == 0) throw OptionError("batch_size must be at least 1");
   if (!x.matrix().is_finite() || !y.matrix().is_finite()) throw Error("fit: the data hold NaN or infinite values");
+  if (state.stopped) return state.history;  // the run has ended: nothing to train, nothing to finish
   // keras takes the validation samples from the END, before any shuffling.
   const std::size_t n = x.batch();
   const std::size_t n_val = static_cast<std::size_t>(static_cast<double>(n) * options.validation_split);
@@ -131,11 +132,13 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
     x_val = x.gather(val_idx);
     y_val = y.gather(val_idx);
   }
-  History history;
+  History& history = state.history;
   const std::vector<Param<T>*> params = model.params();
+  Rng& rng = state.rng;
   const Context train{true, &rng};
   Tensor<T> dy;
-  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+  for (std::size_t e = 0; e < options.epochs; ++e) {
+    const std::size_t epoch = state.epoch;  // the run's number of this epoch
     const auto start = std::chrono::steady_clock::now();
     double loss_sum = 0, correct = 0;
     for (const arma::uvec& idx : minibatch_indices(n_train, options.batch_size, options.shuffle ? &rng : nullptr)) {
@@ -161,18 +164,37 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
       if (options.accuracy) history.metrics["val_accuracy"].push_back(val.accuracy);
     }
     history.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    state.epoch = epoch + 1;
     bool stop = false;
     for (auto* o : observers) stop = o->on_epoch_end(epoch, history) || stop;
-    if (stop) break;
+    if (stop) {
+      state.stopped = true;
+      break;
+    }
   }
-  for (auto* o : observers) o->on_train_end();
+  if (state.stopped || options.finish)
+    for (auto* o : observers) o->on_train_end();
   return history;
+}
+
+template <typename T>
+History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, const Tensor<T>& x, const Tensor<T>& y,
+            const FitOptions& options, Rng& rng, const std::vector<TrainingObserver<T>*>& observers) {
+  TrainingState state(rng);
+  struct GiveBack {  // the caller's generator continues where the run left it, also after an exception
+    Rng& rng;
+    const Rng& used;
+    ~GiveBack() { rng = used; }
+  } give_back{rng, state.rng};
+  return fit(model, loss, optimizer, x, y, options, state, observers);
 }
 
 #define LECON_SEQUENTIAL(T)                                                                                        \
   template class Sequential<T>;                                                                                    \
   template double accuracy<T>(const arma::Mat<T>&, const arma::Mat<T>&);                                          \
   template Evaluation evaluate<T>(Sequential<T>&, const Loss<T>&, const Tensor<T>&, const Tensor<T>&, std::size_t); \
+  template History fit<T>(Sequential<T>&, const Loss<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&,       \
+                          const FitOptions&, TrainingState&, const std::vector<TrainingObserver<T>*>&);            \
   template History fit<T>(Sequential<T>&, const Loss<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&,       \
                           const FitOptions&, Rng&, const std::vector<TrainingObserver<T>*>&);
 LECON_SEQUENTIAL(float)

@@ -58,6 +58,7 @@ Conv2D<T>::Conv2D(std::size_t channels, std::size_t filters, std::size_t kernel,
   const std::size_t fan_in = geometry_.patch_size(), fan_out = filters * kernel * kernel;
   const T r = static_cast<T>(std::sqrt(6.0 / static_cast<double>(fan_in + fan_out)));
   W_.name = "W";
+  W_.units = UnitLayout::columns;  // column f: filter f, the incoming weights of output channel f
   W_.value.set_size(fan_in, filters);
   rng.fill_uniform(W_.value, -r, r);
   W_.grad.zeros(fan_in, filters);

@@ -7,10 +7,11 @@
 #include <fstream>
 #include <limits>
 #include <map>
-#include <set>
 
 #include "lecon/core/loaders.hpp"
+
 #include "input_file.hpp"
+#include "lecon/core/factor_levels.hpp"
 
 namespace lecon {
 namespace {
@@ -123,14 +124,14 @@ Dataset read_csv_dataset(const std::string& path, const std::string& label_colum
   if (csv.header.size() < 2)
     throw FileError(path, "no feature columns besides '" + label_column + "', expected at least one numeric column");
 
-  std::set<std::string> levels;  // sorted, like R's factor levels
+  std::vector<std::string> labels;
   for (const auto& row : csv.rows) {
     if (row[label_index].empty()) throw FileError(path, "empty class label in column '" + label_column + "'");
-    levels.insert(row[label_index]);
+    labels.push_back(row[label_index]);
   }
   Dataset data;
   data.name = name;
-  data.class_names.assign(levels.begin(), levels.end());
+  data.class_names = factor_levels(labels);  // R's order: levels(factor(labels)) (factor_levels.hpp)
   std::map<std::string, arma::uword> level_index;
   for (std::size_t k = 0; k < data.class_names.size(); ++k) level_index[data.class_names[k]] = k;
 

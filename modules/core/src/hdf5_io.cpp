@@ -225,6 +225,18 @@ void H5Writer::write_labels(const std::string& name, const arma::uvec& labels) {
   }
 }
 
+void H5Writer::write_words(const std::string& name, const std::vector<std::uint64_t>& words) {
+  try {
+    group_for(name);
+    hsize_t n = words.size();
+    H5::DataSpace space(1, &n);
+    H5::DataSet set = file_->createDataSet(name, H5::PredType::NATIVE_UINT64, space);
+    if (n > 0) set.write(words.data(), H5::PredType::NATIVE_UINT64);
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot write dataset " + name + ": " + e.getDetailMsg());
+  }
+}
+
 H5::Attribute H5Writer::create_attribute(const std::string& name, const std::string& key, const H5::DataType& type,
                                         const H5::DataSpace& space) {
   if (!path_exists(*file_, name)) make_groups(name);
@@ -450,6 +462,21 @@ arma::uvec H5Reader::read_labels(const std::string& name) const {
     labels[i] = static_cast<arma::uword>(values[i]);
   }
   return labels;
+}
+
+std::vector<std::uint64_t> H5Reader::read_words(const std::string& name) const {
+  const Shape s = shape(name);
+  if (s.rank() != 1) throw FileError(path_, name + ": expected 64-bit words of rank 1, got shape " + s.str());
+  const StoredType type = stored_type(name);
+  if (type.type_class != H5T_INTEGER || type.bytes != 8 || type.is_signed)
+    throw FileError(path_, name + ": expected 64-bit unsigned integers, got " + type.str());
+  std::vector<std::uint64_t> words(s.batch());
+  try {
+    if (!words.empty()) dataset(name).read(words.data(), H5::PredType::NATIVE_UINT64);
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot read " + name + ": " + e.getDetailMsg());
+  }
+  return words;
 }
 
 H5::Attribute H5Reader::attribute(const std::string& object_name, const std::string& key) const {

@@ -69,7 +69,23 @@ std::uint64_t Xoshiro256::next() {
   return result;
 }
 
+void Xoshiro256::set_state(const std::array<std::uint64_t, 4>& words) {
+  if (words[0] == 0 && words[1] == 0 && words[2] == 0 && words[3] == 0)
+    throw Error("xoshiro256**: the state words are all zero (no seed gives that; the generator would return only 0)");
+  s_ = words;
+}
+
 Rng::Rng(std::uint64_t seed) : seed_(seed), gen_(seed) {}
+
+Rng::State Rng::state() const {
+  const std::array<std::uint64_t, 4>& words = gen_.state();
+  return {seed_, words[0], words[1], words[2], words[3]};
+}
+
+void Rng::set_state(const State& state) {
+  gen_.set_state({state[1], state[2], state[3], state[4]});
+  seed_ = state[0];
+}
 
 double Rng::normal() {
   double z0, z1;

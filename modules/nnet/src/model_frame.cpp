@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "lecon/core/error.hpp"
+#include "lecon/core/factor_levels.hpp"
 #include "lecon/core/loaders.hpp"
 
 namespace lecon::nnet {
@@ -43,14 +43,14 @@ ModelFrame read_model_frame(const std::string& csv_path, const std::string& resp
     frame.response = values;
     return frame;
   }
-  std::set<std::string> levels;
+  std::vector<std::string> labels;
   for (std::size_t r = 0; r < n; ++r) {
     const std::string& label = rows[r][response_column];
     if (label.empty() || label == "NA")
       throw FileError(csv_path, "line " + std::to_string(line_numbers[r]) + ": missing value in the response '" + response + "'");
-    levels.insert(label);
+    labels.push_back(label);
   }
-  frame.levels.assign(levels.begin(), levels.end());
+  frame.levels = factor_levels(labels);  // R's order, not the bytes' (factor_levels.hpp): a A b B
   std::map<std::string, arma::uword> index;
   for (std::size_t k = 0; k < frame.levels.size(); ++k) index[frame.levels[k]] = k;
   frame.classes.set_size(n);

@@ -13,10 +13,22 @@ template <typename T>
 void MaxNorm<T>::after_step(const std::vector<Param<T>*>& params) {
   for (Param<T>* p : params) {
     if (!p->decay) continue;
-    // [slide: max-norm]  ||w_j|| > c  =>  w_j <- c w_j / ||w_j||   (w_j: row j, unit j's incoming weights)
-    for (arma::uword j = 0; j < p->value.n_rows; ++j) {
-      const double norm = arma::norm(arma::conv_to<arma::rowvec>::from(p->value.row(j)));
-      if (norm > max_norm_) p->value.row(j) *= static_cast<T>(max_norm_ / norm);
+    // [slide: max-norm]  ||w_j|| > c  =>  w_j <- c w_j / ||w_j||   (w_j: unit j's incoming weights)
+    switch (p->units) {
+      case UnitLayout::rows:  // Dense: row j
+        for (arma::uword j = 0; j < p->value.n_rows; ++j) {
+          const double norm = arma::norm(arma::conv_to<arma::rowvec>::from(p->value.row(j)));
+          if (norm > max_norm_) p->value.row(j) *= static_cast<T>(max_norm_ / norm);
+        }
+        break;
+      case UnitLayout::columns:  // Conv2D: column f, filter f
+        for (arma::uword j = 0; j < p->value.n_cols; ++j) {
+          const double norm = arma::norm(arma::conv_to<arma::vec>::from(p->value.col(j)));
+          if (norm > max_norm_) p->value.col(j) *= static_cast<T>(max_norm_ / norm);
+        }
+        break;
+      case UnitLayout::none:
+        throw Error("max-norm: parameter '" + p->name + "' does not declare which of its weights belong to one unit (Param::units)");
     }
   }
 }

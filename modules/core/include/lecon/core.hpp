@@ -4,6 +4,7 @@
 #include "lecon/core/data_store.hpp"
 #include "lecon/core/dataset.hpp"
 #include "lecon/core/error.hpp"
+#include "lecon/core/factor_levels.hpp"
 #include "lecon/core/hdf5_io.hpp"
 #include "lecon/core/loaders.hpp"
 #include "lecon/core/parallel.hpp"

@@ -18,13 +18,23 @@
 
 namespace lecon {
 
-// A named weight array, its gradient, and whether weight decay (L2/L1) applies to it.
+// Which entries of a weight matrix are one unit's incoming weights (a neuron's, a filter's): what a
+// per-unit constraint (max-norm) acts on. Each layer declares it for its weight matrices.
+enum class UnitLayout {
+  none,     // not declared (biases, or a layer that has not said): per-unit constraints refuse it
+  rows,     // row j holds unit j's incoming weights: Dense's W (units x inputs)
+  columns,  // column j holds them: Conv2D's W (C·K·K x F), column f = filter f
+};
+
+// A named weight array, its gradient, whether weight decay (L2/L1) applies to it, and how its entries
+// group per unit.
 template <typename T>
 struct Param {
   std::string name;
   arma::Mat<T> value;
   arma::Mat<T> grad;
   bool decay = true;
+  UnitLayout units = UnitLayout::none;
 };
 
 struct Context {

@@ -10,12 +10,26 @@
 // ordered by that number, not by the names' sort order, and the indices must be exactly 0 to layers-1.
 // Model files and checkpoints must carry lecon's checksum header (hdf5_io.hpp): a damaged file is an error.
 //
-// A checkpoint is a model file plus the optimizer's state, so that training resumes exactly where it
-// stopped (same weights, moments, step count and learning rate; bit-identical in double):
+// A checkpoint is a model file plus the optimizer's state (same weights, moments, step count and
+// learning rate; bit-identical in double):
 //   /optimizer           attributes: name ("Adam"), learning_rate, iterations, parameters (count)
 //   /optimizer/config    attributes: the hyper-parameters (beta_1, ...), checked on loading
 //   /optimizer/scalars   attributes: scalar state (Nadam's mu_product)
 //   /optimizer/m/000     the state matrices, one per parameter position, laid out like the parameter
+// and, when saved with a TrainingState, the rest of the run, so that fit continues exactly as if it had
+// never stopped (same batches, same dropout masks, same early-stopping decisions: bit-identical):
+//   /training            attributes: epoch (epochs done), stopped (1 if an observer ended the run),
+//                        observers (how many were saved)
+//   /training/rng        uint64 (5): the Rng's seed and xoshiro256**'s four state words (Rng::state())
+//   /training/history/<metric>   float64 (epochs): loss, accuracy, val_loss, val_accuracy so far
+//   /training/seconds    float64 (epochs): the wall time of each epoch
+//   /training/observers/000      an observer's own state, one group per position in the observer list,
+//                        present for observers that have state (EarlyStopping: attributes observer,
+//                        monitor, patience, min_delta, restore_best, best_value, best_epoch, waited,
+//                        stopped; datasets best_weights/000, ... laid out like the parameters)
+// Resuming needs the same model, optimizer rule and hyper-parameters, observers in the same order with
+// the same settings, the same data and FitOptions. A piece of a run that will be resumed is trained with
+// FitOptions::finish = false, so that EarlyStopping does not put back its best weights in between.
 // load_model reads the model of a checkpoint too.
 #include <functional>
 #include <initializer_list>
@@ -42,6 +56,26 @@ void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimi
 // fit the model; `model` is left unchanged then.
 template <typename T>
 void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer);
+
+// The whole training run: also `state` (the Rng's full state, the epoch counter, whether it stopped, the
+// History) and the state of every observer that has one (TrainingObserver::save_state).
+//   TrainingState state(Rng(1));                                  // first process
+//   fit(model, loss, adam, x, y, {.epochs = 3, .finish = false}, state, {&schedule, &early_stopping});
+//   save_checkpoint("run.h5", model, adam, state, {&schedule, &early_stopping});
+//   ...                                                           // a new process: fresh objects, as before
+//   load_checkpoint("run.h5", model, adam, state, {&schedule, &early_stopping});
+//   fit(model, loss, adam, x, y, {.epochs = 3}, state, {&schedule, &early_stopping});
+template <typename T>
+void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer, const TrainingState& state,
+                     const std::vector<TrainingObserver<T>*>& observers);
+// Replaces model, optimizer state, `state` and the observers' state by the saved ones. Throws FileError
+// naming the file for a checkpoint without training state, another number of observers, or an observer's
+// state that does not match it (another kind, other settings, weights that do not fit the model). Everything
+// but the observers is checked before anything changes; an observer's error comes after the model, the
+// optimizer and `state` have been replaced.
+template <typename T>
+void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer, TrainingState& state,
+                     const std::vector<TrainingObserver<T>*>& observers);
 
 // A layer's saved settings as the factory that rebuilds it sees them, with the checks a factory needs so
 // that a corrupt or hostile file is one clear error before anything large is allocated.

@@ -9,8 +9,10 @@
 //    learning-rate schedule (modules/optimizers/schedule.hpp) changes between steps or epochs;
 //  - the state a rule carries between steps (moments per parameter position, scalars such as Nadam's
 //    momentum product), declared by the rule through state_buffers() and state_scalars(), so that
-//    save_state / load_state (implemented in model_io.cpp) restore it exactly: training resumes where
-//    it stopped (save_checkpoint / load_checkpoint in model_io.hpp).
+//    save_state / load_state (implemented in model_io.cpp) restore it exactly. That is the optimizer's
+//    part of resuming training; the rest of the run (the Rng that shuffles and draws dropout masks, the
+//    epoch counter, early stopping's state) is a TrainingState, and a checkpoint saved with it resumes
+//    training exactly (save_checkpoint / load_checkpoint in model_io.hpp).
 #include <cmath>
 #include <cstddef>
 #include <map>

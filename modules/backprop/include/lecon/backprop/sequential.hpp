@@ -6,6 +6,10 @@
 //        .add<Dense<float>>(5, 3, rng);
 //   SoftmaxCrossEntropy<float> loss;  RMSprop<float> opt;
 //   History h = fit(model, loss, opt, x_train, y_train, {.epochs = 500, .batch_size = 50}, rng);
+//
+// A run in pieces (a checkpoint between them, model_io.hpp) keeps its state in a TrainingState:
+//   TrainingState state(Rng(seed));
+//   fit(model, loss, opt, x, y, options, state, observers);   // advances state.epoch, state.rng, ...
 #include <functional>
 #include <map>
 #include <string>
@@ -16,6 +20,9 @@
 #include "lecon/backprop/optimizer.hpp"
 
 namespace lecon {
+
+class H5Writer;
+class H5Reader;
 
 template <typename T>
 class Sequential {
@@ -61,6 +68,11 @@ struct FitOptions {
   bool shuffle = true;              // reshuffle the training samples every epoch
   bool accuracy = true;             // also track accuracy (targets one-hot or 0/1)
   bool progress = false;            // a progress bar per epoch
+  // Whether this call ends the run, so that the observers' on_train_end runs (EarlyStopping puts back the
+  // best weights). false for a piece of a run that a later fit continues, e.g. after a checkpoint: the
+  // weights stay those training reached, and the last piece finishes. A run that an observer stops ends
+  // there in any case.
+  bool finish = true;
 };
 
 // Per-epoch history, as keras' History.history: "loss", "accuracy", "val_loss", "val_accuracy".
@@ -68,6 +80,20 @@ struct History {
   std::map<std::string, std::vector<double>> metrics;
   std::vector<double> seconds;  // wall time of each epoch
   const std::vector<double>& operator[](const std::string& key) const { return metrics.at(key); }
+};
+
+// Where a training run stands between two epochs, besides the weights (in the model) and the optimizer's
+// state (in the optimizer): everything else fit carries from one epoch to the next. fit(..., state, ...)
+// starts from it and advances it; save_checkpoint / load_checkpoint (model_io.hpp) write and read it with
+// the observers' own state, so that a run trained in pieces, even in separate processes, ends with the
+// same weights, bit for bit, as the run in one piece.
+struct TrainingState {
+  explicit TrainingState(Rng generator) : rng(generator) {}
+
+  Rng rng;                // shuffles the batches and draws the layers' random numbers (dropout masks)
+  std::size_t epoch = 0;  // epochs completed; the next one is number `epoch` (0-based) for the observers
+  bool stopped = false;   // an observer ended the run (early stopping): fit trains no further epoch
+  History history;        // the metrics of every completed epoch of the run
 };
 
 // Hooks into the training loop, so regularisers, early stopping and logging plug in without the loop
@@ -81,8 +107,16 @@ struct TrainingObserver {
   virtual void after_step(const std::vector<Param<T>*>&) {}
   // At the end of each epoch; returning true stops training (early stopping).
   virtual bool on_epoch_end(std::size_t /*epoch*/, const History&) { return false; }
-  // After the last epoch (e.g. restore the best weights).
+  // After the last epoch (e.g. restore the best weights): when an observer stops the run, or at the end of
+  // a fit whose FitOptions::finish is true.
   virtual void on_train_end() {}
+  // Observers that carry state from epoch to epoch (early stopping: the best value and weights, the epochs
+  // waited) write it under `group` of a checkpoint and read it back, so that a resumed run continues
+  // them (model_io.hpp). The defaults are for observers without such state.
+  virtual void save_state(H5Writer& /*file*/, const std::string& /*group*/) const {}
+  // Replaces the state by the one saved under `group`; throws FileError naming the file if it is missing
+  // or was saved by another kind of observer or with other settings.
+  virtual void load_state(const H5Reader& /*file*/, const std::string& /*group*/) {}
 };
 
 struct Evaluation {
@@ -91,6 +125,12 @@ struct Evaluation {
 };
 
 // [slide: mini-batch gradient descent] for each epoch, for each batch B: forward, L_B, backward, step.
+// Trains options.epochs epochs from `state` (state.epoch onwards; none if state.stopped) and advances it.
+// Observers see the run's epoch numbers and its whole History; the result is that History.
+template <typename T>
+History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, const Tensor<T>& x, const Tensor<T>& y,
+            const FitOptions& options, TrainingState& state, const std::vector<TrainingObserver<T>*>& observers = {});
+// A run from epoch 0 with `rng` as its generator (which advances as the run draws from it).
 template <typename T>
 History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, const Tensor<T>& x, const Tensor<T>& y,
             const FitOptions& options, Rng& rng, const std::vector<TrainingObserver<T>*>& observers = {});

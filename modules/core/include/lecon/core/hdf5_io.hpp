@@ -43,6 +43,9 @@ class H5Writer {
   // Raw bytes (e.g. pixels 0-255) under an explicit shape.
   void write_bytes(const std::string& name, const Shape& shape, const std::vector<std::uint8_t>& bytes);
   void write_labels(const std::string& name, const arma::uvec& labels);
+  // 64-bit unsigned integers of rank 1, stored exactly (a random generator's state words; an attribute
+  // holds a double, which keeps only 53 bits).
+  void write_words(const std::string& name, const std::vector<std::uint64_t>& words);
 
   // Attributes on a group or dataset ("/" is the file itself). The object must exist (groups are made).
   void set_attribute(const std::string& object, const std::string& key, const std::string& value);
@@ -102,6 +105,9 @@ class H5Reader {
   std::vector<std::uint8_t> read_bytes(const std::string& name, Shape& shape) const;
   // Integer labels of rank 1; a negative label is an error (not a silent class 0).
   arma::uvec read_labels(const std::string& name) const;
+  // A rank-1 dataset stored as 64-bit unsigned integers (write_words); any other type is an error, since
+  // a conversion could change the bits.
+  std::vector<std::uint64_t> read_words(const std::string& name) const;
 
   // Names of the members of a group, sorted.
   std::vector<std::string> children(const std::string& group) const;

@@ -38,7 +38,8 @@ DataSplit load_cifar100_dir(const std::string& dir, bool coarse = false);
 const std::vector<std::string>& cifar10_class_names();
 
 // A CSV file with a header row. Numeric columns become features; `label_column` (by name) holds the
-// class as text, mapped to indices in sorted order (as R's factor() does). Features are float: a value
+// class as text, mapped to indices in R's order of factor levels (factor_levels.hpp: a A b B, not the
+// bytes' A B a b). Features are float: a value
 // beyond ±FLT_MAX is an error at its line and column; an underflowing one (1e-400) reads as 0 or a
 // subnormal. At least one feature column besides the label column is required.
 Dataset read_csv_dataset(const std::string& path, const std::string& label_column, const std::string& name);

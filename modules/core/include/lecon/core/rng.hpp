@@ -16,6 +16,9 @@ class Xoshiro256 {
  public:
   explicit Xoshiro256(std::uint64_t seed);
   std::uint64_t next();
+  // The four state words: the whole generator. set_state refuses all zeros (xoshiro would give only 0).
+  const std::array<std::uint64_t, 4>& state() const { return s_; }
+  void set_state(const std::array<std::uint64_t, 4>& words);
   // Uniform double in [0, 1) from the top 53 bits.
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
@@ -29,6 +32,14 @@ class Rng {
 
   explicit Rng(std::uint64_t seed);
   std::uint64_t seed() const { return seed_; }
+
+  // Everything the generator is: {seed, s0, s1, s2, s3}, the seed it was made with and xoshiro256**'s
+  // four state words. set_state(state()) continues the stream exactly where it was, in this or another
+  // process (a training checkpoint saves it). The words are 64-bit: store them as integers, not doubles.
+  using State = std::array<std::uint64_t, 5>;
+  State state() const;
+  // Throws Error for all-zero state words, which no seed produces.
+  void set_state(const State& state);
 
   // Sequential draws.
   std::uint64_t next_u64() { return gen_.next(); }

@@ -1,7 +1,7 @@
 #pragma once
 // R's formula interface, nnet(response ~ ., data = read.csv(path)): every column but the response is
-// an input, in file order; the response is numeric (regression) or text (a factor, levels sorted as R's
-// factor() sorts them). Values are read in double precision, so they are the doubles R reads.
+// an input, in file order; the response is numeric (regression) or text (a factor, its levels in the
+// order R's factor() gives them in an English locale: a A b B, not the bytes' A B a b; factor_levels.hpp). Values are read in double precision, so they are the doubles R reads.
 //
 // What nnet.formula fits to a factor response:
 //   2 levels:  one logistic output, entropy fitting, target 1 for the second level
@@ -20,7 +20,7 @@ struct ModelFrame {
   arma::mat x;                           // (p x n) inputs, one sample per column
   std::string response_name;
   arma::vec response;                    // (n) a numeric response; empty for a factor
-  std::vector<std::string> levels;       // (K) a factor's levels, sorted; empty for a numeric response
+  std::vector<std::string> levels;       // (K) a factor's levels in R's order; empty for a numeric response
   arma::uvec classes;                    // (n) a factor's 0-based level per sample
 
   bool is_factor() const { return !levels.empty(); }

@@ -7,7 +7,9 @@
 //   - in a hand-written loop:  optimizer.set_learning_rate(schedule(t));  optimizer.step(params);
 //   - in fit: a LearningRateScheduler observer sets η before every step (ScheduleUnit::step, t = the
 //     optimizer's step count, which a checkpoint saves, so a resumed run continues its schedule) or at
-//     the start of every epoch (ScheduleUnit::epoch, t = epoch; pass first_epoch when resuming).
+//     the start of every epoch (ScheduleUnit::epoch, t = epoch). A run resumed through a TrainingState
+//     (model_io.hpp) numbers its epochs from the run's start, so first_epoch stays 0; pass first_epoch
+//     only when a fit without a TrainingState continues a run by hand.
 //
 // [slide: convergence of SGD]  SGD converges (Robbins & Monro) when Σ_t η_t = ∞ and Σ_t η_t² < ∞:
 // the steps must reach arbitrarily far, but their noise must die out. Of the four schedules only 1/t

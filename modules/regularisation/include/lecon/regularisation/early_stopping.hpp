@@ -4,7 +4,11 @@
 //
 // [slide: early stopping]  keep training while the validation error falls; the number of epochs
 // becomes a hyper-parameter chosen on validation data, an implicit regulariser.
+//
+// Its state (the best value and weights so far, the epochs waited) is part of a training run: a checkpoint
+// saved with it resumes it (save_checkpoint with a TrainingState, model_io.hpp).
 #include <string>
+#include <vector>
 
 #include "lecon/backprop/sequential.hpp"
 
@@ -19,6 +23,10 @@ class EarlyStopping : public TrainingObserver<T> {
                 bool restore_best = true);
   bool on_epoch_end(std::size_t epoch, const History& history) override;
   void on_train_end() override;
+  // For checkpoints (model_io.hpp): the settings, which loading compares, and the state: best value,
+  // best epoch, epochs waited, whether it stopped, and the best weights.
+  void save_state(H5Writer& file, const std::string& group) const override;
+  void load_state(const H5Reader& file, const std::string& group) override;
 
   std::size_t best_epoch() const { return best_epoch_; }  // 0-based
   double best_value() const { return best_value_; }
