@@ -1,11 +1,14 @@
 // Lab 05: optimizers.
 //  (a) two functions of two variables, an ill-conditioned quadratic and Rosenbrock's valley: the path
 //      of every optimizer over the contour lines in one figure each, and the steps each needs to get
-//      within 1e-6 of the minimum;
+//      within 1e-6 of the minimum; where the slide writes a rule differently from the paper, keras or
+//      PyTorch, every form of it, with a second figure per function of the forms side by side;
 //  (b) an MNIST MLP trained with every optimizer at its usual (keras default) learning rate: the loss
 //      per epoch in one plot, final test error and time in a table.
+#include <algorithm>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "lecon/backprop/activation_layer.hpp"
@@ -20,6 +23,7 @@
 #include "lecon/optimizers/adam.hpp"
 #include "lecon/optimizers/adamax.hpp"
 #include "lecon/optimizers/amsgrad.hpp"
+#include "lecon/optimizers/convention.hpp"
 #include "lecon/optimizers/nadam.hpp"
 #include "lecon/optimizers/rmsprop.hpp"
 #include "lecon/optimizers/sgd.hpp"
@@ -55,6 +59,48 @@ double keras_default_rate(const std::string& name) {
   return 0.01;  // SGD, momentum, Nesterov, Adagrad
 }
 
+// One written form of a rule for part (a): the library's usual one (keras 2's, as in part (b)), the paper's or
+// PyTorch's where that differs, or the slide's exactly as written (docs/optimizers.md says which line is which).
+struct Form {
+  std::string label;     // table row and legend (ASCII: the terminal table aligns bytes)
+  std::string rate_key;  // the learning rate tuned per problem: the rule's, or the slide form's own
+  std::string rule;      // forms of one rule share a colour in the figure of the forms
+  enum Kind { usual, other, slide } kind;
+  std::function<std::unique_ptr<Optimizer<double>>(double lr)> make;
+};
+
+template <typename O, typename... Args>
+std::function<std::unique_ptr<Optimizer<double>>(double)> maker(Args... args) {
+  return [=](double lr) -> std::unique_ptr<Optimizer<double>> { return std::make_unique<O>(lr, args...); };
+}
+
+// Every form of part (a), each rule's usual form first. The slide forms keep the other hyper-parameters
+// at the defaults of the usual form; the slide's Adadelta takes the slide's γ = 0.9.
+std::vector<Form> forms_2d() {
+  using C = Convention;
+  return {
+      {"SGD", "SGD", "SGD", Form::usual, maker<SGD<double>>()},
+      {"momentum", "momentum", "momentum", Form::usual, maker<SGD<double>>(0.9)},
+      {"Nesterov", "Nesterov", "Nesterov", Form::usual, maker<SGD<double>>(0.9, true)},
+      {"Adagrad (Duchi 2011 / keras 2 / PyTorch)", "Adagrad", "Adagrad", Form::usual, maker<Adagrad<double>>()},
+      {"Adagrad (slide: eps inside the root)", "Adagrad", "Adagrad", Form::slide, maker<Adagrad<double>>(1e-7, 0.0, C::slide)},
+      {"Adadelta (Zeiler 2012 / keras 2 / PyTorch)", "Adadelta", "Adadelta", Form::usual, maker<Adadelta<double>>()},
+      {"Adadelta (slide: lr / sqrt(E[g^2] + eps))", "Adadelta (slide)", "Adadelta", Form::slide, maker<Adadelta<double>>(0.9, 1e-7, C::slide)},
+      {"RMSprop (Hinton 2012 / keras 2 / PyTorch)", "RMSprop", "RMSprop", Form::usual, maker<RMSprop<double>>()},
+      {"RMSprop (slide: eps inside the root)", "RMSprop", "RMSprop", Form::slide, maker<RMSprop<double>>(0.9, 1e-7, C::slide)},
+      {"Adam (keras 2: eps-hat)", "Adam", "Adam", Form::usual, maker<Adam<double>>()},
+      {"Adam (Kingma & Ba 2015 / PyTorch)", "Adam", "Adam", Form::other, maker<Adam<double>>(0.9, 0.999, 1e-7, C::pytorch)},
+      {"Adam (slide: no bias correction)", "Adam", "Adam", Form::slide, maker<Adam<double>>(0.9, 0.999, 1e-7, C::slide)},
+      {"AdaMax (Kingma & Ba 2015 / keras 2)", "AdaMax", "AdaMax", Form::usual, maker<AdaMax<double>>()},
+      {"AdaMax (slide: mean of scalar max|g|)", "AdaMax", "AdaMax", Form::slide, maker<AdaMax<double>>(0.9, 0.999, 1e-7, C::slide)},
+      {"Nadam (Dozat 2016 / keras 2)", "Nadam", "Nadam", Form::usual, maker<Nadam<double>>()},
+      {"Nadam (slide: Ruder 2016, mu = beta1)", "Nadam", "Nadam", Form::slide,
+       maker<Nadam<double>>(0.9, 0.999, 1e-7, 0.004, NadamMomentum::slide)},
+      {"AMSGrad (keras 2: bias-corrected)", "AMSGrad", "AMSGrad", Form::usual, maker<AMSGrad<double>>()},
+      {"AMSGrad (slide = Reddi 2018: no correction)", "AMSGrad", "AMSGrad", Form::slide, maker<AMSGrad<double>>(0.9, 0.999, 1e-7, C::slide)},
+  };
+}
+
 struct Problem2D {
   std::string name, gnuplot;               // title and f(x, y) in gnuplot syntax
   std::function<double(double, double)> f;
@@ -71,7 +117,7 @@ Problem2D quadratic() {
               [](double x, double y) { return arma::vec{x, 50 * y}; }, -4.5, 0.8,
               {"0.5*(x**2 + 50*y**2)", -5, 1, -1.2, 1.2, {0.01, 0.1, 0.5, 1, 2, 4, 8, 16, 32}}, {}};
   p.rate = {{"SGD", 0.035}, {"momentum", 0.01}, {"Nesterov", 0.01}, {"Adagrad", 1.0}, {"Adadelta", 1.0},
-            {"RMSprop", 0.05}, {"Adam", 0.2}, {"AdaMax", 0.2}, {"Nadam", 0.2}, {"AMSGrad", 0.2}};
+            {"Adadelta (slide)", 0.05}, {"RMSprop", 0.05}, {"Adam", 0.2}, {"AdaMax", 0.2}, {"Nadam", 0.2}, {"AMSGrad", 0.2}};
   return p;
 }
 
@@ -82,7 +128,7 @@ Problem2D rosenbrock() {
               [](double x, double y) { return arma::vec{-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)}; },
               -1.2, 1.0, {"(1-x)**2 + 100*(y-x**2)**2", -1.6, 1.6, -0.6, 1.8, {0.1, 0.5, 1, 3, 10, 30, 100, 300}}, {}};
   p.rate = {{"SGD", 0.001}, {"momentum", 0.0003}, {"Nesterov", 0.0003}, {"Adagrad", 0.5}, {"Adadelta", 1.0},
-            {"RMSprop", 0.01}, {"Adam", 0.05}, {"AdaMax", 0.05}, {"Nadam", 0.05}, {"AMSGrad", 0.05}};
+            {"Adadelta (slide)", 0.01}, {"RMSprop", 0.01}, {"Adam", 0.05}, {"AdaMax", 0.05}, {"Nadam", 0.05}, {"AMSGrad", 0.05}};
   return p;
 }
 
@@ -92,11 +138,11 @@ struct PathResult {
   Series path;
 };
 
-PathResult descend(const Problem2D& problem, const std::string& name, std::size_t max_steps) {
-  auto optimizer = make_optimizer<double>(name, problem.rate.at(name));
+PathResult descend(const Problem2D& problem, const Form& form, std::size_t max_steps) {
+  auto optimizer = form.make(problem.rate.at(form.rate_key));
   Param<double> point{"xy", arma::vec{problem.x0, problem.y0}, arma::vec(2, arma::fill::zeros), false};
   PathResult r;
-  r.path = Series{name, {problem.x0}, {problem.y0}, "lines"};
+  r.path = Series{form.label, {problem.x0}, {problem.y0}, "lines"};
   for (std::size_t t = 1; t <= max_steps; ++t) {
     point.grad = problem.gradient(point.value[0], point.value[1]);
     optimizer->step({&point});
@@ -109,34 +155,57 @@ PathResult descend(const Problem2D& problem, const std::string& name, std::size_
   return r;
 }
 
+// The colour of a rule in the figure of the forms; its forms differ by dashes (usual solid, slide dashed).
+std::string form_style(const Form& form) {
+  static const std::map<std::string, std::string> colour = {{"Adagrad", "#1f77b4"}, {"Adadelta", "#ff7f0e"}, {"RMSprop", "#2ca02c"},
+                                                            {"Adam", "#d62728"},    {"AdaMax", "#9467bd"},   {"Nadam", "#8c564b"},
+                                                            {"AMSGrad", "#e377c2"}};
+  const char* dashes = form.kind == Form::usual ? " dt 1" : form.kind == Form::slide ? " dt 2" : " dt 3";
+  return "lines lc rgb '" + colour.at(form.rule) + "'" + dashes;
+}
+
 void two_dimensional(const LabContext& ctx) {
   const std::size_t max_steps = ctx.full ? 100000 : 20000;
+  const std::vector<Form> forms = forms_2d();
   Table table("Steps to reach f < 1e-6 (at most " + std::to_string(max_steps) + "), learning rates tuned per problem",
-              {"optimizer", "quadratic: lr", "steps", "final f", "Rosenbrock: lr", "steps", "final f"});
-  std::vector<std::vector<std::string>> rows(kOptimizers.size());
-  for (std::size_t i = 0; i < kOptimizers.size(); ++i) rows[i].push_back(kOptimizers[i]);
+              {"optimizer (form)", "quadratic: lr", "steps", "final f", "Rosenbrock: lr", "steps", "final f"});
+  std::vector<std::vector<std::string>> rows(forms.size());
+  for (std::size_t i = 0; i < forms.size(); ++i) rows[i].push_back(forms[i].label);
   for (const Problem2D& problem : {quadratic(), rosenbrock()}) {
-    Plot plot;
+    const std::string stem = problem.name.rfind("Rosen", 0) == 0 ? "rosenbrock" : "quadratic";
+    Plot plot, forms_plot;
     plot.title = problem.name + ": the first 2,000 steps of each optimizer";
-    plot.xlabel = "x";
-    plot.ylabel = "y";
-    plot.contour = problem.contour;
-    plot.width = 1100;
-    plot.height = 700;
-    for (std::size_t i = 0; i < kOptimizers.size(); ++i) {
-      const PathResult r = descend(problem, kOptimizers[i], max_steps);
-      rows[i].push_back(fixed(problem.rate.at(kOptimizers[i]), 4));
+    forms_plot.title = problem.name + ": the slide's forms (dashed) beside the usual ones (solid), first 2,000 steps";
+    for (Plot* p : {&plot, &forms_plot}) {
+      p->xlabel = "x";
+      p->ylabel = "y";
+      p->contour = problem.contour;
+      p->width = p == &forms_plot ? 1400 : 1100;
+      p->height = 700;
+    }
+    for (std::size_t i = 0; i < forms.size(); ++i) {
+      PathResult r = descend(problem, forms[i], max_steps);
+      rows[i].push_back(fixed(problem.rate.at(forms[i].rate_key), 4));
       rows[i].push_back(r.steps_to_target ? std::to_string(r.steps_to_target) : "not reached");
       char value[32];
       std::snprintf(value, sizeof value, "%.1e", r.final_value);
       rows[i].push_back(value);
-      plot.add(r.path);
+      if (forms[i].kind == Form::usual) plot.add(r.path);
+      // Every rule that has another form: all its forms in the second figure.
+      const bool has_other_forms = std::count_if(forms.begin(), forms.end(), [&](const Form& f) { return f.rule == forms[i].rule; }) > 1;
+      if (has_other_forms) {
+        r.path.style = form_style(forms[i]);
+        forms_plot.add(r.path);
+      }
     }
-    plot.save(ctx.out_path(problem.name.rfind("Rosen", 0) == 0 ? "rosenbrock_paths" : "quadratic_paths"));
+    plot.save(ctx.out_path(stem + "_paths"));
+    forms_plot.save(ctx.out_path(stem + "_forms"));
   }
   for (auto& row : rows) table.add_row(row);
   table.add_note("start (-4.5, 0.8) on the quadratic, (-1.2, 1) on Rosenbrock; momentum 0.9 for momentum and Nesterov; other"
                  " hyper-parameters at their defaults (docs/optimizers.md)");
+  table.add_note("slide: the rule exactly as the slide writes it (docs/optimizers.md); it runs at the learning rate of the rule's"
+                 " usual form, except the slide's Adadelta (RMSprop's rule, gamma 0.9), which runs at RMSprop's");
   table.add_note("lecture: no figures; the slides' pictures show plain SGD zig-zagging across the narrow valley, momentum"
                  " overshooting and the adaptive methods heading straight down it");
   table.print(std::cout);
@@ -198,7 +267,8 @@ void run(const LabContext& ctx) {
   two_dimensional(ctx);
   mnist_mlp(ctx);
   std::cout << "plots: " << ctx.out_path("quadratic_paths.png") << ", " << ctx.out_path("rosenbrock_paths.png") << ", "
-            << ctx.out_path("mnist_loss.png") << '\n';
+            << ctx.out_path("quadratic_forms.png") << ", " << ctx.out_path("rosenbrock_forms.png") << ", " << ctx.out_path("mnist_loss.png")
+            << '\n';
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
     /usr/bin/python3 tests/optimizers/make_torch_reference.py      (needs Debian's python3-torch and python3-numpy)
 
 Two parameter tensors (6 and 3 numbers) start at fixed values and receive a fixed sequence of 20 gradients;
-each optimizer runs at two hyper-parameter settings in float64 and every step's parameters are written.
+each optimizer runs at two hyper-parameter settings (AdamW at three) in float64 and every step's parameters
+are written. The AdamW cases come last, so that adding them left the earlier cases' lines as they were.
 
 Where lecon computes what torch.optim computes, the reference is torch itself ("torch"). Where lecon follows
 keras instead (the place of epsilon in Adam, AMSGrad and AdaMax) or torch has a known bug (NAdam in torch < 2.0
@@ -184,6 +185,14 @@ def main():
         cases.append(("Nadam", "numpy", dict(settings, momentum="warming"), keras_form))
         cases.append(("Nadam", "numpy", dict(settings, momentum="constant"),
                       run_numpy(nadam_rule(lr, b1, b2, eps, psi, "constant"), start, gradients)))
+
+    # AdamW: torch.optim.AdamW, w <- w - lr weight_decay w before the Adam step (lecon: Adam or AMSGrad with
+    # Convention::pytorch and a DecoupledWeightDecay observer). Torch's defaults, a large decay, and AMSGrad.
+    for lr, b1, b2, eps, wd, amsgrad in ((0.001, 0.9, 0.999, 1e-8, 0.01, False), (0.05, 0.8, 0.99, 1e-3, 0.5, False),
+                                         (0.01, 0.9, 0.999, 1e-8, 0.1, True)):
+        settings = {"lr": lr, "beta_1": b1, "beta_2": b2, "epsilon": eps, "weight_decay": wd, "amsgrad": "yes" if amsgrad else "no"}
+        torch_case("AdamW", settings, lambda p, lr=lr, b1=b1, b2=b2, eps=eps, wd=wd, amsgrad=amsgrad:
+                   O.AdamW(p, lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd, amsgrad=amsgrad))
 
     write(start, gradients, cases)
     print("wrote %s: %d cases x %d steps" % (os.path.relpath(OUT), len(cases), STEPS))

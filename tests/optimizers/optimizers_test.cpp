@@ -1,9 +1,11 @@
-// Optimizers: the update equations by hand, every rule against PyTorch's (or keras' formula) over 20 steps
-// at two settings, learning-rate schedules, and optimizer state that resumes training exactly.
+// Optimizers: the update equations by hand (the slides' forms too), every rule against PyTorch's (or keras'
+// formula) over 20 steps at two settings, AdamW (Adam + DecoupledWeightDecay) against torch.optim.AdamW,
+// learning-rate schedules, and optimizer state that resumes training exactly.
 //
 // The reference trajectories are the committed file torch_reference.txt, written by make_torch_reference.py
 // (which needs Debian's python3-torch); this test needs no PyTorch.
 #include <boost/test/unit_test.hpp>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -23,10 +25,12 @@
 #include "lecon/optimizers/adam.hpp"
 #include "lecon/optimizers/adamax.hpp"
 #include "lecon/optimizers/amsgrad.hpp"
+#include "lecon/optimizers/convention.hpp"
 #include "lecon/optimizers/nadam.hpp"
 #include "lecon/optimizers/rmsprop.hpp"
 #include "lecon/optimizers/schedule.hpp"
 #include "lecon/optimizers/sgd.hpp"
+#include "lecon/regularisation/weight_decay.hpp"
 #include "test_util.hpp"
 
 using namespace lecon;
@@ -116,6 +120,37 @@ const Reference& reference() {
   return ref;
 }
 
+// AdamW as lecon composes it: Adam (or AMSGrad) with PyTorch's ε and a DecoupledWeightDecay observer, called
+// in fit's order around every step (after backward, the step, after the step). decay_after = true is the
+// order DecoupledWeightDecay had before (w <- (1 - ηλ) w after the step), for the test that tells them apart.
+template <typename T>
+class WithDecoupledDecay : public Optimizer<T> {
+ public:
+  WithDecoupledDecay(std::unique_ptr<Optimizer<T>> inner, double lambda, bool decay_after = false)
+      : inner_(std::move(inner)), decay_(lambda, *inner_), lambda_(lambda), decay_after_(decay_after) {
+    this->set_learning_rate(inner_->learning_rate());
+  }
+  std::string name() const override { return inner_->name() + " + decoupled weight decay"; }
+
+ protected:
+  void update(const std::vector<Param<T>*>& params) override {
+    if (decay_after_) {
+      inner_->step(params);
+      for (Param<T>* p : params) p->value *= static_cast<T>(1 - inner_->learning_rate() * lambda_);
+      return;
+    }
+    decay_.after_backward(params);
+    inner_->step(params);
+    decay_.after_step(params);
+  }
+
+ private:
+  std::unique_ptr<Optimizer<T>> inner_;
+  DecoupledWeightDecay<T> decay_;
+  double lambda_;
+  bool decay_after_;
+};
+
 // The optimizer a reference case describes, in T.
 template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, const std::map<std::string, std::string>& s,
@@ -138,6 +173,14 @@ std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, const std:
   if (name == "Nadam")
     return std::make_unique<Nadam<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), number("schedule_decay"),
                                       s.at("momentum") == "constant" ? NadamMomentum::constant : NadamMomentum::warming);
+  if (name == "AdamW") {  // torch.optim.AdamW: PyTorch's ε
+    std::unique_ptr<Optimizer<T>> adam;
+    if (s.at("amsgrad") == "yes")
+      adam = std::make_unique<AMSGrad<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), Convention::pytorch);
+    else
+      adam = std::make_unique<Adam<T>>(lr, number("beta_1"), number("beta_2"), number("epsilon"), Convention::pytorch);
+    return std::make_unique<WithDecoupledDecay<T>>(std::move(adam), number("weight_decay"));
+  }
   throw std::runtime_error("unknown optimizer " + name);
 }
 
@@ -222,6 +265,12 @@ std::vector<std::pair<std::string, std::function<std::unique_ptr<Optimizer<doubl
       {"Nadam", [] { return std::make_unique<Nadam<double>>(); }},
       {"Nadam (constant μ)", [] { return std::make_unique<Nadam<double>>(0.002, 0.9, 0.999, 1e-7, 0.004, NadamMomentum::constant); }},
       {"AMSGrad", [] { return std::make_unique<AMSGrad<double>>(0.01); }},
+      {"Adagrad (slide)", [] { return std::make_unique<Adagrad<double>>(0.05, 1e-7, 0.0, Convention::slide); }},
+      {"Adadelta (slide)", [] { return std::make_unique<Adadelta<double>>(0.001, 0.9, 1e-7, Convention::slide); }},
+      {"RMSprop (slide)", [] { return std::make_unique<RMSprop<double>>(0.01, 0.9, 1e-7, Convention::slide); }},
+      {"Adam (slide)", [] { return std::make_unique<Adam<double>>(0.01, 0.9, 0.999, 1e-7, Convention::slide); }},
+      {"AdaMax (slide)", [] { return std::make_unique<AdaMax<double>>(0.002, 0.9, 0.999, 1e-7, Convention::slide); }},
+      {"AMSGrad (slide)", [] { return std::make_unique<AMSGrad<double>>(0.01, 0.9, 0.999, 1e-7, Convention::slide); }},
   };
 }
 
@@ -298,6 +347,113 @@ BOOST_AUTO_TEST_CASE(adaptive_rules_follow_their_equations_at_the_first_step) {
   BOOST_TEST(std::abs(first_step(Nadam<double>(0.1, 0.9, 0.999, 0.0, 0.004, NadamMomentum::constant)) - (1 - 0.1 * 3.8 / g)) < 1e-14);
 }
 
+BOOST_AUTO_TEST_CASE(the_slides_forms_follow_the_slides_lines_by_hand) {
+  // A 2-element parameter θ = (1, -0.5) and three gradients. Each slide form's three steps are recomputed here
+  // in plain doubles from the slide's lines (docs/optimizers.md), independently of the library, to 1e-12.
+  using Pair = std::array<double, 2>;
+  const std::vector<Pair> grads = {{0.5, -2.0}, {-1.0, 3.0}, {0.25, 1.0}};
+  const Pair start = {1.0, -0.5};
+  auto ours = [&](Optimizer<double>&& o) {
+    Param<double> p{"w", arma::vec{start[0], start[1]}, arma::vec(2, arma::fill::zeros), true};
+    std::vector<Pair> path;
+    for (const Pair& g : grads) {
+      p.grad = arma::vec{g[0], g[1]};
+      o.step({&p});
+      path.push_back({p.value(0), p.value(1)});
+    }
+    return path;
+  };
+  auto same = [](const std::vector<Pair>& a, const std::vector<Pair>& b, const std::string& what) {
+    for (std::size_t t = 0; t < b.size(); ++t)
+      for (std::size_t k = 0; k < 2; ++k)
+        BOOST_TEST(std::abs(a[t][k] - b[t][k]) <= 1e-12 * std::max(1.0, std::abs(b[t][k])),
+                   what << " step " << t + 1 << " element " << k << ": " << a[t][k] << " vs " << b[t][k]);
+  };
+  auto differs = [](const std::vector<Pair>& a, const std::vector<Pair>& b) {
+    double worst = 0;
+    for (std::size_t t = 0; t < b.size(); ++t)
+      for (std::size_t k = 0; k < 2; ++k) worst = std::max(worst, std::abs(a[t][k] - b[t][k]));
+    return worst;
+  };
+  // Runs `rule(theta, g, t)` over the three gradients from the start: the hand computation.
+  auto by_hand = [&](const std::function<void(Pair&, const Pair&, int)>& rule) {
+    Pair theta = start;
+    std::vector<Pair> path;
+    for (int t = 1; t <= 3; ++t) {
+      rule(theta, grads[t - 1], t);
+      path.push_back(theta);
+    }
+    return path;
+  };
+
+  {  // Adagrad: G <- G + g²,  θ <- θ - η/√(G + ε) · g   (ε = 0.01: large enough that its place matters)
+    Pair G = {0, 0};
+    const std::vector<Pair> hand = by_hand([&](Pair& th, const Pair& g, int) {
+      for (int k = 0; k < 2; ++k) G[k] += g[k] * g[k], th[k] -= 0.1 / std::sqrt(G[k] + 0.01) * g[k];
+    });
+    same(ours(Adagrad<double>(0.1, 0.01, 0.0, Convention::slide)), hand, "Adagrad (slide)");
+    BOOST_TEST(differs(ours(Adagrad<double>(0.1, 0.01)), hand) > 1e-4);  // keras/PyTorch: η g / (√G + ε)
+  }
+  {  // RMSprop and the slide's Adadelta: E <- γ E + (1 - γ) g²,  θ <- θ - η/√(E + ε) · g
+    auto rule = [&](double eta, double gamma, double eps) {
+      Pair E = {0, 0};
+      return by_hand([&, E](Pair& th, const Pair& g, int) mutable {
+        for (int k = 0; k < 2; ++k) E[k] = gamma * E[k] + (1 - gamma) * g[k] * g[k], th[k] -= eta / std::sqrt(E[k] + eps) * g[k];
+      });
+    };
+    same(ours(RMSprop<double>(0.01, 0.9, 0.01, Convention::slide)), rule(0.01, 0.9, 0.01), "RMSprop (slide)");
+    BOOST_TEST(differs(ours(RMSprop<double>(0.01, 0.9, 0.01)), rule(0.01, 0.9, 0.01)) > 1e-4);
+    same(ours(Adadelta<double>(0.001, 0.9, 0.01, Convention::slide)), rule(0.001, 0.9, 0.01), "Adadelta (slide)");
+    BOOST_TEST(differs(ours(Adadelta<double>(0.001, 0.9, 0.01)), rule(0.001, 0.9, 0.01)) > 1e-4);  // Zeiler's
+  }
+  // Adam and AMSGrad without bias correction: θ <- θ - η m / (√v + ε)   (AMSGrad: v_max <- max(v_max, v))
+  auto adam_rule = [&](double eta, double b1, double b2, double eps, bool amsgrad) {
+    Pair m = {0, 0}, v = {0, 0}, v_max = {0, 0};
+    return by_hand([&](Pair& th, const Pair& g, int) {
+      for (int k = 0; k < 2; ++k) {
+        m[k] = b1 * m[k] + (1 - b1) * g[k];
+        v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k];
+        v_max[k] = std::max(v_max[k], v[k]);
+        th[k] -= eta * m[k] / (std::sqrt(amsgrad ? v_max[k] : v[k]) + eps);
+      }
+    });
+  };
+  same(ours(Adam<double>(0.1, 0.9, 0.999, 1e-3, Convention::slide)), adam_rule(0.1, 0.9, 0.999, 1e-3, false), "Adam (slide)");
+  BOOST_TEST(differs(ours(Adam<double>(0.1, 0.9, 0.999, 1e-3, Convention::pytorch)), adam_rule(0.1, 0.9, 0.999, 1e-3, false)) > 1e-2);
+  // β2 = 0.5: v of the first element falls at step 3 (0.5625 -> 0.3125), so the maximum matters.
+  const std::vector<Pair> amsgrad_hand = adam_rule(0.1, 0.9, 0.5, 1e-3, true);
+  same(ours(AMSGrad<double>(0.1, 0.9, 0.5, 1e-3, Convention::slide)), amsgrad_hand, "AMSGrad (slide)");
+  BOOST_TEST(differs(ours(Adam<double>(0.1, 0.9, 0.5, 1e-3, Convention::slide)), amsgrad_hand) > 1e-4);
+  BOOST_TEST(differs(ours(AMSGrad<double>(0.1, 0.9, 0.5, 1e-3)), amsgrad_hand) > 1e-2);
+  {  // AdaMax: one scalar u <- β2 u + (1 - β2) ‖g‖∞ for the tensor (‖g‖∞ = 2, 3, 1 here), θ <- θ - η m / (u + ε)
+    Pair m = {0, 0};
+    double u = 0;
+    const std::vector<Pair> hand = by_hand([&](Pair& th, const Pair& g, int) {
+      u = 0.999 * u + 0.001 * std::max(std::abs(g[0]), std::abs(g[1]));
+      for (int k = 0; k < 2; ++k) m[k] = 0.9 * m[k] + 0.1 * g[k], th[k] -= 0.002 * m[k] / (u + 1e-7);
+    });
+    BOOST_TEST(std::abs(hand[0][0] - (1 - 0.002 * 0.05 / (0.002 + 1e-7))) < 1e-15);  // step 1 written out: m = 0.05, u = 0.002
+    same(ours(AdaMax<double>(0.002, 0.9, 0.999, 1e-7, Convention::slide)), hand, "AdaMax (slide)");
+    BOOST_TEST(differs(ours(AdaMax<double>(0.002, 0.9, 0.999, 1e-7)), hand) > 1e-2);  // element-wise max, bias-corrected m
+  }
+  {  // Nadam (Ruder 2016): θ <- θ - η/(√v̂ + ε) · (β1 m̂ + (1 - β1) g / (1 - β1^t))
+    Pair m = {0, 0}, v = {0, 0};
+    const std::vector<Pair> hand = by_hand([&](Pair& th, const Pair& g, int t) {
+      for (int k = 0; k < 2; ++k) {
+        m[k] = 0.9 * m[k] + 0.1 * g[k];
+        v[k] = 0.999 * v[k] + 0.001 * g[k] * g[k];
+        const double m_hat = m[k] / (1 - std::pow(0.9, t)), v_hat = v[k] / (1 - std::pow(0.999, t));
+        th[k] -= 0.01 / (std::sqrt(v_hat) + 1e-3) * (0.9 * m_hat + 0.1 * g[k] / (1 - std::pow(0.9, t)));
+      }
+    });
+    same(ours(Nadam<double>(0.01, 0.9, 0.999, 1e-3, 0.004, NadamMomentum::slide)), hand, "Nadam (slide)");
+    BOOST_TEST(differs(ours(Nadam<double>(0.01, 0.9, 0.999, 1e-3)), hand) > 1e-4);  // Dozat's warming momentum
+  }
+  // A slide form says so in its config, so that a checkpoint of one form does not load into the other.
+  BOOST_TEST(Adam<double>(0.1, 0.9, 0.999, 1e-7, Convention::slide).config().at("slide_form") == 1.0);
+  BOOST_TEST(Adam<double>().config().count("slide_form") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_rejected_with_the_rule_named) {
   test::check_error<OptionError>([] { Adam<double>(0.0); }, {"Adam: learning rate must be positive"});
   test::check_error<OptionError>([] { Adam<double>(0.1, 1.0); }, {"Adam: beta_1 must be in [0, 1)"});
@@ -332,13 +488,14 @@ BOOST_AUTO_TEST_SUITE(torch_reference)
 BOOST_AUTO_TEST_CASE(every_rule_follows_pytorch_or_keras_for_20_steps_at_two_settings) {
   const Reference& r = reference();
   BOOST_REQUIRE_EQUAL(r.gradients.size(), 20u);
-  BOOST_REQUIRE_EQUAL(r.cases.size(), 28u);
+  BOOST_REQUIRE_EQUAL(r.cases.size(), 31u);
   std::map<std::string, double> worst;  // per optimizer and reference
   for (const ReferenceCase& c : r.cases) {
     BOOST_REQUIRE_EQUAL(c.steps.size(), 20u);
     const auto optimizer = make_optimizer<double>(c.optimizer, c.settings);
     const double error = max_relative_error(run(*optimizer), c.steps);
     BOOST_TEST(error < 1e-6, c.label() << ": max relative error " << error);
+    if (c.optimizer == "AdamW") BOOST_TEST(error < 1e-12, c.label() << ": max relative error " << error);
     double& w = worst[c.optimizer + (c.settings.count("momentum") && c.optimizer == "Nadam" ? " (" + c.settings.at("momentum") + ")" : "") +
                       (c.settings.count("convention") ? " (" + c.settings.at("convention") + " ε)" : "") + " vs " + c.reference];
     w = std::max(w, error);
@@ -365,6 +522,32 @@ BOOST_AUTO_TEST_CASE(the_place_of_epsilon_matters_and_the_reference_tells_them_a
     BOOST_TEST_MESSAGE(c.label() << " run with the other ε convention: " << error);
     BOOST_TEST(error > 1e-4, c.label());
   }
+}
+
+BOOST_AUTO_TEST_CASE(adamw_decays_the_pre_step_weights_as_torch_does) {
+  // torch.optim.AdamW: w <- w - ηλw, then the Adam step with the gradient at the old w. Adam (or AMSGrad)
+  // with PyTorch's ε and DecoupledWeightDecay, in fit's order, matches it to 1e-12 at every step; the old
+  // order, decay after the step, misses it by 1e4 times that and more: the reference tells the orders apart.
+  std::size_t cases = 0;
+  for (const ReferenceCase& c : reference().cases) {
+    if (c.optimizer != "AdamW") continue;
+    ++cases;
+    const auto before = make_optimizer<double>(c.optimizer, c.settings);
+    const double error = max_relative_error(run(*before), c.steps);
+    BOOST_TEST_MESSAGE(c.label() << ": max relative error " << error);
+    BOOST_TEST(error < 1e-12, c.label());
+    auto adam = std::make_unique<Adam<double>>(std::stod(c.settings.at("lr")), std::stod(c.settings.at("beta_1")),
+                                               std::stod(c.settings.at("beta_2")), std::stod(c.settings.at("epsilon")), Convention::pytorch);
+    std::unique_ptr<Optimizer<double>> inner = std::move(adam);
+    if (c.settings.at("amsgrad") == "yes")
+      inner = std::make_unique<AMSGrad<double>>(std::stod(c.settings.at("lr")), std::stod(c.settings.at("beta_1")),
+                                                std::stod(c.settings.at("beta_2")), std::stod(c.settings.at("epsilon")), Convention::pytorch);
+    WithDecoupledDecay<double> after(std::move(inner), std::stod(c.settings.at("weight_decay")), true);
+    const double after_error = max_relative_error(run(after), c.steps);
+    BOOST_TEST_MESSAGE(c.label() << " decaying after the step: " << after_error);
+    BOOST_TEST(after_error > 1e-8, c.label());  // 9.5e-8 at torch's defaults (ηλ = 1e-5), 8.3e-3 at ηλ = 0.025
+  }
+  BOOST_TEST(cases == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(the_openmp_path_takes_the_same_steps) {
@@ -545,6 +728,8 @@ BOOST_AUTO_TEST_CASE(a_checkpoint_for_another_optimizer_or_model_is_refused) {
                                {"adam.h5", "saved with beta_1 = 0.9", "this one has beta_1 = 0.8"});
   Adam<double> other_convention(0.01, 0.9, 0.999, 1e-7, EpsilonConvention::pytorch);
   test::check_error<FileError>([&] { load_checkpoint(dir.file("adam.h5"), fresh, other_convention); }, {"pytorch_epsilon"});
+  Adam<double> slide_form(0.01, 0.9, 0.999, 1e-7, Convention::slide);
+  test::check_error<FileError>([&] { load_checkpoint(dir.file("adam.h5"), fresh, slide_form); }, {"slide_form", "missing"});
   BOOST_TEST(other_betas.iterations() == 0u);  // a refused file changes nothing
 
   save_model(dir.file("model.h5"), model);

@@ -69,16 +69,40 @@ BOOST_AUTO_TEST_CASE(l2_adds_lambda_w_to_weight_gradients_only) {
   BOOST_TEST(std::abs(w.grad(0, 1) - 0.3) < 1e-15);
   BOOST_TEST(b.grad(0, 0) == 0.1);  // biases are not decayed
   BOOST_TEST(std::abs(l2.penalty({&w, &b}) - 0.05 * 5.0) < 1e-15);
-  // With plain SGD, the L2 penalty and decoupled decay are the same step: w(1 - ηλ) - η g.
+  // With plain SGD, the L2 penalty and decoupled decay are the same step: w(1 - ηλ) - η g, g taken at the old w.
   Param<double> a = scalar(1.0, 0.5), c = scalar(1.0, 0.5);
   L2Penalty<double>(0.1).after_backward({&a});
   SGD<double>(0.2).step({&a});
   SGD<double> sgd_c(0.2);
+  DecoupledWeightDecay<double> decay(0.1, sgd_c);
+  decay.after_backward({&c});  // fit's order: after backward, the step, after the step
   sgd_c.step({&c});
-  DecoupledWeightDecay<double>(0.1, sgd_c).after_step({&c});
+  decay.after_step({&c});
   BOOST_TEST(std::abs(a.value(0) - (1.0 * (1 - 0.02) - 0.2 * 0.5)) < 1e-15);
-  BOOST_TEST(std::abs(c.value(0) - (1.0 - 0.2 * 0.5) * (1 - 0.02)) < 1e-15);  // decay after the step
+  BOOST_TEST(std::abs(c.value(0) - (1.0 * (1 - 0.02) - 0.2 * 0.5)) < 1e-15);  // decay of the pre-step w, as AdamW
   test::check_error<OptionError>([] { L2Penalty<double>(-1.0); }, {"lambda must be >= 0"});
+}
+
+BOOST_AUTO_TEST_CASE(decoupled_decay_shrinks_the_pre_step_weights_with_the_steps_eta) {
+  // AdamW's order (torch.optim.AdamW): w <- w - ηλw before the step, biases untouched; the comparison with
+  // torch's AdamW itself is in tests/optimizers (suite torch_reference).
+  Param<double> w = weights({{2.0, -4.0}}, {{0.0, 0.0}}), b = scalar(3.0, 0.0, false);
+  SGD<double> sgd(0.5);
+  DecoupledWeightDecay<double> decay(0.1, sgd);
+  decay.after_backward({&w, &b});
+  BOOST_TEST(w.value(0, 0) == 2.0 * 0.95);
+  BOOST_TEST(w.value(0, 1) == -4.0 * 0.95);
+  BOOST_TEST(b.value(0, 0) == 3.0);
+  sgd.step({&w, &b});
+  decay.after_step({&w, &b});  // η unchanged: fine
+  // A per-step schedule listed after the decay would change η between the decay and the step: refused.
+  decay.after_backward({&w, &b});
+  sgd.set_learning_rate(0.25);
+  sgd.step({&w, &b});
+  test::check_error<Error>([&] { decay.after_step({&w, &b}); }, {"weight decay", "learning rate changed", "before DecoupledWeightDecay"});
+  SGD<double> fast(20.0);
+  DecoupledWeightDecay<double> too_much(0.1, fast);
+  test::check_error<Error>([&] { too_much.after_backward({&w}); }, {"learning rate * lambda must stay below 1"});
 }
 
 BOOST_AUTO_TEST_CASE(proximal_l1_makes_exact_zeros_and_the_subgradient_does_not) {

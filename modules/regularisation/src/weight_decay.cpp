@@ -30,12 +30,22 @@ DecoupledWeightDecay<T>::DecoupledWeightDecay(double lambda, const Optimizer<T>&
 }
 
 template <typename T>
-void DecoupledWeightDecay<T>::after_step(const std::vector<Param<T>*>& params) {
-  // w <- (1 - η λ) w, outside the optimizer
-  const double factor = 1.0 - optimizer_.learning_rate() * lambda_;
+void DecoupledWeightDecay<T>::after_backward(const std::vector<Param<T>*>& params) {
+  // AdamW as torch.optim.AdamW computes it:  w <- w - η λ w, then the optimizer's step with the gradient
+  // computed at the undecayed w. (Loshchilov & Hutter 2019, Algorithm 2, also decay the pre-step w, by a
+  // schedule multiplier times λ rather than by the learning rate times λ.)
+  decayed_with_ = optimizer_.learning_rate();
+  const double factor = 1.0 - decayed_with_ * lambda_;
   if (!(factor > 0)) throw Error("weight decay: learning rate * lambda must stay below 1");
   for (Param<T>* p : params)
     if (p->decay) p->value *= static_cast<T>(factor);
+}
+
+template <typename T>
+void DecoupledWeightDecay<T>::after_step(const std::vector<Param<T>*>&) {
+  if (optimizer_.learning_rate() != decayed_with_)
+    throw Error("weight decay: the learning rate changed between the decay and the step (" + std::to_string(decayed_with_) + " -> " +
+                std::to_string(optimizer_.learning_rate()) + "); list a per-step LearningRateScheduler before DecoupledWeightDecay");
 }
 
 template class L2Penalty<float>;

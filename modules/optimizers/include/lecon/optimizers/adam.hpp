@@ -1,14 +1,15 @@
 #pragma once
 // Adam (Kingma & Ba 2015): momentum on the gradient (first moment m) and RMSprop's scaling (second moment
-// v), both started at 0 and corrected for that start. keras' defaults: η = 0.001, β1 = 0.9, β2 = 0.999,
-// ε = 1e-7, and keras' placement of ε (EpsilonConvention::keras); EpsilonConvention::pytorch is
-// PyTorch's and the paper's Algorithm 1 (whose ε defaults to 1e-8).
+// v), both started at 0. keras' defaults: η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-7. Three forms
+// (convention.hpp): Convention::keras (the default) and Convention::pytorch correct m and v for their start
+// at 0 and differ in where ε goes (pytorch = the paper's Algorithm 1, whose ε defaults to 1e-8);
+// Convention::slide is the slide's formula, which has no bias correction.
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "lecon/backprop/optimizer.hpp"
-#include "lecon/optimizers/epsilon_convention.hpp"
+#include "lecon/optimizers/convention.hpp"
 
 namespace lecon {
 
@@ -16,7 +17,7 @@ template <typename T>
 class Adam : public Optimizer<T> {
  public:
   explicit Adam(double learning_rate = 0.001, double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7,
-                EpsilonConvention convention = EpsilonConvention::keras)
+                Convention convention = Convention::keras)
       : beta_1_(beta_1), beta_2_(beta_2), epsilon_(epsilon), convention_(convention) {
     this->set_learning_rate(learning_rate);
     this->require(beta_1 >= 0 && beta_1 < 1, "beta_1 must be in [0, 1)", beta_1);
@@ -25,20 +26,25 @@ class Adam : public Optimizer<T> {
   }
   std::string name() const override { return "Adam"; }
   std::map<std::string, double> config() const override {
-    return {{"beta_1", beta_1_}, {"beta_2", beta_2_}, {"epsilon", epsilon_}, {"pytorch_epsilon", convention_ == EpsilonConvention::pytorch ? 1.0 : 0.0}};
+    std::map<std::string, double> c{{"beta_1", beta_1_}, {"beta_2", beta_2_}, {"epsilon", epsilon_}, {"pytorch_epsilon", convention_ == Convention::pytorch ? 1.0 : 0.0}};
+    if (convention_ == Convention::slide) c["slide_form"] = 1;  // only then: older checkpoints keep their config
+    return c;
   }
 
  protected:
   void update(const std::vector<Param<T>*>& params) override {
-    // [slide: Adam]  m̂ = m / (1 - β1^t),  v̂ = v / (1 - β2^t),  θ <- θ - η m̂ / (√v̂ + ε)
-    // The corrections are scalars, so they are folded into a step size α and a scale s of √v:
-    //   keras:   θ <- θ - α m / (√v + ε)      with α = η √(1 - β2^t) / (1 - β1^t), s = 1
-    //   pytorch: θ <- θ - α m / (s √v + ε)    with α = η / (1 - β1^t),  s = 1 / √(1 - β2^t)
+    // [slide: Adam]  θ <- θ - η m / (√v + ε)                     (no bias correction)
+    // Kingma & Ba, Algorithm 1:  m̂ = m / (1 - β1^t),  v̂ = v / (1 - β2^t),  θ <- θ - η m̂ / (√v̂ + ε)
+    // All three are θ <- θ - α m / (s √v + ε) with scalars α and s:
+    //   slide:   α = η,                            s = 1
+    //   keras:   α = η √(1 - β2^t) / (1 - β1^t),   s = 1   (the paper's efficient form, §2, with ε̂)
+    //   pytorch: α = η / (1 - β1^t),               s = 1 / √(1 - β2^t)   (Algorithm 1)
     const double t = static_cast<double>(this->iterations());
     const double correction_1 = 1 - std::pow(beta_1_, t), correction_2 = 1 - std::pow(beta_2_, t);
-    const bool keras = convention_ == EpsilonConvention::keras;
-    const T alpha = static_cast<T>(keras ? this->learning_rate() * std::sqrt(correction_2) / correction_1 : this->learning_rate() / correction_1);
-    const T s = static_cast<T>(keras ? 1.0 : 1.0 / std::sqrt(correction_2));
+    const double eta = this->learning_rate();
+    const Convention c = convention_;
+    const T alpha = static_cast<T>(c == Convention::keras ? eta * std::sqrt(correction_2) / correction_1 : c == Convention::pytorch ? eta / correction_1 : eta);
+    const T s = static_cast<T>(c == Convention::pytorch ? 1.0 / std::sqrt(correction_2) : 1.0);
     const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
     for (std::size_t i = 0; i < params.size(); ++i) {
       T* theta = params[i]->value.memptr();
@@ -62,7 +68,7 @@ class Adam : public Optimizer<T> {
 
  private:
   double beta_1_, beta_2_, epsilon_;
-  EpsilonConvention convention_;
+  Convention convention_;
   std::vector<arma::Mat<T>> first_moment_;   // m, one per parameter
   std::vector<arma::Mat<T>> second_moment_;  // v, one per parameter
 };

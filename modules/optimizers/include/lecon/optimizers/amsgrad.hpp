@@ -1,15 +1,16 @@
 #pragma once
 // AMSGrad (Reddi, Kale & Kumar 2018): Adam whose denominator never shrinks. Adam can fail to converge
 // because a large, rare gradient is forgotten by v (β2 < 1) and the step grows again; AMSGrad divides by
-// the largest v so far. As keras (Adam(amsgrad = TRUE)) and PyTorch do, m and v are bias-corrected like
-// Adam's (the paper and some overviews leave the correction out). Defaults and ε placement as Adam.
+// the largest v so far. Convention::keras (default; keras' Adam(amsgrad = TRUE)) and Convention::pytorch
+// bias-correct m and v like Adam's and place ε as Adam's do; Convention::slide is the slide's formula without
+// bias correction, which is also Reddi et al.'s Algorithm 2 with a constant η and β1 (plus ε).
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "lecon/backprop/optimizer.hpp"
-#include "lecon/optimizers/epsilon_convention.hpp"
+#include "lecon/optimizers/convention.hpp"
 
 namespace lecon {
 
@@ -17,7 +18,7 @@ template <typename T>
 class AMSGrad : public Optimizer<T> {
  public:
   explicit AMSGrad(double learning_rate = 0.001, double beta_1 = 0.9, double beta_2 = 0.999, double epsilon = 1e-7,
-                   EpsilonConvention convention = EpsilonConvention::keras)
+                   Convention convention = Convention::keras)
       : beta_1_(beta_1), beta_2_(beta_2), epsilon_(epsilon), convention_(convention) {
     this->set_learning_rate(learning_rate);
     this->require(beta_1 >= 0 && beta_1 < 1, "beta_1 must be in [0, 1)", beta_1);
@@ -26,17 +27,20 @@ class AMSGrad : public Optimizer<T> {
   }
   std::string name() const override { return "AMSGrad"; }
   std::map<std::string, double> config() const override {
-    return {{"beta_1", beta_1_}, {"beta_2", beta_2_}, {"epsilon", epsilon_}, {"pytorch_epsilon", convention_ == EpsilonConvention::pytorch ? 1.0 : 0.0}};
+    std::map<std::string, double> c{{"beta_1", beta_1_}, {"beta_2", beta_2_}, {"epsilon", epsilon_}, {"pytorch_epsilon", convention_ == Convention::pytorch ? 1.0 : 0.0}};
+    if (convention_ == Convention::slide) c["slide_form"] = 1;  // only then: older checkpoints keep their config
+    return c;
   }
 
  protected:
   void update(const std::vector<Param<T>*>& params) override {
-    // Step size α and scale s of √v̂_max as in adam.hpp (keras: s = 1; pytorch: s = 1/√(1 - β2^t)).
+    // Step size α and scale s of √v_max as in adam.hpp (slide: α = η, s = 1; keras: s = 1; pytorch: s = 1/√(1 - β2^t)).
     const double t = static_cast<double>(this->iterations());
     const double correction_1 = 1 - std::pow(beta_1_, t), correction_2 = 1 - std::pow(beta_2_, t);
-    const bool keras = convention_ == EpsilonConvention::keras;
-    const T alpha = static_cast<T>(keras ? this->learning_rate() * std::sqrt(correction_2) / correction_1 : this->learning_rate() / correction_1);
-    const T s = static_cast<T>(keras ? 1.0 : 1.0 / std::sqrt(correction_2));
+    const double eta = this->learning_rate();
+    const Convention c = convention_;
+    const T alpha = static_cast<T>(c == Convention::keras ? eta * std::sqrt(correction_2) / correction_1 : c == Convention::pytorch ? eta / correction_1 : eta);
+    const T s = static_cast<T>(c == Convention::pytorch ? 1.0 / std::sqrt(correction_2) : 1.0);
     const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
     for (std::size_t i = 0; i < params.size(); ++i) {
       T* theta = params[i]->value.memptr();
@@ -48,7 +52,7 @@ class AMSGrad : public Optimizer<T> {
 #pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
       for (std::ptrdiff_t k = 0; k < n; ++k) {
         // [slide: AMSGrad]  m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v_max <- max(v_max, v)
-        //                   θ <- θ - η m̂ / (√v̂_max + ε)   (hats: Adam's bias corrections)
+        //                   θ <- θ - η m / (√v_max + ε)   (keras, PyTorch: θ <- θ - η m̂ / (√v̂_max + ε), Adam's corrections)
         m[k] = b1 * m[k] + (T(1) - b1) * g[k];
         v[k] = b2 * v[k] + (T(1) - b2) * g[k] * g[k];
         v_max[k] = std::max(v_max[k], v[k]);
@@ -63,7 +67,7 @@ class AMSGrad : public Optimizer<T> {
 
  private:
   double beta_1_, beta_2_, epsilon_;
-  EpsilonConvention convention_;
+  Convention convention_;
   std::vector<arma::Mat<T>> first_moment_;           // m, one per parameter
   std::vector<arma::Mat<T>> second_moment_;          // v, one per parameter
   std::vector<arma::Mat<T>> largest_second_moment_;  // v_max, one per parameter

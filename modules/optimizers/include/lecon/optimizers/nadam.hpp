@@ -3,7 +3,9 @@
 // keras' defaults: η = 0.002, β1 = 0.9, β2 = 0.999, ε = 1e-7, and Dozat's warming momentum schedule
 //   μ_t = β1 (1 - ½ · 0.96^(ψ t)),   ψ = schedule_decay = 0.004
 // which keras 2 and PyTorch (momentum_decay) use; keras 3 computes 0.96^t, i.e. ψ = 1.
-// NadamMomentum::constant is the simplified form with μ_t = β1 that overviews (Ruder 2016) give.
+// NadamMomentum::constant is the simplified form with μ_t = β1 that Ruder's overview gives (Ruder 2016, "An
+// overview of gradient descent optimization algorithms", arXiv:1609.04747); the lecture's slide follows that
+// overview, so NadamMomentum::slide names the same form.
 #include <cmath>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@ namespace lecon {
 enum class NadamMomentum {
   warming,   // μ_t = β1 (1 - ½ · 0.96^(ψ t)) and Dozat's corrections with the product of the μ_i
   constant,  // μ_t = β1: θ <- θ - η / (√v̂ + ε) · (β1 m̂ + (1 - β1) g / (1 - β1^t)),  m̂ = m / (1 - β1^t)
+  slide = constant,  // [slide: Nadam], Ruder 2016's form (the rule's Convention::slide)
 };
 
 template <typename T>
@@ -44,8 +47,11 @@ class Nadam : public Optimizer<T> {
  protected:
   void update(const std::vector<Param<T>*>& params) override {
     const double t = static_cast<double>(this->iterations()), eta = this->learning_rate();
-    // [slide: Nadam]  m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v̂ = v / (1 - β2^t)
+    // m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v̂ = v / (1 - β2^t)
+    // Dozat 2016 (warming):
     //   θ <- θ - η / (√v̂ + ε) · ( (1 - μ_t) g / (1 - Π_{i≤t} μ_i) + μ_{t+1} m / (1 - Π_{i≤t+1} μ_i) )
+    // [slide: Nadam] (constant, Ruder 2016):
+    //   θ <- θ - η / (√v̂ + ε) · (β1 m̂ + (1 - β1) g / (1 - β1^t)),   m̂ = m / (1 - β1^t)
     // The two coefficients and the scale of √v are scalars, computed once per step.
     double gradient_coefficient, moment_coefficient;
     if (momentum_ == NadamMomentum::warming) {
