@@ -266,10 +266,26 @@ void run(const LabContext& ctx) {
 
   // R's table(predicted, true species) for the iris fit from R's start.
   const Run& iris_run = runs[0];
+  const arma::uvec ours = iris.predict_classes(iris_run.fit.net);
   Table confusion = confusion_table("iris: table(predicted, true species), 150 flowers, " +
                                         iris_run.fit.net.architecture.str() + " network from R's start",
-                                    iris.predict_classes(iris_run.fit.net), iris.classes, iris.levels);
-  confusion.add_note("R's table(predict(net, iris, type = \"class\"), iris$Species) for the same fit gives the same counts");
+                                    ours, iris.classes, iris.levels);
+  // R's classes for the same fit: the largest of R's fitted probabilities (committed), per flower.
+  const std::string r_fitted_csv = reference_dir + "/" + iris_run.c->name + "_fitted.csv";
+  const CsvTable r_fitted = read_csv_numeric(r_fitted_csv);
+  if (r_fitted.values.n_rows != ours.n_elem || r_fitted.values.n_cols != iris.levels.size()) {
+    confusion.add_note("R's fitted values in " + r_fitted_csv + " are for other data (" + std::to_string(r_fitted.values.n_rows) + " x " +
+                       std::to_string(r_fitted.values.n_cols) + "), so R's table is not compared");
+  } else {
+    const arma::uvec r_classes = arma::index_max(r_fitted.values, 1);
+    const arma::uword disagreements = arma::accu(r_classes != ours);
+    if (disagreements == 0)
+      confusion.add_note("R's table(predict(net, iris, type = \"class\"), iris$Species) for the same fit gives the same counts "
+                         "(checked: R's predicted class of every flower, from " + r_fitted_csv + ", equals ours)");
+    else
+      confusion.add_note("R predicts another class than ours for " + std::to_string(disagreements) + " of " + std::to_string(ours.n_elem) +
+                         " flowers (R's fitted values: " + r_fitted_csv + ")");
+  }
 
   std::cout << '\n';
   fits.print(std::cout);
