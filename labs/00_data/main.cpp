@@ -99,8 +99,9 @@ void run(const LabContext& ctx) {
   if (!missing.empty()) {
     std::string list;
     for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    sizes.add_note("not present: " + list + ". CIFAR cannot be downloaded on these machines: put the official binary version (cifar-10-batches-bin/,"
-                   " cifar-100-binary/) under data/ or data/downloads/ and run `make data` again.");
+    sizes.add_note("not present: " + list + ". To add CIFAR, download the official binary version from "
+                   "https://www.cs.toronto.edu/~kriz/cifar.html, unpack it (cifar-10-batches-bin/, cifar-100-binary/) under data/ "
+                   "or data/downloads/ and run `make data` again.");
   }
   std::cout << '\n';
   sizes.print(std::cout);

@@ -56,7 +56,7 @@ void iris_example(const LabContext& ctx, Rng& rng) {
   summary.add_row({"train accuracy", fixed(history["accuracy"].back(), 4), "n/a"});
   summary.add_row({"test loss", fixed(test.loss, 4), "n/a"});
   summary.add_row({"test accuracy", fixed(test.accuracy, 4), "n/a"});
-  summary.add_note("lecture: the slide shows this program's code and confusion tables but no figure in ../shared/REFERENCES.md;"
+  summary.add_note("lecture: the slide shows this program's code and confusion tables but gives no figure (docs/references.md);"
                    " results vary with the random " + sizes + " split and the initial weights (--seed)");
   summary.add_note("data: Fisher's iris, split " + sizes + " by lecon::Rng(1) when converted (data/README.md); features not scaled, as on the slide");
   summary.print(std::cout);

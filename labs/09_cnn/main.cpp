@@ -40,13 +40,13 @@ struct Reference {
   std::string source;
 };
 
-// The lecture's MNIST table (LeCun's page) with REFERENCES.md's corrections, and the LeNet row of the
-// DeepLearningTutorials, the network this lab trains.
+// The lecture's MNIST table (LeCun's page) with the corrections in docs/references.md, and the LeNet row of
+// the DeepLearningTutorials: the same layer sizes as this lab's network, with tanh units and plain SGD.
 const std::vector<Reference> kMnistReferences = {
     {"linear classifier", 7.6, "LeCun et al. 1998 (lecture table)"},
     {"quadratic classifier on 40 PCA features", 3.3, "LeCun et al. 1998 (lecture table)"},
     {"2-layer NN 784-800-10 (the slide's \"convolution, 2 couches\")", 1.6, "Simard et al. 2003 (lecture table)"},
-    {"LeNet 20/50, the network of this lab", 0.92, "DeepLearningTutorials"},
+    {"LeNet 20/50 (tanh, plain SGD), DeepLearningTutorials", 0.92, "DeepLearningTutorials (docs/references.md)"},
     {"SVM", 0.56, "lecture table"},
     {"KNN", 0.52, "lecture table"},
     {"deep NN", 0.35, "Ciresan et al. 2010 (lecture table)"},
@@ -203,7 +203,7 @@ void run(const LabContext& ctx) {
   mnist_table.add_row({row_name(mnist), fixed(mnist.test_error(), 2), "SGD lr " + fixed(ctx.options["lr"].as<double>(), 3) +
                                                                           " momentum 0.9, batch 64, L2 5e-4, " + fixed(mnist.seconds, 0) + " s"});
   mnist_table.add_note("the lecture's row \"neural network (convolution, 2 couches) 1.6\" is Simard et al.'s plain 784-800-10 network, not a "
-                       "convolutional one (see ../shared/REFERENCES.md); LeNet 20/50 from the DeepLearningTutorials is the like-for-like figure");
+                       "convolutional one (docs/references.md); LeNet 20/50 of the DeepLearningTutorials (tanh units, SGD without momentum) is the closest published figure");
   mnist_table.add_note(ctx.full ? "full mode: the issue's target is at most 1.0% test error"
                                 : "quick mode: a few epochs; make run MODE=--full (15 epochs) reproduces the published figure");
   mnist_table.print(std::cout);
