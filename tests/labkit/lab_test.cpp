@@ -1,3 +1,7 @@
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <boost/test/unit_test.hpp>
 #include <limits>
 #include <sstream>
@@ -59,6 +63,27 @@ void numeric_lab(LabProgram& lab) {
      .count_option("train-limit", 0, "images", Range::at_least(0));
 }
 
+// Holds an exclusive flock on <dir>/.lecon-lock, as a running lab does, with `holder` as the file's text.
+struct HeldLock {
+  HeldLock(const std::string& dir, const std::string& holder) {
+    std::filesystem::create_directories(dir);
+    fd = ::open((dir + "/" + kOutLockFile).c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+    BOOST_REQUIRE(fd >= 0);
+    BOOST_REQUIRE(::write(fd, holder.data(), holder.size()) == static_cast<ssize_t>(holder.size()));
+    BOOST_REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+  }
+  ~HeldLock() { ::close(fd); }
+  int fd = -1;
+};
+
+// Whether another open file description can take the lock on <dir>/.lecon-lock now (it is then let go).
+bool lock_is_free(const std::string& dir) {
+  const int fd = ::open((dir + "/" + kOutLockFile).c_str(), O_RDWR);
+  if (fd < 0) return false;
+  const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return free;
+}
 
 }  // namespace
 
@@ -208,6 +233,40 @@ BOOST_AUTO_TEST_CASE(lab_checks_and_the_out_option_run_before_anything_is_writte
   check_rejected({"--out", dir.file("results.md")}, "--out " + dir.file("results.md") + ": expected a directory, but it is a file");
   const auto kept = test::read_all(dir.file("results.md"));
   BOOST_TEST(std::string(kept.begin(), kept.end()) == "keep me\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_second_lab_on_the_same_out_directory_is_refused) {
+  test::ScratchDir dir("lab");
+  const std::string out = dir.file("results");
+  {
+    // Another lab (here: this test) holds the lock; the file names it.
+    HeldLock held(out, "01_neuron 1234\n");
+    check_rejected({"--out", out},
+                   "--out " + out + ": another lecon lab (01_neuron, pid 1234) is writing there; wait for it or choose another --out");
+  }
+  {
+    // A lock file whose text is not "<name> <pid>" never breaks the one-line message.
+    HeldLock held(out, "x\ny z\n");
+    check_rejected({"--out", out}, "--out " + out + ": another lecon lab is writing there; wait for it or choose another --out");
+  }
+  // Free again (the kernel dropped the lock with the descriptor): the lab runs, holds the lock for its
+  // whole body with its own name and pid in the file, and lets it go when it returns.
+  std::string err, seen_text;
+  bool held_during_body = false;
+  const int code = run_lab({"--out", out}, err, nullptr, nullptr, true, nullptr, [&](const LabContext&) {
+    held_during_body = !lock_is_free(out);
+    const auto text = test::read_all(out + "/" + kOutLockFile);
+    seen_text.assign(text.begin(), text.end());
+  });
+  BOOST_TEST(code == 0);
+  BOOST_TEST(err.empty());
+  BOOST_TEST(held_during_body);
+  BOOST_TEST(seen_text == "99_test " + std::to_string(getpid()) + "\n");
+  BOOST_TEST(lock_is_free(out));
+  // A body that throws lets the lock go too.
+  BOOST_TEST(run_lab({"--out", out}, err, nullptr, nullptr, true, nullptr, [](const LabContext&) { throw Error("boom"); }) == 2);
+  BOOST_TEST(err == "99_test: error: boom\n");
+  BOOST_TEST(lock_is_free(out));
 }
 
 BOOST_AUTO_TEST_CASE(help_and_version_exit_0_without_running) {

@@ -1,10 +1,14 @@
 #include "lecon/labkit/lab.hpp"
 
+#include <fcntl.h>
 #include <omp.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <armadillo>
 #include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -32,6 +36,52 @@ std::uint64_t parse_seed(const std::string& text) {
   if (errno == ERANGE) throw OptionError(expected);
   return value;
 }
+
+// An exclusive flock on <out>/.lecon-lock for the lab's whole run, so that two labs never write into one
+// directory at once. The kernel releases it when the process ends, however it ends: no stale locks.
+// The file names the holder ("01_neuron 1234") for the message the next lab prints.
+class OutDirLock {
+ public:
+  OutDirLock(const std::string& dir, const std::string& program) {
+    const std::string path = dir + "/" + kOutLockFile;
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw FileError(path, std::string("cannot open the lock file: ") + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int error = errno;
+      const std::string holder = error == EWOULDBLOCK ? read_holder() : "";
+      ::close(fd_);
+      if (error != EWOULDBLOCK) throw FileError(path, std::string("cannot lock: ") + std::strerror(error));
+      throw OptionError("--out " + dir + ": another lecon lab" + (holder.empty() ? "" : " (" + holder + ")") +
+                        " is writing there; wait for it or choose another --out");
+    }
+    const std::string me = program + " " + std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) != static_cast<ssize_t>(me.size())) {
+      const int error = errno;
+      ::close(fd_);
+      throw FileError(path, std::string("cannot write the lock file: ") + std::strerror(error));
+    }
+  }
+  ~OutDirLock() { ::close(fd_); }
+  OutDirLock(const OutDirLock&) = delete;
+  OutDirLock& operator=(const OutDirLock&) = delete;
+
+ private:
+  // "01_neuron, pid 1234" from the file's "01_neuron 1234\n"; "" for anything else (the holder may not
+  // have written it yet, or the file is not ours): it must never break the one-line message.
+  std::string read_holder() const {
+    char text[128] = {};
+    const ssize_t n = ::pread(fd_, text, sizeof text - 1, 0);
+    if (n <= 0) return "";
+    std::istringstream in(std::string(text, static_cast<std::size_t>(n)));
+    std::string name, pid, rest;
+    if (!(in >> name >> pid) || (in >> rest)) return "";
+    if (name.size() > 64 || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != std::string::npos ||
+        pid.size() > 10 || pid.find_first_not_of("0123456789") != std::string::npos)
+      return "";
+    return name + ", pid " + pid;
+  }
+  int fd_ = -1;
+};
 
 }  // namespace
 
@@ -145,6 +195,7 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
       throw OptionError("--out " + ctx.out_dir + ": expected a directory, but it is a file");
     std::filesystem::create_directories(ctx.out_dir, ec);
     if (ec) throw FileError(ctx.out_dir, "cannot create output directory: " + ec.message());
+    const OutDirLock lock(ctx.out_dir, name_);
     set_thread_count(ctx.threads);
     ctx.threads = thread_count();
 

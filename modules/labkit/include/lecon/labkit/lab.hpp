@@ -69,8 +69,8 @@ class LabProgram {
   // run() calls it after the common options are checked and before the output directory is touched;
   // it throws OptionError to reject the command line.
   LabProgram& add_check(std::function<void(const LabContext&)> check);
-  // Parses the command line, checks every option, prints the header, runs body; returns the process
-  // exit code.
+  // Parses the command line, checks every option, takes the lock on --out, prints the header, runs
+  // body; returns the process exit code.
   int run(int argc, char** argv, const std::function<void(const LabContext&)>& body);
 
  private:
@@ -87,6 +87,8 @@ class LabProgram {
   std::vector<std::function<void(const LabContext&)>> checks_;
 };
 
+// The name of the lock file a running lab holds in its --out directory.
+inline constexpr const char* kOutLockFile = ".lecon-lock";
 
 // The version banner: program name, lecon version, compiler, Armadillo and BLAS.
 std::string version_text(const std::string& program);
