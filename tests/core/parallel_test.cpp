@@ -41,4 +41,19 @@ BOOST_AUTO_TEST_CASE(thread_count_can_be_set) {
   set_thread_count(before);
 }
 
+BOOST_AUTO_TEST_CASE(small_loops_stay_on_the_calling_thread) {
+  const int before = thread_count();
+  set_thread_count(2);
+  auto team_sizes = [](std::size_t n, std::size_t work) {
+    std::vector<int> sizes(n);
+    parallel_for(n, [&](std::size_t i) { sizes[i] = omp_get_num_threads(); }, work);
+    return sizes;
+  };
+  BOOST_TEST(team_sizes(1, kParallelWork)[0] == 1);        // one index: no team
+  BOOST_TEST(team_sizes(8, 100)[7] == 1);                  // 800 operations: no team
+  BOOST_TEST(team_sizes(8, kParallelWork / 4)[7] == 2);    // enough work: the pool
+  BOOST_TEST(team_sizes(2, kParallelWork)[1] == 2);        // the default: every index worth a thread
+  set_thread_count(before);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

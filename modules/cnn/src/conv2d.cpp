@@ -90,7 +90,7 @@ void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count)
             for (std::size_t i = 0; i < Ho; ++i, in += W, out += Wo)
               for (std::size_t j = 0; j < Wo; ++j) out[j] = in[j];
           }
-    });
+    }, geometry_.patch_size() * positions_);
     return;
   }
   parallel_for(count, [&](std::size_t m) {
@@ -123,7 +123,7 @@ void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count)
           }
         }
       }
-  });
+  }, geometry_.patch_size() * positions_);
 }
 
 template <typename T>
@@ -147,7 +147,7 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
         const T bias = b_.value[f];
         for (std::size_t q = 0; q < positions_; ++q) out[f * positions_ + q] = in[q] + bias;
       }
-    });
+    }, F * positions_);
   }
   have_patches_ = n <= chunk;
 }
@@ -169,7 +169,7 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
             for (std::size_t i = 0; i < Ho; ++i, in += Wo, out += W)
               for (std::size_t j = 0; j < Wo; ++j) out[j] += in[j];
           }
-    });
+    }, geometry_.patch_size() * positions_);
     return;
   }
   parallel_for(dx.batch(), [&](std::size_t m) {
@@ -193,7 +193,7 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
           }
         }
       }
-  });
+  }, geometry_.patch_size() * positions_);
 }
 
 template <typename T>
@@ -214,7 +214,7 @@ void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
       for (std::size_t q = 0; q < positions_; ++q) sum += plane[q];
       bias_parts_(f, m) = sum;
     }
-  });
+  }, F * positions_);
   b_.grad = arma::sum(bias_parts_, 1);
   // ∂L/∂Wm = Pᵀ · ∂L/∂Y. The inner dimension (n·H'·W' rows: 36,864 in LeNet's first layer) is long and
   // the result small, a shape BLAS threads poorly; so the rows are cut into blocks whose products run

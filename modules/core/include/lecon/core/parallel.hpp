@@ -14,13 +14,21 @@ int thread_count();
 // Set the thread count for our loops and for BLAS; n <= 0 means all cores.
 void set_thread_count(int n);
 
+// Below this much work (elementary operations, about one per element) a loop runs on the calling
+// thread: waking the pool costs more than it saves, and under load a woken thread may wait for a core.
+constexpr std::size_t kParallelWork = 32768;
+
 // Calls body(i) for i in [0, n) across the thread pool. An exception thrown by any body is
 // caught inside the parallel region (it must not escape OpenMP) and rethrown here after the loop.
+// work_per_index: about how many elementary operations one body(i) does (a softmax column: its rows);
+// the loop runs single-threaded when n < 2 or n * work_per_index < kParallelWork. The default treats
+// every index as worth a thread of its own.
 template <typename Body>
-void parallel_for(std::size_t n, Body&& body) {
+void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kParallelWork) {
   std::exception_ptr failure = nullptr;
   const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel for schedule(static)
+  const bool worth_threads = n > 1 && (work_per_index >= kParallelWork || n * work_per_index >= kParallelWork);
+#pragma omp parallel for schedule(static) if (worth_threads)
   for (std::ptrdiff_t i = 0; i < count; ++i) {
     try {
       body(static_cast<std::size_t>(i));
@@ -39,7 +47,7 @@ void transform(const arma::Mat<T>& x, arma::Mat<T>& y, F f) {
   const T* in = x.memptr();  // may equal out (in place), so no __restrict here
   T* out = y.memptr();
   const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(x.n_elem);
-#pragma omp parallel for simd schedule(static) if (n > 32768)
+#pragma omp parallel for simd schedule(static) if (n > static_cast<std::ptrdiff_t>(kParallelWork))
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = f(in[i]);
 }
 
