@@ -138,7 +138,10 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t count = std::min(chunk, n - first);
     im2col(x, first, count);
-    Y_ = P_ * W_.value;  // [slide: convolution as a matrix product]  Y = P · Wm   (one GEMM for the chunk)
+    {
+      const SerialIfSmall serial(P_.n_rows * W_.value.n_elem);  // one image (prediction): no thread pool
+      Y_ = P_ * W_.value;  // [slide: convolution as a matrix product]  Y = P · Wm   (one GEMM for the chunk)
+    }
     // Rearrange rows (sample, position) x filters into the tensor's (sample, filter, position), adding b.
     parallel_for(count, [&](std::size_t m) {
       T* out = y.data() + (first + m) * y.sample_size();
@@ -221,6 +224,7 @@ void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   // in parallel and are summed. The number of blocks depends on the size only, never on the thread
   // count, so the order of the sum does not change with the thread count.
   const std::size_t rows = dY_.n_rows, blocks = std::clamp<std::size_t>(rows / 2048, 1, 8), CKK = geometry_.patch_size();
+  const SerialIfSmall serial(rows * CKK * F);  // the multiply-adds of each product below
   if (blocks == 1) {
     W_.grad = P_.t() * dY_;
   } else {
