@@ -156,9 +156,6 @@ void run(const LabContext& ctx) {
   const std::string reference_dir = ctx.options["reference-dir"].as<std::string>();
   const std::string iris_csv = ctx.data_dir + "/iris.csv";
   const std::string sine_csv = reference_dir + "/sine.csv";
-  if (!std::filesystem::is_regular_file(sine_csv))
-    throw OptionError("--reference-dir: " + reference_dir + " holds no sine.csv; expected tests/nnet of the lecon "
-                      "sources (the default works from the repository root)");
   const ModelFrame iris = read_model_frame(iris_csv, "Species");
   const ModelFrame sine = read_model_frame(sine_csv, "y");
 
@@ -310,5 +307,11 @@ int main(int argc, char** argv) {
      "directory of the committed R references (make_reference.R) and sine.csv")
     ("no-r", "show the committed R values even when Rscript with nnet is installed")
     ("trace", "print every fit's progress as R's nnet(trace = TRUE) does (default: the first fit only)");
+  lab.add_check([](const LabContext& ctx) {
+    const std::string reference_dir = ctx.options["reference-dir"].as<std::string>();
+    if (!std::filesystem::is_regular_file(reference_dir + "/sine.csv"))
+      throw OptionError("--reference-dir: " + reference_dir + " holds no sine.csv; expected tests/nnet of the lecon "
+                        "sources (the default works from the repository root)");
+  });
   return lab.run(argc, argv, run);
 }

@@ -143,9 +143,8 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("06_regularisation", "L2, L1, dropout, early stopping on an over-parameterised MLP and 1,000 MNIST images", true);
-  lab.options().add_options()
-    ("l2", po::value<double>()->default_value(1e-3), "L2 penalty λ")
-    ("l1", po::value<double>()->default_value(2e-4), "L1 penalty λ (proximal step)")
-    ("dropout", po::value<double>()->default_value(0.5), "dropout rate p after each hidden layer");
+  lab.real_option("l2", 1e-3, "L2 penalty λ (>= 0)", Range::at_least(0))
+     .real_option("l1", 2e-4, "L1 penalty λ, proximal step (>= 0)", Range::at_least(0))
+     .real_option("dropout", 0.5, "dropout rate p after each hidden layer (0 <= p < 1)", Range::from_below(0, 1));
   return lab.run(argc, argv, run);
 }

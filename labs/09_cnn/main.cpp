@@ -6,7 +6,6 @@
 #include <zlib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -150,9 +149,10 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   if (!shown.is_empty())
     write_png(ctx.out_path(key + "_misclassified.png"),
               image_grid(test.x, arma::conv_to<std::vector<std::size_t>>::from(shown), 10, Scaling::unit, 2, 2));
-  std::ofstream list(ctx.out_path(key + "_misclassified.txt"));
+  std::ostringstream list;
   list << "# the misclassified test images of " << key << "_misclassified.png, row by row: index, actual, predicted\n";
   for (arma::uword i : shown) list << i << ", " << test.class_names[test.y[i]] << ", " << test.class_names[predicted[i]] << '\n';
+  write_file_atomically(ctx.out_path(key + "_misclassified.txt"), list.str());
   return outcome;
 }
 
@@ -163,11 +163,6 @@ std::string row_name(const Outcome& o) {
 
 void run(const LabContext& ctx) {
   const auto epochs = static_cast<std::size_t>(ctx.epochs_or(2, 15));
-  if (ctx.options["train-limit"].as<int>() < 0) throw OptionError("--train-limit: expected 0 (all) or a positive number of images");
-  if (!(ctx.options["lr"].as<double>() > 0)) throw OptionError("--lr: expected a positive learning rate");
-  const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();
-  if (!given_cifar.empty() && !std::filesystem::exists(given_cifar + "/test_batch.bin"))
-    throw OptionError("--cifar-dir " + given_cifar + ": expected the official CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin)");
 
   // Weight sharing, counted by the code (docs/cnn.md quotes this table).
   Rng rng(ctx.seed);
@@ -255,9 +250,14 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("09_cnn", "LeNet on MNIST, Fashion-MNIST and (when present) CIFAR-10", true);
+  lab.real_option("lr", 0.01, "initial learning rate, > 0 (halved every 5 epochs)", Range::above(0))
+     .count_option("train-limit", 0, "train on the first N training images only (0: all)", Range::at_least(0));
   lab.options().add_options()
-    ("lr", po::value<double>()->default_value(0.01), "initial learning rate (halved every 5 epochs)")
-    ("train-limit", po::value<int>()->default_value(0), "train on the first N training images only (0: all)")
     ("cifar-dir", po::value<std::string>()->default_value(""), "directory of the CIFAR-10 binary files (default: <data-dir>/cifar-10-batches-bin)");
+  lab.add_check([](const LabContext& ctx) {
+    const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();
+    if (!given_cifar.empty() && !std::filesystem::exists(given_cifar + "/test_batch.bin"))
+      throw OptionError("--cifar-dir " + given_cifar + ": expected the official CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin)");
+  });
   return lab.run(argc, argv, run);
 }

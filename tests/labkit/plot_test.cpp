@@ -1,5 +1,9 @@
-#include <boost/test/unit_test.hpp>
+#include <sys/stat.h>
 
+#include <boost/test/unit_test.hpp>
+#include <cstdlib>
+
+#include "file_size_limit.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "test_util.hpp"
 
@@ -57,6 +61,80 @@ BOOST_AUTO_TEST_CASE(gnuplot_draws_a_png) {
   // The script names its PNG relative to its own directory, so it redraws from there.
   BOOST_TEST(std::string(gp.begin(), gp.end()).find("set output 'loss.png'") != std::string::npos);
   test::check_error<Error>([&] { Plot().save(dir.file("empty")); }, {"no series"});
+}
+
+// Puts a fake `gnuplot` (a shell script) first on PATH for the object's life.
+class FakeGnuplot {
+ public:
+  FakeGnuplot(const test::ScratchDir& dir, const std::string& script) : old_path_(std::getenv("PATH") ? std::getenv("PATH") : "") {
+    std::filesystem::create_directories(dir.file("bin"));
+    test::write_text(dir.file("bin/gnuplot"), "#!/bin/sh\n" + script);
+    BOOST_REQUIRE(::chmod(dir.file("bin/gnuplot").c_str(), 0755) == 0);
+    setenv("PATH", (dir.file("bin") + ":" + old_path_).c_str(), 1);
+  }
+  ~FakeGnuplot() { setenv("PATH", old_path_.c_str(), 1); }
+
+ private:
+  std::string old_path_;
+};
+
+// The shell line of a fake gnuplot that finds the file its script (argument 1) draws into.
+const std::string kOutputOfScript = "out=$(sed -n \"s/^set output '\\(.*\\)'$/\\1/p\" \"$1\")\n";
+
+std::vector<std::string> names_in(const test::ScratchDir& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_or_cut_off_image_is_an_error_and_keeps_the_old_one) {
+  BOOST_REQUIRE_MESSAGE(gnuplot_available(), "gnuplot-nox is installed by make");
+  test::ScratchDir dir("plot");
+  loss_plot().save(dir.file("loss"));
+  const auto old_png = test::read_all(dir.file("loss.png"));
+  const std::vector<std::string> files = {"bin", "loss.gp", "loss.png"};
+  {
+    // On a full disk gnuplot (cairo) leaves a 0-byte PNG and exits 0; that used to count as success.
+    FakeGnuplot fake(dir, kOutputOfScript + ": > \"$out\"\n");
+    const std::string error = test::error_of([&] { loss_plot().save(dir.file("loss")); });
+    BOOST_TEST(error == dir.file("loss.png") + ": gnuplot wrote no image (0 bytes; disk full?)");
+  }
+  BOOST_TEST(test::read_all(dir.file("loss.png")) == old_png);
+  BOOST_TEST(names_in(dir) == files);
+  {
+    FakeGnuplot fake(dir, kOutputOfScript + "printf '\\211PNG\\r\\n\\032\\n' > \"$out\"\n");  // the signature, then nothing
+    const std::string error = test::error_of([&] { loss_plot().save(dir.file("loss")); });
+    BOOST_TEST(error == dir.file("loss.png") + ": gnuplot wrote an incomplete image (8 bytes, not a whole PNG; disk full?)");
+  }
+  {
+    FakeGnuplot fake(dir, kOutputOfScript + "echo 'line 3: unknown command' >&2\nexit 1\n");
+    const std::string error = test::error_of([&] { loss_plot().save(dir.file("loss")); });
+    BOOST_TEST(error == dir.file("loss.gp") + ": gnuplot failed (exit status 1)");
+  }
+  BOOST_TEST(test::read_all(dir.file("loss.png")) == old_png);
+  BOOST_TEST(names_in(dir) == files);
+}
+
+BOOST_AUTO_TEST_CASE(the_real_gnuplot_on_a_full_disk_leaves_no_half_image) {
+  BOOST_REQUIRE_MESSAGE(gnuplot_available(), "gnuplot-nox is installed by make");
+  test::ScratchDir dir("plot");
+  const Plot plot = loss_plot();
+  plot.save(dir.file("loss"));
+  const auto old_png = test::read_all(dir.file("loss.png"));
+  // Room for the scripts, not for the image: gnuplot itself runs into the limit.
+  const std::size_t room = plot.script("loss.png.tmp.1234567").size() + 64;
+  BOOST_REQUIRE(old_png.size() > 2 * room);
+  std::string error;
+  {
+    test::FileSizeLimit full(room);
+    error = test::error_of([&] { plot.save(dir.file("loss")); });
+  }
+  BOOST_TEST_MESSAGE("with a full disk: " << error);
+  BOOST_TEST(error.find(dir.file("loss.")) == 0u);
+  BOOST_TEST(error.find("gnuplot") != std::string::npos);
+  BOOST_TEST(test::read_all(dir.file("loss.png")) == old_png);
+  BOOST_TEST(names_in(dir) == (std::vector<std::string>{"loss.gp", "loss.png"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,8 +1,14 @@
 #include "lecon/labkit/plot.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -95,9 +101,46 @@ void Plot::save(const std::string& stem) const {
   const std::string base = stem_path.filename().string();
   write_file_atomically(stem + ".gp", script(base + ".png"));
   if (!gnuplot_available()) throw Error("gnuplot not found: install Debian's gnuplot-nox to draw " + stem + ".png");
-  const int status = std::system(("cd " + shell_word(dir) + " && gnuplot " + shell_word(base + ".gp") + " 2>&1").c_str());
-  if (status != 0)
-    throw FileError(stem + ".gp", "gnuplot failed (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")");
+  // gnuplot draws into a temporary name, from a copy of the script that names it; the image gets its
+  // real name only once it is checked complete, so a failed run never leaves half a PNG there.
+  const std::string suffix = ".tmp." + std::to_string(getpid());
+  const std::string temp_script = base + ".gp" + suffix, temp_png = base + ".png" + suffix;
+  write_file_atomically(dir + "/" + temp_script, script(temp_png));
+  const int status = std::system(("cd " + shell_word(dir) + " && gnuplot " + shell_word(temp_script) + " 2>&1").c_str());
+  std::remove((dir + "/" + temp_script).c_str());
+  const std::string png_path = stem + ".png", drawn = dir + "/" + temp_png;
+  try {
+    if (status != 0)
+      throw FileError(stem + ".gp", "gnuplot failed (exit status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : status) + ")");
+    // On a full disk gnuplot (cairo) writes an empty or cut-off file and still exits 0.
+    check_png_file(drawn, png_path, "gnuplot");
+    if (std::rename(drawn.c_str(), png_path.c_str()) != 0)
+      throw FileError(png_path, std::string("cannot move finished file into place: ") + std::strerror(errno));
+  } catch (...) {
+    std::remove(drawn.c_str());
+    throw;
+  }
+}
+
+void check_png_file(const std::string& path, const std::string& name, const std::string& writer) {
+  // Signature, and the IEND chunk that closes every PNG: length 0, "IEND", its CRC.
+  static const std::string signature("\x89PNG\r\n\x1a\n", 8);
+  static const std::string iend("\0\0\0\0IEND\xae\x42\x60\x82", 12);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw FileError(name, writer + " wrote no image (" + std::strerror(errno) + ")");
+  // fsync reports a write error the writer's close may have missed (delayed allocation on a full disk).
+  const bool synced = ::fsync(fd) == 0;
+  const int sync_error = errno;
+  struct stat info {};
+  const bool have_size = ::fstat(fd, &info) == 0;
+  std::string head(8, '\0'), tail(12, '\0');
+  const off_t size = have_size ? info.st_size : 0;
+  const bool read_ok = size >= 20 && ::pread(fd, head.data(), 8, 0) == 8 && ::pread(fd, tail.data(), 12, size - 12) == 12;
+  ::close(fd);
+  if (!synced) throw FileError(name, writer + " could not write the image: " + std::strerror(sync_error));
+  if (size == 0) throw FileError(name, writer + " wrote no image (0 bytes; disk full?)");
+  if (!read_ok || head != signature || tail != iend)
+    throw FileError(name, writer + " wrote an incomplete image (" + std::to_string(size) + " bytes, not a whole PNG; disk full?)");
 }
 
 }  // namespace lecon

@@ -39,10 +39,17 @@ struct Plot {
   }
   // The gnuplot script that draws this plot into png_path.
   std::string script(const std::string& png_path) const;
-  // Writes <stem>.gp and renders <stem>.png; throws Error if gnuplot is missing or fails.
+  // Writes <stem>.gp and renders <stem>.png; throws Error if gnuplot is missing, and FileError naming
+  // the file if gnuplot fails or leaves no complete PNG (a full disk). A failed run leaves no <stem>.png
+  // behind (an older one stays as it was).
   void save(const std::string& stem) const;
 };
 
 bool gnuplot_available();
+
+// Throws FileError naming `name` ("<writer> wrote no image (0 bytes; disk full?)", "... an incomplete
+// image ...") unless the file at path is a whole PNG: the signature first, the IEND chunk last, and
+// fsync reports no write error.
+void check_png_file(const std::string& path, const std::string& name, const std::string& writer);
 
 }  // namespace lecon
