@@ -279,4 +279,34 @@ BOOST_AUTO_TEST_CASE(help_and_version_exit_0_without_running) {
   BOOST_TEST(version_text("x").find("BLAS: OpenBLAS") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(help_lists_the_files_and_the_readme_and_no_empty_section) {
+  // Lab 03 and 05 have no options of their own: their help used to print an empty "Lab options:" header.
+  LabProgram bare("99_test", "a lab for the tests", true);
+  const std::string bare_help = bare.help();
+  BOOST_TEST(bare_help.find("Lab options") == std::string::npos, bare_help);
+  BOOST_TEST(bare_help.find("--epochs") != std::string::npos);
+  BOOST_TEST(bare_help.find("Files written") == std::string::npos);  // none declared, no header either
+  const std::string last_line = "\n\nMore: labs/99_test/README.md\n";
+  BOOST_TEST(bare_help.substr(bare_help.size() - last_line.size()) == last_line);
+
+  LabProgram lab("99_test", "a lab for the tests", true);
+  lab.real_option("rate", 0.1, "learning rate", Range::above(0));
+  lab.writes("summary.{md,csv}", "the table").writes("loss.{png,gp}", "loss per epoch");
+  const std::string help = lab.help();
+  const std::size_t own = help.find("Lab options:\n  --rate"), files = help.find("Files written into --out (default results/):\n"),
+                    readme = help.find("More: labs/99_test/README.md\n");
+  BOOST_TEST(own != std::string::npos, help);
+  BOOST_TEST(files != std::string::npos, help);
+  BOOST_TEST((own < files && files < readme && readme != std::string::npos));
+  // Every file with the lab's prefix, its description aligned after the longest name.
+  BOOST_TEST(help.find("  99_test_summary.{md,csv}  the table\n") != std::string::npos, help);
+  BOOST_TEST(help.find("  99_test_loss.{png,gp}     loss per epoch\n") != std::string::npos, help);
+  // --help prints exactly this text.
+  std::string err, out;
+  BOOST_TEST(run_lab({"--help"}, err, nullptr, nullptr, true, [](LabProgram& l) { l.writes("summary.{md,csv}", "the table"); },
+                     nullptr, &out) == 0);
+  BOOST_TEST(out.find("  99_test_summary.{md,csv}  the table\n\nMore: labs/99_test/README.md\n") != std::string::npos, out);
+  BOOST_TEST(out.find("Lab options") == std::string::npos, out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

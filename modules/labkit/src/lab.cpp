@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <armadillo>
 #include <cerrno>
 #include <cmath>
@@ -131,25 +132,57 @@ LabProgram& LabProgram::add_check(std::function<void(const LabContext&)> check) 
   return *this;
 }
 
+LabProgram& LabProgram::writes(const std::string& file, const std::string& what) {
+  outputs_.emplace_back(file, what);
+  return *this;
+}
+
+namespace {
+
+// The options every lab has, stored into ctx and seed_text when parsed.
+po::options_description common_options(LabContext& ctx, std::string& seed_text, bool has_epochs) {
+  po::options_description common("Common options");
+  common.add_options()
+    ("help,h", "print this help and exit")
+    ("version", "print versions (lecon, Armadillo, BLAS kernel) and exit")
+    ("data-dir", po::value<std::string>(&ctx.data_dir)->default_value("data"), "directory of the converted data sets (make data)")
+    ("out", po::value<std::string>(&ctx.out_dir)->default_value("results"), "directory for tables (.md, .csv) and plots (.png)")
+    ("seed", po::value<std::string>(&seed_text)->default_value("1"), "seed of the random generator")
+    ("threads", po::value<int>(&ctx.threads)->default_value(0), "threads for BLAS and our loops (0: all cores)")
+    ("quick", "quick mode, minutes (the default)")
+    ("full", "full mode: reproduce the lecture's numbers (can take long)");
+  if (has_epochs) common.add_options()("epochs", po::value<int>(&ctx.epochs), "training epochs (default: the mode's)");
+  return common;
+}
+
+}  // namespace
+
+std::string LabProgram::help() const {
+  LabContext ctx;
+  std::string seed_text;
+  std::ostringstream os;
+  os << name_ << ": " << description_ << "\n\nUsage: " << name_ << " [options]\n\n" << common_options(ctx, seed_text, has_epochs_) << '\n';
+  if (!own_options_.options().empty()) os << own_options_ << '\n';
+  if (!outputs_.empty()) {
+    std::size_t longest = 0;
+    for (const auto& [file, what] : outputs_) longest = std::max(longest, name_.size() + 1 + file.size());
+    os << "Files written into --out (default results/):\n";
+    for (const auto& [file, what] : outputs_)
+      os << "  " << name_ << '_' << file << std::string(longest - name_.size() - 1 - file.size() + 2, ' ') << what << '\n';
+    os << '\n';
+  }
+  os << "More: labs/" << name_ << "/README.md\n";
+  return os.str();
+}
+
 int LabProgram::run(int argc, char** argv, const std::function<void(const LabContext&)>& body) {
   select_blas_kernel(argc, argv);  // may restart the program with the right OpenBLAS kernel
   LabContext ctx;
   ctx.name = name_;
   try {
     std::string seed_text;
-    po::options_description common("Common options");
-    common.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print versions (lecon, Armadillo, BLAS kernel) and exit")
-      ("data-dir", po::value<std::string>(&ctx.data_dir)->default_value("data"), "directory of the converted data sets (make data)")
-      ("out", po::value<std::string>(&ctx.out_dir)->default_value("results"), "directory for tables (.md, .csv) and plots (.png)")
-      ("seed", po::value<std::string>(&seed_text)->default_value("1"), "seed of the random generator")
-      ("threads", po::value<int>(&ctx.threads)->default_value(0), "threads for BLAS and our loops (0: all cores)")
-      ("quick", "quick mode, minutes (the default)")
-      ("full", "full mode: reproduce the lecture's numbers (can take long)");
-    if (has_epochs_) common.add_options()("epochs", po::value<int>(&ctx.epochs), "training epochs (default: the mode's)");
     po::options_description all;
-    all.add(common).add(own_options_);
+    all.add(common_options(ctx, seed_text, has_epochs_)).add(own_options_);
 
     po::variables_map vm;
     try {
@@ -166,7 +199,7 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
       throw OptionError(std::string(e.what()) + " (see --help)");
     }
     if (vm.count("help")) {
-      std::cout << name_ << ": " << description_ << "\n\nUsage: " << name_ << " [options]\n" << all << '\n';
+      std::cout << help();
       return 0;
     }
     if (vm.count("version")) {

@@ -8,7 +8,8 @@
 //   }
 //
 // Common options: --help, --version, --data-dir, --out, --seed, --threads, --quick/--full, --epochs
-// (where the lab has epochs). A bad option or a lecon::Error prints one line on stderr and exits 2.
+// (where the lab has epochs). --help also lists the files the lab declares with writes() and points to
+// its README. A bad option or a lecon::Error prints one line on stderr and exits 2.
 // Every option is checked before the body runs: numeric options the lab declares with a Range
 // (real_option, count_option) and any further check (add_check) included.
 #include <boost/program_options.hpp>
@@ -16,6 +17,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lecon {
@@ -69,6 +71,13 @@ class LabProgram {
   // run() calls it after the common options are checked and before the output directory is touched;
   // it throws OptionError to reject the command line.
   LabProgram& add_check(std::function<void(const LabContext&)> check);
+  // Declares a file the lab writes into --out, without the lab's prefix: writes("summary.{md,csv}", "the
+  // table of ...") stands for <out>/<name>_summary.md and .csv. --help lists every declared file, then
+  // where the lab's README is.
+  LabProgram& writes(const std::string& file, const std::string& what);
+  // The --help text: description, usage, the options (the lab's own only when it has some), the files
+  // it writes and "More: labs/<name>/README.md".
+  std::string help() const;
   // Parses the command line, checks every option, takes the lock on --out, prints the header, runs
   // body; returns the process exit code.
   int run(int argc, char** argv, const std::function<void(const LabContext&)>& body);
@@ -85,6 +94,7 @@ class LabProgram {
   po::options_description own_options_;
   std::vector<NumericOption> numeric_options_;
   std::vector<std::function<void(const LabContext&)>> checks_;
+  std::vector<std::pair<std::string, std::string>> outputs_;  // file (without the prefix), what it holds
 };
 
 // The name of the lock file a running lab holds in its --out directory.
