@@ -148,6 +148,7 @@ void sine_plot(const ModelFrame& sine, const NnetFit& fit, const std::string& st
     fitted.x.push_back(grid[i]), fitted.y.push_back(curve[i]);
     truth.x.push_back(grid[i]), truth.y.push_back(std::sin(grid[i]));
   }
+  plot.key = KeyPlace::top_right;  // sin(x) is below 0 for x in (pi, 2 pi): the top right stays free
   plot.add(data).add(fitted).add(truth);
   plot.save(stem);
 }
@@ -302,6 +303,9 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("02_nnet", "R's nnet: one hidden layer, BFGS (vmmin), weight decay; iris and a noisy sine, beside R");
+  lab.writes("fits.{md,csv}", "every fit's objective and iterations beside R's")
+     .writes("iris_confusion.{md,csv}", "table(predicted, actual) of the iris fit")
+     .writes("sine_fit.{png,gp}", "the noisy sine, our fitted curve and sin(x)");
   lab.options().add_options()
     ("reference-dir", po::value<std::string>()->default_value("tests/nnet"),
      "directory of the committed R references (make_reference.R) and sine.csv")
