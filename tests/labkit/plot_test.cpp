@@ -145,14 +145,14 @@ BOOST_AUTO_TEST_CASE(the_key_never_takes_width_from_the_plot) {
   std::string gp = p.script("x.png");
   BOOST_TEST(gp.find("outside") == std::string::npos);
   // Below: both entries fit one row, and the canvas grows by that row instead of the plot shrinking.
-  BOOST_TEST(gp.find("set key below center horizontal maxcols 2 reverse Left width 2 noenhanced\n") != std::string::npos, gp);
-  BOOST_TEST(gp.find("set terminal pngcairo size 900,630 ") != std::string::npos, gp);
+  BOOST_TEST(gp.find("set key below center horizontal maxcols 2 reverse Left width 2 height 1 noenhanced\n") != std::string::npos, gp);
+  BOOST_TEST(gp.find("set terminal pngcairo size 900,640 ") != std::string::npos, gp);
   // Ten long names take several rows: more height again.
   Plot many;
   for (int i = 0; i < 10; ++i) many.add({"Adagrad (Duchi 2011 / keras 2 / PyTorch) " + std::to_string(i), {0, 1}, {0, 1}, "lines"});
   gp = many.script("x.png");
   BOOST_TEST(gp.find("maxcols 2 ") != std::string::npos, gp);
-  BOOST_TEST(gp.find("size 900,710 ") != std::string::npos, gp);  // 5 rows of 20 px and 10 px of space
+  BOOST_TEST(gp.find("size 900,720 ") != std::string::npos, gp);  // 5 rows of 20 px and 20 px of space
   // Inside a corner the key sits in an opaque box; the canvas keeps its size.
   p.key = KeyPlace::top_right;
   gp = p.script("x.png");

@@ -123,7 +123,7 @@ std::string Plot::script(const std::string& png_path) const {
     const std::size_t entry_width = static_cast<std::size_t>(7.5 * static_cast<double>(longest)) + 80;
     key_columns = std::clamp<std::size_t>((static_cast<std::size_t>(width) - 40) / entry_width, 1, entries);
     const std::size_t key_rows = (entries + key_columns - 1) / key_columns;
-    canvas_height += static_cast<int>(20 * key_rows + 10);
+    canvas_height += static_cast<int>(20 * key_rows + 20);  // and a line between the x label and the key
   }
 
   gp << "set terminal pngcairo size " << width << ',' << canvas_height << " enhanced font 'sans,11'\n"
@@ -133,7 +133,7 @@ std::string Plot::script(const std::string& png_path) const {
      << "set ylabel " << gnuplot_quoted(ylabel) << " noenhanced\n"
      << "set grid\n";
   if (key == KeyPlace::none || entries == 0) gp << "unset key\n";
-  else if (key == KeyPlace::below) gp << "set key below center horizontal maxcols " << key_columns << " reverse Left width 2 noenhanced\n";
+  else if (key == KeyPlace::below) gp << "set key below center horizontal maxcols " << key_columns << " reverse Left width 2 height 1 noenhanced\n";
   else gp << "set key " << key_place(key) << " reverse Left opaque box noenhanced\n";
   if (log_y) gp << "set logscale y\n";
   if (y_min < y_max) gp << "set yrange [" << y_min << ':' << y_max << "]\n";
