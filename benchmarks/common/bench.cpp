@@ -137,17 +137,13 @@ PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, 
   return run;
 }
 
-void add_common_options(po::options_description& options, int default_repeats) {
-  options.add_options()
-    ("repeats", po::value<int>()->default_value(default_repeats), "timed runs per figure (the median is reported)")
+void add_common_options(LabProgram& program, int default_repeats) {
+  program.count_option("repeats", default_repeats, "timed runs per figure (the median is reported)", Range::at_least(1));
+  program.options().add_options()
     ("results", po::value<std::string>()->default_value("benchmarks/RESULTS.md"), "Markdown file to update ('' for none)");
 }
 
-int repeats(const LabContext& ctx) {
-  const int n = ctx.options["repeats"].as<int>();
-  if (n < 1) throw OptionError("--repeats: expected at least 1, got " + std::to_string(n));
-  return n;
-}
+int repeats(const LabContext& ctx) { return ctx.options["repeats"].as<int>(); }  // checked by LabProgram::run
 
 void publish(const LabContext& ctx, const std::string& name, const std::string& heading, int argc, char** argv,
              const std::string& body) {

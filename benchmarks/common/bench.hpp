@@ -49,9 +49,10 @@ PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, 
 // The number after "key": in a one-line JSON text; throws Error when absent.
 double json_number(const std::string& json, const std::string& key);
 
-// The options every benchmark has: --repeats (timed runs per figure) and --results (the Markdown file).
-void add_common_options(po::options_description& options, int default_repeats);
-// --repeats, checked to be at least 1.
+// The options every benchmark has: --repeats (timed runs per figure, at least 1, checked by
+// LabProgram::run before any work) and --results (the Markdown file).
+void add_common_options(LabProgram& program, int default_repeats);
+// --repeats.
 int repeats(const LabContext& ctx);
 // Writes section `name` of the --results file (nothing when it is ''): "## heading", the date, the
 // machine and the command line, then `body`.

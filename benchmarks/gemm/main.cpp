@@ -168,6 +168,6 @@ int main(int argc, char** argv) {
   program.options().add_options()
     ("sizes", po::value<std::string>()->default_value("256,512,1024,2048"), "matrix sizes n, comma-separated")
     ("child", "internal: print raw result lines (used for the runs under other kernels)");
-  bench::add_common_options(program.options(), 5);
+  bench::add_common_options(program, 5);
   return program.run(argc, argv, [&](const LabContext& ctx) { run(ctx, argc, argv); });
 }

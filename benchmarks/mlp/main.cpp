@@ -96,6 +96,6 @@ void run(const LabContext& ctx, int argc, char** argv) {
 
 int main(int argc, char** argv) {
   LabProgram program("bench_mlp", "MNIST MLP training speed against the GEMM roofline and PyTorch");
-  bench::add_common_options(program.options(), 3);
+  bench::add_common_options(program, 3);
   return program.run(argc, argv, [&](const LabContext& ctx) { run(ctx, argc, argv); });
 }

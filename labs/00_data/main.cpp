@@ -49,6 +49,7 @@ void iris_scatter(const Dataset& train, const std::string& stem) {
   plot.title = "iris: petal length against petal width (train split)";
   plot.xlabel = train.feature_names.at(2);
   plot.ylabel = train.feature_names.at(3);
+  plot.key = KeyPlace::top_left;  // width grows with length: no flower has short, wide petals
   for (std::size_t k = 0; k < train.classes(); ++k) {
     Series s{train.class_names[k], {}, {}, "points pt 7 ps 1.2"};
     for (std::size_t i = 0; i < train.size(); ++i)
@@ -115,5 +116,9 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("00_data", "check the set-up: load every data set, show shapes, class counts and samples");
+  lab.writes("datasets.{md,csv}", "every data set's sizes, shapes, classes and value range beside the official figures")
+     .writes("class_counts.{md,csv}", "samples per class")
+     .writes("{mnist,fashion-mnist,cifar10,cifar100}_samples.png", "ten training images of each class, a row per class")
+     .writes("iris_petals.{png,gp}", "iris: petal length against petal width, by species");
   return lab.run(argc, argv, run);
 }

@@ -10,7 +10,6 @@
 #include "lecon/core.hpp"
 #include "lecon/labkit/lab.hpp"
 #include "lecon/labkit/plot.hpp"
-#include "lecon/labkit/png.hpp"
 #include "lecon/labkit/table.hpp"
 #include "lecon/optimizers/sgd.hpp"
 #include "lecon/perceptron/activations.hpp"
@@ -28,6 +27,7 @@ void activation_plots(const LabContext& ctx) {
   values.ylabel = "σ(a)";
   derivatives.title = "their derivatives σ'(a)";
   derivatives.ylabel = "σ'(a)";
+  values.key = derivatives.key = KeyPlace::top_left;  // every function and derivative is near 0 or below there
   for (Activation kind : {Activation::sigmoid, Activation::softplus, Activation::relu, Activation::elu, Activation::tanh}) {
     arma::mat y, d;
     activate(kind, a, y);
@@ -79,6 +79,7 @@ void perceptron_part(const LabContext& ctx, Table& table) {
   plot.title = "perceptron on separable data: the learned boundary";
   plot.xlabel = "x1";
   plot.ylabel = "x2";
+  plot.key = KeyPlace::top_right;  // the line falls from top left to bottom right, the clouds stay near the origin
   plot.add(points_of(X, t, 0, "class 0")).add(points_of(X, t, 1, "class 1"));
   Series line{"w0 + w·x = 0", {}, {}, "lines"};
   const arma::vec& w = separable.weights();
@@ -98,6 +99,8 @@ void perceptron_part(const LabContext& ctx, Table& table) {
   errors.title = "perceptron: misclassified samples per epoch";
   errors.xlabel = "epoch";
   errors.ylabel = "errors";
+  errors.integer_x = errors.integer_y = true;
+  errors.key = KeyPlace::bottom_right;  // XOR stays at 4 mistakes, the clouds reach 0 after 2 epochs
   Series s1{"separable clouds", {}, {}, "linespoints"}, s2{"XOR", {}, {}, "lines"};
   for (std::size_t e = 0; e < h.errors.size(); ++e) s1.x.push_back(e + 1), s1.y.push_back(h.errors[e]);
   for (std::size_t e = 0; e < std::min<std::size_t>(50, hx.errors.size()); ++e) s2.x.push_back(e + 1), s2.y.push_back(hx.errors[e]);
@@ -132,17 +135,28 @@ void xor_network(const LabContext& ctx, Table& table) {
   table.add_row({"2-2-1 network, backprop", "XOR (4 points)", std::to_string(solved) + "/" + std::to_string(restarts) + " starts",
                  std::to_string(epochs), "0 when solved", "solves XOR [paper: Rumelhart et al. 1986]"});
   if (!have_solved) return;
-  // The solved network's output over the plane: XOR needs two lines, one hidden unit each.
-  const std::size_t side = 200;
+  // The solved network's output over the plane, with the four XOR points: XOR needs two lines, one hidden
+  // unit each, and the output is 1 between them.
+  const std::size_t side = 101;
   arma::Mat<Real> grid(2, side * side);
   for (std::size_t r = 0; r < side; ++r)
     for (std::size_t c = 0; c < side; ++c) {
       grid(0, r * side + c) = Real(-0.5 + 2.0 * c / (side - 1));
-      grid(1, r * side + c) = Real(1.5 - 2.0 * r / (side - 1));  // image row 0 is the top: x2 = 1.5
+      grid(1, r * side + c) = Real(-0.5 + 2.0 * r / (side - 1));
     }
   const Tensor<Real> out = first_solved.predict(Tensor<Real>::from_columns(grid));
-  const Tensor<Real> image(Shape{1, 1, side, side}, arma::Mat<Real>(out.matrix().memptr(), side * side, 1));
-  write_png(ctx.out_path("xor_network_output.png"), image_grid(image, {0}, 1, Scaling::unit, 0, 2));
+  Plot plot;
+  plot.title = "the solved 2-2-1 network's output y(x1, x2) and the XOR points";
+  plot.xlabel = "x1";
+  plot.ylabel = "x2";
+  plot.width = 760;
+  plot.height = 620;
+  plot.heatmap = {side, side, -0.5, 1.5, -0.5, 1.5, arma::conv_to<std::vector<double>>::from(out.matrix()), 0, 1,
+                  "network output y", Heatmap().palette, {0.5}, "y = 0.5 (the class boundary)"};
+  Series zeros{"XOR = 0: (0, 0), (1, 1)", {0, 1}, {0, 1}, "points pt 6 ps 3 lw 3 lc rgb 'black'"};
+  Series ones{"XOR = 1: (0, 1), (1, 0)", {0, 1}, {1, 0}, "points pt 7 ps 3 lc rgb 'black'"};
+  plot.add(zeros).add(ones);
+  plot.save(ctx.out_path("xor_network_output"));
 }
 
 void run(const LabContext& ctx) {
@@ -159,12 +173,18 @@ void run(const LabContext& ctx) {
   table.save(ctx.out_path("summary"));
   std::cout << "plots: " << ctx.out_path("activations.png") << ", " << ctx.out_path("derivatives.png") << ", "
             << ctx.out_path("perceptron_separable.png") << ", " << ctx.out_path("perceptron_errors.png") << ", "
-            << ctx.out_path("xor_network_output.png") << " (white = 1, over x1, x2 in [-0.5, 1.5])\n";
+            << ctx.out_path("xor_network_output.png") << '\n';
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   LabProgram lab("01_neuron", "activations, the perceptron rule, and XOR", true);
+  lab.writes("summary.{md,csv}", "what the perceptron and the 2-2-1 network learn")
+     .writes("activations.{png,gp}", "sigmoid, softplus, ReLU, ELU and tanh")
+     .writes("derivatives.{png,gp}", "their derivatives")
+     .writes("perceptron_separable.{png,gp}", "two separable clouds and the perceptron's line")
+     .writes("perceptron_errors.{png,gp}", "the perceptron's mistakes per epoch, separable clouds and XOR")
+     .writes("xor_network_output.{png,gp}", "the solved network's output over (x1, x2), with the four XOR points");
   return lab.run(argc, argv, run);
 }

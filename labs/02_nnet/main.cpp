@@ -148,6 +148,7 @@ void sine_plot(const ModelFrame& sine, const NnetFit& fit, const std::string& st
     fitted.x.push_back(grid[i]), fitted.y.push_back(curve[i]);
     truth.x.push_back(grid[i]), truth.y.push_back(std::sin(grid[i]));
   }
+  plot.key = KeyPlace::top_right;  // sin(x) is below 0 for x in (pi, 2 pi): the top right stays free
   plot.add(data).add(fitted).add(truth);
   plot.save(stem);
 }
@@ -156,9 +157,6 @@ void run(const LabContext& ctx) {
   const std::string reference_dir = ctx.options["reference-dir"].as<std::string>();
   const std::string iris_csv = ctx.data_dir + "/iris.csv";
   const std::string sine_csv = reference_dir + "/sine.csv";
-  if (!std::filesystem::is_regular_file(sine_csv))
-    throw OptionError("--reference-dir: " + reference_dir + " holds no sine.csv; expected tests/nnet of the lecon "
-                      "sources (the default works from the repository root)");
   const ModelFrame iris = read_model_frame(iris_csv, "Species");
   const ModelFrame sine = read_model_frame(sine_csv, "y");
 
@@ -305,10 +303,19 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("02_nnet", "R's nnet: one hidden layer, BFGS (vmmin), weight decay; iris and a noisy sine, beside R");
+  lab.writes("fits.{md,csv}", "every fit's objective and iterations beside R's")
+     .writes("iris_confusion.{md,csv}", "table(predicted, actual) of the iris fit")
+     .writes("sine_fit.{png,gp}", "the noisy sine, our fitted curve and sin(x)");
   lab.options().add_options()
     ("reference-dir", po::value<std::string>()->default_value("tests/nnet"),
      "directory of the committed R references (make_reference.R) and sine.csv")
     ("no-r", "show the committed R values even when Rscript with nnet is installed")
     ("trace", "print every fit's progress as R's nnet(trace = TRUE) does (default: the first fit only)");
+  lab.add_check([](const LabContext& ctx) {
+    const std::string reference_dir = ctx.options["reference-dir"].as<std::string>();
+    if (!std::filesystem::is_regular_file(reference_dir + "/sine.csv"))
+      throw OptionError("--reference-dir: " + reference_dir + " holds no sine.csv; expected tests/nnet of the lecon "
+                        "sources (the default works from the repository root)");
+  });
   return lab.run(argc, argv, run);
 }

@@ -10,6 +10,7 @@
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core.hpp"
+#include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/table.hpp"
@@ -113,7 +114,9 @@ void batch_size_comparison(const LabContext& ctx) {
   by_epoch.xlabel = "epoch";
   by_epoch.ylabel = "training loss (whole training set)";
   by_epoch.log_y = true;
+  by_epoch.key = KeyPlace::top_right;  // losses start near 2.3: the decades above stay free
   by_time = by_epoch;
+  by_epoch.integer_x = true;
   by_time.title = "training loss against wall-clock time";
   by_time.xlabel = "seconds";
   SoftmaxCrossEntropy<Real> loss;
@@ -126,7 +129,8 @@ void batch_size_comparison(const LabContext& ctx) {
     observer.curve.epoch_loss.push_back(evaluate(model, loss, x, y).loss);
     observer.curve.seconds.push_back(0);
     FitOptions options{epochs, scheme.batch};
-    fit<Real>(model, loss, sgd, x, y, options, rng, {&observer});
+    FitProgress<Real> progress(scheme.name, options, n);
+    fit<Real>(model, loss, sgd, x, y, options, rng, {&progress, &observer});
     const Evaluation test = evaluate(model, loss, x_test, y_test);
     const std::size_t updates = epochs * ((n + scheme.batch - 1) / scheme.batch);
     const char* expectation = scheme.batch == 1 ? "noisy, slow per epoch in time" : scheme.batch == n ? "stable but slowest" : "fastest";
@@ -155,5 +159,9 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("03_backprop", "gradient checks for every layer and loss; online vs mini-batch vs full batch", true);
+  lab.writes("gradient_check.{md,csv}", "every layer's and loss's gradient against central differences")
+     .writes("batch_sizes.{md,csv}", "online, mini-batch and full-batch gradient descent on MNIST")
+     .writes("loss_by_epoch.{png,gp}", "their training loss per epoch")
+     .writes("loss_by_time.{png,gp}", "their training loss against wall-clock time");
   return lab.run(argc, argv, run);
 }

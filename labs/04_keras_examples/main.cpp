@@ -72,6 +72,8 @@ void iris_example(const LabContext& ctx, Rng& rng) {
   plot.title = "iris: training loss and accuracy per epoch";
   plot.xlabel = "epoch";
   plot.ylabel = "value";
+  plot.integer_x = true;
+  plot.key = KeyPlace::top_right;  // the loss falls below 1 within the first 100 epochs, accuracy stays at most 1
   plot.add(per_epoch("loss (categorical cross-entropy)", history["loss"])).add(per_epoch("accuracy", history["accuracy"]));
   plot.save(ctx.out_path("iris_history"));
 }
@@ -136,6 +138,7 @@ void regression_example(const LabContext& ctx, Rng& rng) {
   plot.title = "regression: data and the network's prediction (stand-in data: sin(x) + noise)";
   plot.xlabel = "x";
   plot.ylabel = "y";
+  plot.key = KeyPlace::top_left;  // sin(x) stays below 0 for x < 0
   plot.add(points).add(truth).add(fitted);
   plot.save(ctx.out_path("regression_fit"));
   Plot losses;
@@ -143,6 +146,8 @@ void regression_example(const LabContext& ctx, Rng& rng) {
   losses.xlabel = "epoch";
   losses.ylabel = "MSE";
   losses.log_y = true;
+  losses.integer_x = true;
+  losses.key = KeyPlace::none;  // one curve, named by the title
   losses.add(per_epoch("training MSE", history["loss"]));
   losses.save(ctx.out_path("regression_history"));
 }
@@ -159,5 +164,12 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("04_keras_examples", "the lecture's keras programs: iris classification and a regression", true);
+  lab.writes("iris_summary.{md,csv}", "loss and accuracy of the iris network, training and test")
+     .writes("iris_confusion_train.{md,csv}", "its table(predicted, actual) on the training set")
+     .writes("iris_confusion_test.{md,csv}", "the same on the test set")
+     .writes("iris_history.{png,gp}", "training loss and accuracy per epoch")
+     .writes("regression.{md,csv}", "training and test MSE of the regression network")
+     .writes("regression_fit.{png,gp}", "the data, sin(x) and the network's curve")
+     .writes("regression_history.{png,gp}", "training MSE per epoch");
   return lab.run(argc, argv, run);
 }

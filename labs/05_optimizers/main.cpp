@@ -10,13 +10,16 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "lecon/backprop/activation_layer.hpp"
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core.hpp"
+#include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
 #include "lecon/labkit/plot.hpp"
+#include "lecon/labkit/progress.hpp"
 #include "lecon/labkit/table.hpp"
 #include "lecon/optimizers/adadelta.hpp"
 #include "lecon/optimizers/adagrad.hpp"
@@ -106,6 +109,7 @@ struct Problem2D {
   std::function<double(double, double)> f;
   std::function<arma::vec(double, double)> gradient;
   double x0, y0;                           // start
+  double x_min, y_min;                     // where f is smallest
   Contour contour;
   std::map<std::string, double> rate;      // learning rate chosen per optimizer for this problem
 };
@@ -114,7 +118,7 @@ struct Problem2D {
 Problem2D quadratic() {
   Problem2D p{"ill-conditioned quadratic f = (x^2 + 50 y^2) / 2", "0.5*(x**2 + 50*y**2)",
               [](double x, double y) { return 0.5 * (x * x + 50 * y * y); },
-              [](double x, double y) { return arma::vec{x, 50 * y}; }, -4.5, 0.8,
+              [](double x, double y) { return arma::vec{x, 50 * y}; }, -4.5, 0.8, 0, 0,
               {"0.5*(x**2 + 50*y**2)", -5, 1, -1.2, 1.2, {0.01, 0.1, 0.5, 1, 2, 4, 8, 16, 32}}, {}};
   p.rate = {{"SGD", 0.035}, {"momentum", 0.01}, {"Nesterov", 0.01}, {"Adagrad", 1.0}, {"Adadelta", 1.0},
             {"Adadelta (slide)", 0.05}, {"RMSprop", 0.05}, {"Adam", 0.2}, {"AdaMax", 0.2}, {"Nadam", 0.2}, {"AMSGrad", 0.2}};
@@ -126,10 +130,17 @@ Problem2D rosenbrock() {
   Problem2D p{"Rosenbrock f = (1 - x)^2 + 100 (y - x^2)^2", "(1-x)**2 + 100*(y-x**2)**2",
               [](double x, double y) { return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x); },
               [](double x, double y) { return arma::vec{-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)}; },
-              -1.2, 1.0, {"(1-x)**2 + 100*(y-x**2)**2", -1.6, 1.6, -0.6, 1.8, {0.1, 0.5, 1, 3, 10, 30, 100, 300}}, {}};
+              -1.2, 1.0, 1, 1, {"(1-x)**2 + 100*(y-x**2)**2", -1.6, 1.6, -0.6, 1.8, {0.1, 0.5, 1, 3, 10, 30, 100, 300}}, {}};
   p.rate = {{"SGD", 0.001}, {"momentum", 0.0003}, {"Nesterov", 0.0003}, {"Adagrad", 0.5}, {"Adadelta", 1.0},
             {"Adadelta (slide)", 0.01}, {"RMSprop", 0.01}, {"Adam", 0.05}, {"AdaMax", 0.05}, {"Nadam", 0.05}, {"AMSGrad", 0.05}};
   return p;
+}
+
+// A coordinate as a label shows it: -1.2, 1, 0.8.
+std::string number(double value) {
+  std::ostringstream os;
+  os << value;
+  return os.str();
 }
 
 struct PathResult {
@@ -170,6 +181,7 @@ void two_dimensional(const LabContext& ctx) {
   Table table("Steps to reach f < 1e-6 (at most " + std::to_string(max_steps) + "), learning rates tuned per problem",
               {"optimizer (form)", "quadratic: lr", "steps", "final f", "Rosenbrock: lr", "steps", "final f"});
   std::vector<std::vector<std::string>> rows(forms.size());
+  Progress bar("2-D paths", 2 * forms.size(), "path");
   for (std::size_t i = 0; i < forms.size(); ++i) rows[i].push_back(forms[i].label);
   for (const Problem2D& problem : {quadratic(), rosenbrock()}) {
     const std::string stem = problem.name.rfind("Rosen", 0) == 0 ? "rosenbrock" : "quadratic";
@@ -180,11 +192,17 @@ void two_dimensional(const LabContext& ctx) {
       p->xlabel = "x";
       p->ylabel = "y";
       p->contour = problem.contour;
-      p->width = p == &forms_plot ? 1400 : 1100;
-      p->height = 700;
+      // Equal scales on both axes: a canvas no taller than the function's box needs (the quadratic's is wide).
+      const Contour& c = problem.contour;
+      p->width = 1100;
+      p->height = std::min(700, static_cast<int>(120 + 1000 * (c.y_max - c.y_min) / (c.x_max - c.x_min)));
+      // The common start and the minimum every path heads for, labelled beside the points.
+      p->mark({problem.x0, problem.y0, "start (" + number(problem.x0) + ", " + number(problem.y0) + ")", -1, -1.2, 7})
+          .mark({problem.x_min, problem.y_min, "minimum (" + number(problem.x_min) + ", " + number(problem.y_min) + ")", 1.2, -1.2, 3});
     }
     for (std::size_t i = 0; i < forms.size(); ++i) {
       PathResult r = descend(problem, forms[i], max_steps);
+      bar.advance();
       rows[i].push_back(fixed(problem.rate.at(forms[i].rate_key), 4));
       rows[i].push_back(r.steps_to_target ? std::to_string(r.steps_to_target) : "not reached");
       char value[32];
@@ -201,6 +219,7 @@ void two_dimensional(const LabContext& ctx) {
     plot.save(ctx.out_path(stem + "_paths"));
     forms_plot.save(ctx.out_path(stem + "_forms"));
   }
+  bar.finish();
   for (auto& row : rows) table.add_row(row);
   table.add_note("start (-4.5, 0.8) on the quadratic, (-1.2, 1) on Rosenbrock; momentum 0.9 for momentum and Nesterov; other"
                  " hyper-parameters at their defaults (docs/optimizers.md)");
@@ -238,6 +257,7 @@ void mnist_mlp(const LabContext& ctx) {
   plot.xlabel = "epoch";
   plot.ylabel = "training loss (whole training set)";
   plot.log_y = true;
+  plot.integer_x = true;
   SoftmaxCrossEntropy<Real> loss;
   for (const std::string& name : kOptimizers) {
     Rng rng(ctx.seed);
@@ -246,7 +266,9 @@ void mnist_mlp(const LabContext& ctx) {
     const double lr = keras_default_rate(name);
     auto optimizer = make_optimizer<Real>(name, lr);
     EpochLoss curve(model, loss, x, y);
-    const History h = fit<Real>(model, loss, *optimizer, x, y, FitOptions{epochs, 128}, rng, {&curve});
+    const FitOptions options{epochs, 128};
+    FitProgress<Real> progress(name, options, x.batch());
+    const History h = fit<Real>(model, loss, *optimizer, x, y, options, rng, {&progress, &curve});
     double seconds = 0;
     for (double s : h.seconds) seconds += s;
     const Evaluation test = evaluate(model, loss, x_test, y_test);
@@ -275,5 +297,12 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("05_optimizers", "every optimizer of the lecture on 2-D functions and on an MNIST MLP", true);
+  lab.writes("steps_2d.{md,csv}", "steps each optimizer (every form of its rule) needs on the quadratic and on Rosenbrock")
+     .writes("quadratic_paths.{png,gp}", "the first 2,000 steps of each optimizer over the quadratic's contour lines")
+     .writes("rosenbrock_paths.{png,gp}", "the same on Rosenbrock's valley")
+     .writes("quadratic_forms.{png,gp}", "the slide's forms of each rule beside the usual ones, on the quadratic")
+     .writes("rosenbrock_forms.{png,gp}", "the same on Rosenbrock's valley")
+     .writes("mnist.{md,csv}", "the MNIST MLP: training loss, test error and time per optimizer")
+     .writes("mnist_loss.{png,gp}", "training loss per epoch, one line per optimizer");
   return lab.run(argc, argv, run);
 }

@@ -8,6 +8,7 @@
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core.hpp"
+#include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/table.hpp"
@@ -81,10 +82,13 @@ void run(const LabContext& ctx) {
   train_plot.title = "training error per epoch (the 1,000 training images)";
   test_plot.xlabel = train_plot.xlabel = "epoch";
   test_plot.ylabel = train_plot.ylabel = "error %";
+  test_plot.integer_x = train_plot.integer_x = true;
+  test_plot.key = train_plot.key = KeyPlace::top_right;  // errors fall within a few epochs: the top right stays free
   hist.title = "first-layer weights: L1 drives them to exactly 0, L2 only shrinks them";
   hist.xlabel = "weight";
   hist.ylabel = "count (log scale)";
   hist.log_y = true;
+  hist.key = KeyPlace::top_right;  // the weights crowd around 0: the tails leave the top corners free
   SoftmaxCrossEntropy<Real> loss;
   for (const Config& config : configs) {
     Rng rng(ctx.seed);  // the same start for every regulariser
@@ -99,13 +103,15 @@ void run(const LabContext& ctx) {
     L1Proximal<Real> l1(kL1, sgd);
     EarlyStopping<Real> stop(model, "val_loss", 10, 1e-4, true);
     ErrorCurves curves(model, x_train, y_train, x_test, y_test);
-    std::vector<TrainingObserver<Real>*> observers = {&curves};
+    FitOptions options{epochs, 32};
+    // With early stopping the validation images join the data as its last half (keras' validation_split).
+    if (config.early_stopping) options.validation_split = 0.5;
+    FitProgress<Real> progress(config.name, options, config.early_stopping ? x_pool.batch() : x_train.batch());
+    std::vector<TrainingObserver<Real>*> observers = {&progress, &curves};
     if (config.l2) observers.push_back(&l2);
     if (config.l1) observers.push_back(&l1);
     if (config.early_stopping) observers.push_back(&stop);
-    FitOptions options{epochs, 32};
-    // With early stopping the validation images join the data as its last half (keras' validation_split).
-    const History h = config.early_stopping ? fit(model, loss, sgd, x_pool, y_pool, FitOptions{epochs, 32, 0.5}, rng, observers)
+    const History h = config.early_stopping ? fit(model, loss, sgd, x_pool, y_pool, options, rng, observers)
                                             : fit(model, loss, sgd, x_train, y_train, options, rng, observers);
     const double train_error = 100 * (1 - evaluate(model, loss, x_train, y_train).accuracy);
     const Evaluation test = evaluate(model, loss, x_test, y_test);
@@ -143,9 +149,12 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("06_regularisation", "L2, L1, dropout, early stopping on an over-parameterised MLP and 1,000 MNIST images", true);
-  lab.options().add_options()
-    ("l2", po::value<double>()->default_value(1e-3), "L2 penalty λ")
-    ("l1", po::value<double>()->default_value(2e-4), "L1 penalty λ (proximal step)")
-    ("dropout", po::value<double>()->default_value(0.5), "dropout rate p after each hidden layer");
+  lab.writes("summary.{md,csv}", "training and test error, gap, test loss and zero weights per regulariser")
+     .writes("test_error.{png,gp}", "test error per epoch, one line per regulariser")
+     .writes("train_error.{png,gp}", "training error per epoch, one line per regulariser")
+     .writes("weight_histogram.{png,gp}", "first-layer weights with no regulariser, L2 and L1");
+  lab.real_option("l2", 1e-3, "L2 penalty λ (>= 0)", Range::at_least(0))
+     .real_option("l1", 2e-4, "L1 penalty λ, proximal step (>= 0)", Range::at_least(0))
+     .real_option("dropout", 0.5, "dropout rate p after each hidden layer (0 <= p < 1)", Range::from_below(0, 1));
   return lab.run(argc, argv, run);
 }

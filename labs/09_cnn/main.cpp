@@ -6,7 +6,6 @@
 #include <zlib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -14,7 +13,9 @@
 #include "lecon/cnn/conv2d.hpp"
 #include "lecon/cnn/lenet.hpp"
 #include "lecon/core.hpp"
+#include "lecon/labkit/captioned_grid.hpp"
 #include "lecon/labkit/confusion.hpp"
+#include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/png.hpp"
@@ -126,8 +127,9 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   TestErrors curve(model, test);
   const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(train.y, train.classes()));
   FitOptions options{epochs, kBatch};
-  options.progress = true;
-  const History h = fit(model, loss, sgd, train.x, y, options, rng, {&schedule, &decay, &curve});
+  // One bar per epoch, ended before TestErrors prints the epoch's line.
+  FitProgress<Real> progress(label, options, train.size(), FitProgress<Real>::Bars::per_epoch);
+  const History h = fit(model, loss, sgd, train.x, y, options, rng, {&progress, &schedule, &decay, &curve});
 
   const arma::uvec& predicted = curve.predicted;  // the trained model's, from the last epoch's evaluation
   Outcome outcome{label, 0, epochs, train.size(), curve.errors};
@@ -145,14 +147,25 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   write_png(ctx.out_path(key + "_filters.png"),
             image_grid(filters, arma::conv_to<std::vector<std::size_t>>::from(arma::regspace<arma::uvec>(0, filters.batch() - 1)), 10,
                        Scaling::per_tile, 1, 12));
+  // The first 100 misclassified test images, each captioned "true → predicted" (on two lines for class
+  // names longer than a digit).
   const arma::uvec wrong = arma::find(predicted != test.y);
   const arma::uvec shown = wrong.head(std::min<arma::uword>(wrong.n_elem, 100));
-  if (!shown.is_empty())
-    write_png(ctx.out_path(key + "_misclassified.png"),
-              image_grid(test.x, arma::conv_to<std::vector<std::size_t>>::from(shown), 10, Scaling::unit, 2, 2));
-  std::ofstream list(ctx.out_path(key + "_misclassified.txt"));
+  if (!shown.is_empty()) {
+    CaptionedGrid grid;
+    grid.title = label + ": the first " + std::to_string(shown.n_elem) + " misclassified test images, true → predicted";
+    grid.tiles = image_tiles(test.x, arma::conv_to<std::vector<std::size_t>>::from(shown));
+    for (arma::uword i : shown) {
+      const std::string& truth = test.class_names[test.y[i]];
+      const std::string& guess = test.class_names[predicted[i]];
+      grid.captions.push_back(truth + (truth.size() + guess.size() <= 4 ? " → " : "\n→ ") + guess);
+    }
+    grid.save(ctx.out_path(key + "_misclassified"));
+  }
+  std::ostringstream list;
   list << "# the misclassified test images of " << key << "_misclassified.png, row by row: index, actual, predicted\n";
   for (arma::uword i : shown) list << i << ", " << test.class_names[test.y[i]] << ", " << test.class_names[predicted[i]] << '\n';
+  write_file_atomically(ctx.out_path(key + "_misclassified.txt"), list.str());
   return outcome;
 }
 
@@ -163,11 +176,6 @@ std::string row_name(const Outcome& o) {
 
 void run(const LabContext& ctx) {
   const auto epochs = static_cast<std::size_t>(ctx.epochs_or(2, 15));
-  if (ctx.options["train-limit"].as<int>() < 0) throw OptionError("--train-limit: expected 0 (all) or a positive number of images");
-  if (!(ctx.options["lr"].as<double>() > 0)) throw OptionError("--lr: expected a positive learning rate");
-  const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();
-  if (!given_cifar.empty() && !std::filesystem::exists(given_cifar + "/test_batch.bin"))
-    throw OptionError("--cifar-dir " + given_cifar + ": expected the official CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin)");
 
   // Weight sharing, counted by the code (docs/cnn.md quotes this table).
   Rng rng(ctx.seed);
@@ -192,6 +200,7 @@ void run(const LabContext& ctx) {
   plot.xlabel = "epoch";
   plot.ylabel = "test error %";
   plot.log_y = true;
+  plot.integer_x = true;
   plot.y_min = 0.3;  // from below LeNet's MNIST error to all-wrong
   plot.y_max = 100;
 
@@ -255,9 +264,23 @@ void run(const LabContext& ctx) {
 
 int main(int argc, char** argv) {
   LabProgram lab("09_cnn", "LeNet on MNIST, Fashion-MNIST and (when present) CIFAR-10", true);
+  lab.writes("weight_sharing.{md,csv}", "LeNet's parameters per layer against dense layers joining the same values")
+     .writes("mnist.{md,csv}", "MNIST test error: LeNet against the lecture's table")
+     .writes("fashion_mnist.{md,csv}", "Fashion-MNIST test accuracy: LeNet against the package's baselines")
+     .writes("cifar10.{md,csv}", "CIFAR-10 test error, when CIFAR-10 is present")
+     .writes("{mnist,fashion_mnist,cifar10}_confusion.{md,csv}", "table(predicted, actual) on the test images")
+     .writes("{mnist,fashion_mnist,cifar10}_filters.png", "the 20 first-layer filters")
+     .writes("{mnist,fashion_mnist,cifar10}_misclassified.{png,gp}", "the first 100 misclassified test images, captioned true → predicted")
+     .writes("{mnist,fashion_mnist,cifar10}_misclassified.txt", "the same images' indices, true and predicted classes")
+     .writes("test_error.{png,gp}", "test error per epoch, one line per data set");
+  lab.real_option("lr", 0.01, "initial learning rate, > 0 (halved every 5 epochs)", Range::above(0))
+     .count_option("train-limit", 0, "train on the first N training images only (0: all)", Range::at_least(0));
   lab.options().add_options()
-    ("lr", po::value<double>()->default_value(0.01), "initial learning rate (halved every 5 epochs)")
-    ("train-limit", po::value<int>()->default_value(0), "train on the first N training images only (0: all)")
     ("cifar-dir", po::value<std::string>()->default_value(""), "directory of the CIFAR-10 binary files (default: <data-dir>/cifar-10-batches-bin)");
+  lab.add_check([](const LabContext& ctx) {
+    const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();
+    if (!given_cifar.empty() && !std::filesystem::exists(given_cifar + "/test_batch.bin"))
+      throw OptionError("--cifar-dir " + given_cifar + ": expected the official CIFAR-10 binary files (data_batch_1.bin ... test_batch.bin)");
+  });
   return lab.run(argc, argv, run);
 }

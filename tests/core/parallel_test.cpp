@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <atomic>
 
+#include "lecon/core/blas_runtime.hpp"
 #include "lecon/core/error.hpp"
 #include "lecon/core/parallel.hpp"
 #include "test_util.hpp"
@@ -38,6 +39,44 @@ BOOST_AUTO_TEST_CASE(thread_count_can_be_set) {
   BOOST_TEST(thread_count() == 1);
   set_thread_count(0);  // all cores
   BOOST_TEST(thread_count() == omp_get_num_procs());
+  set_thread_count(before);
+}
+
+BOOST_AUTO_TEST_CASE(small_loops_stay_on_the_calling_thread) {
+  const int before = thread_count();
+  set_thread_count(2);
+  auto team_sizes = [](std::size_t n, std::size_t work) {
+    std::vector<int> sizes(n);
+    parallel_for(n, [&](std::size_t i) { sizes[i] = omp_get_num_threads(); }, work);
+    return sizes;
+  };
+  BOOST_TEST(team_sizes(1, kParallelWork)[0] == 1);        // one index: no team
+  BOOST_TEST(team_sizes(8, 100)[7] == 1);                  // 800 operations: no team
+  BOOST_TEST(team_sizes(8, kParallelWork / 4)[7] == 2);    // enough work: the pool
+  BOOST_TEST(team_sizes(2, kParallelWork)[1] == 2);        // the default: every index worth a thread
+  set_thread_count(before);
+}
+
+BOOST_AUTO_TEST_CASE(small_products_run_blas_on_one_thread) {
+  const int before = thread_count();
+  set_thread_count(2);
+  {
+    const SerialIfSmall serial(64 * 784);  // Dense 784 -> 64 on one sample
+    BOOST_TEST(thread_count() == 1);
+    BOOST_TEST(blas_info().threads == 1);  // OpenBLAS told as well
+    arma::fmat W(64, 784, arma::fill::ones), x(784, 1, arma::fill::ones);
+    const arma::fmat y = W * x;
+    BOOST_TEST(y(0, 0) == 784.0f);
+  }
+  BOOST_TEST(thread_count() == 2);
+  BOOST_TEST(blas_info().threads == 2);  // back, for OpenBLAS too (it stops following OpenMP at 1)
+  {
+    const SerialIfSmall serial(kBlasParallelWork);  // large enough: untouched
+    BOOST_TEST(thread_count() == 2);
+  }
+  set_thread_count(1);
+  { const SerialIfSmall serial(10); }
+  BOOST_TEST(thread_count() == 1);  // nothing to restore from 1
   set_thread_count(before);
 }
 

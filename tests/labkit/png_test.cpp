@@ -2,6 +2,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "file_size_limit.hpp"
 #include "lecon/labkit/png.hpp"
 #include "test_util.hpp"
 
@@ -102,6 +103,29 @@ BOOST_AUTO_TEST_CASE(rgb_grid_writes_a_colour_png) {
   bad.height = 2;
   bad.pixels = {1, 2, 3};
   test::check_error<FileError>([&] { write_png(dir.file("bad.png"), bad); }, {"bad.png", "does not match"});
+}
+
+BOOST_AUTO_TEST_CASE(a_full_disk_is_reported_and_keeps_the_old_image) {
+  test::ScratchDir dir("png");
+  Image image;
+  image.width = image.height = 64;
+  std::uint32_t state = 2463534242u;  // xorshift32: noise that deflate cannot shrink
+  for (std::size_t i = 0; i < 64 * 64; ++i) {
+    state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+    image.pixels.push_back(static_cast<std::uint8_t>(state));
+  }
+  write_png(dir.file("w.png"), image);
+  const auto old_png = test::read_all(dir.file("w.png"));
+  BOOST_REQUIRE(old_png.size() > 1000u);
+  for (std::uint8_t& p : image.pixels) p = static_cast<std::uint8_t>(255 - p);  // a new image, as large
+  std::string error;
+  {
+    test::FileSizeLimit full(512);
+    error = test::error_of([&] { write_png(dir.file("w.png"), image); });
+  }
+  BOOST_TEST(error == dir.file("w.png") + ": write failed: File too large");
+  BOOST_TEST(test::read_all(dir.file("w.png")) == old_png);
+  BOOST_TEST(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,11 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <sstream>
 
+#include "file_size_limit.hpp"
 #include "lecon/labkit/table.hpp"
 #include "test_util.hpp"
 
@@ -47,9 +52,57 @@ BOOST_AUTO_TEST_CASE(rows_must_fit_and_files_are_written) {
   const auto csv = test::read_all(dir.file("errors.csv"));
   BOOST_TEST(std::string(md.begin(), md.end()) == sample_table().markdown());
   BOOST_TEST(std::string(csv.begin(), csv.end()) == sample_table().csv());
-  test::check_error<FileError>([&] { write_file_atomically(dir.file("no/dir/x.md"), "x"); }, {"x.md", "cannot open"});
+  test::check_error<FileError>([&] { write_file_atomically(dir.file("no/dir/x.md"), "x"); }, {"x.md", "cannot open for writing: No such file or directory"});
   BOOST_TEST(fixed(3.14159, 2) == "3.14");
   BOOST_TEST(fixed(-0.5, 0) == "-0");
+}
+
+std::string file_text(const std::string& path) {
+  const auto bytes = test::read_all(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+// The names in dir, sorted: a failed write must leave no temporary file behind.
+std::vector<std::string> names_in(const test::ScratchDir& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+BOOST_AUTO_TEST_CASE(write_errors_name_the_file_and_the_reason) {
+  // /dev/full: every write fails with ENOSPC, the disk-full error itself.
+  const int fd = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+  BOOST_REQUIRE(fd >= 0);
+  const std::string error = test::error_of([&] { write_all(fd, "a table", "results/x.md"); });
+  ::close(fd);
+  BOOST_TEST(error == "results/x.md: write failed: No space left on device");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_write_keeps_the_old_file_and_leaves_no_half_file) {
+  test::ScratchDir dir("table");
+  sample_table().save(dir.file("errors"));
+  const std::string old_md = file_text(dir.file("errors.md"));
+  Table big("big", {"a"});
+  for (int i = 0; i < 200; ++i) big.add_row({std::to_string(i)});
+  std::string table_error, text_error;
+  {
+    test::FileSizeLimit full(64);  // the disk fills after 64 bytes of any file
+    table_error = test::error_of([&] { big.save(dir.file("errors")); });
+    text_error = test::error_of([&] { write_file_atomically(dir.file("fresh.txt"), std::string(1000, 'x')); });
+  }
+  BOOST_TEST(table_error == dir.file("errors.md") + ": write failed: File too large");
+  BOOST_TEST(text_error == dir.file("fresh.txt") + ": write failed: File too large");
+  BOOST_TEST(file_text(dir.file("errors.md")) == old_md);  // the old table, whole
+  BOOST_TEST(names_in(dir) == (std::vector<std::string>{"errors.csv", "errors.md"}), "left: " << names_in(dir).size());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_rename_leaves_no_temporary_file) {
+  test::ScratchDir dir("table");
+  std::filesystem::create_directories(dir.file("taken/inside"));  // a non-empty directory under the file's name
+  const std::string error = test::error_of([&] { write_file_atomically(dir.file("taken"), "text"); });
+  BOOST_TEST(error == dir.file("taken") + ": cannot move finished file into place: Is a directory");
+  BOOST_TEST(names_in(dir) == std::vector<std::string>{"taken"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -31,6 +33,7 @@ template <typename T>
 void Dense<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
   ensure_shape(y, output_shape(x.shape()));
   x_ = &x;
+  const SerialIfSmall serial(W_.value.n_elem * x.batch());  // batch 1 (online): no thread pool for a matrix-vector product
   y.matrix() = W_.value * x.matrix();  // one GEMM for the whole batch
   y.matrix().each_col() += b_.value.col(0);
 }
@@ -39,6 +42,7 @@ template <typename T>
 void Dense<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (x_ == nullptr) throw Error("Dense::backward called before forward");
   const arma::Mat<T>& delta = dy.matrix();
+  const SerialIfSmall serial(W_.value.n_elem * dy.batch());  // each product below has this many multiply-adds
   W_.grad = delta * x_->matrix().t();
   b_.grad = arma::sum(delta, 1);
   if (dx == nullptr) return;

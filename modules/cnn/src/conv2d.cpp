@@ -91,7 +91,7 @@ void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count)
             for (std::size_t i = 0; i < Ho; ++i, in += W, out += Wo)
               for (std::size_t j = 0; j < Wo; ++j) out[j] = in[j];
           }
-    });
+    }, geometry_.patch_size() * positions_);
     return;
   }
   parallel_for(count, [&](std::size_t m) {
@@ -124,7 +124,7 @@ void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count)
           }
         }
       }
-  });
+  }, geometry_.patch_size() * positions_);
 }
 
 template <typename T>
@@ -139,7 +139,10 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   for (std::size_t first = 0; first < n; first += chunk) {
     const std::size_t count = std::min(chunk, n - first);
     im2col(x, first, count);
-    Y_ = P_ * W_.value;  // [slide: convolution as a matrix product]  Y = P · Wm   (one GEMM for the chunk)
+    {
+      const SerialIfSmall serial(P_.n_rows * W_.value.n_elem);  // one image (prediction): no thread pool
+      Y_ = P_ * W_.value;  // [slide: convolution as a matrix product]  Y = P · Wm   (one GEMM for the chunk)
+    }
     // Rearrange rows (sample, position) x filters into the tensor's (sample, filter, position), adding b.
     parallel_for(count, [&](std::size_t m) {
       T* out = y.data() + (first + m) * y.sample_size();
@@ -148,7 +151,7 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
         const T bias = b_.value[f];
         for (std::size_t q = 0; q < positions_; ++q) out[f * positions_ + q] = in[q] + bias;
       }
-    });
+    }, F * positions_);
   }
   have_patches_ = n <= chunk;
 }
@@ -170,7 +173,7 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
             for (std::size_t i = 0; i < Ho; ++i, in += Wo, out += W)
               for (std::size_t j = 0; j < Wo; ++j) out[j] += in[j];
           }
-    });
+    }, geometry_.patch_size() * positions_);
     return;
   }
   parallel_for(dx.batch(), [&](std::size_t m) {
@@ -194,7 +197,7 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
           }
         }
       }
-  });
+  }, geometry_.patch_size() * positions_);
 }
 
 template <typename T>
@@ -215,13 +218,14 @@ void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
       for (std::size_t q = 0; q < positions_; ++q) sum += plane[q];
       bias_parts_(f, m) = sum;
     }
-  });
+  }, F * positions_);
   b_.grad = arma::sum(bias_parts_, 1);
   // ∂L/∂Wm = Pᵀ · ∂L/∂Y. The inner dimension (n·H'·W' rows: 36,864 in LeNet's first layer) is long and
   // the result small, a shape BLAS threads poorly; so the rows are cut into blocks whose products run
   // in parallel and are summed. The number of blocks depends on the size only, never on the thread
   // count, so the order of the sum does not change with the thread count.
   const std::size_t rows = dY_.n_rows, blocks = std::clamp<std::size_t>(rows / 2048, 1, 8), CKK = geometry_.patch_size();
+  const SerialIfSmall serial(rows * CKK * F);  // the multiply-adds of each product below
   if (blocks == 1) {
     W_.grad = P_.t() * dY_;
   } else {

@@ -68,7 +68,7 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
           out[i * Wo + j] = sum * scale;
         }
       }
-  });
+  }, Ho * Wo * K * K);
   ready_ = true;
 }
 
@@ -98,7 +98,7 @@ void Pool2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
           for (std::size_t v = 0; v < K; ++v) window[u * W + v] += share;
       }
     }
-  });
+  }, Ho * Wo * K * K);
 }
 
 template class Pool2D<float>;

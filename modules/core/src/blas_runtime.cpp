@@ -118,9 +118,27 @@ int thread_count() { return omp_get_max_threads(); }
 void set_thread_count(int n) {
   if (n <= 0) n = omp_get_num_procs();
   omp_set_num_threads(n);
-  // The OpenMP build of OpenBLAS follows omp_get_max_threads(); tell it directly as well.
+  // The OpenMP build of OpenBLAS follows omp_get_max_threads(); tell it directly as well. Looked up
+  // once: SerialIfSmall comes here twice for every small product.
   using SetThreads = void (*)(int);
-  if (auto set_blas_threads = find_symbol<SetThreads>("openblas_set_num_threads")) set_blas_threads(n);
+  static const SetThreads set_blas_threads = find_symbol<SetThreads>("openblas_set_num_threads");
+  if (set_blas_threads) set_blas_threads(n);
+}
+
+SerialIfSmall::SerialIfSmall(std::size_t multiply_adds) {
+  // Inside a parallel region BLAS already runs on one thread; omp_get_max_threads() is then the
+  // nested count, not ours to change.
+  if (multiply_adds >= kBlasParallelWork || omp_in_parallel()) return;
+  const int threads = thread_count();
+  if (threads <= 1) return;
+  set_thread_count(1);
+  restore_ = threads;
+}
+
+SerialIfSmall::~SerialIfSmall() {
+  // Through set_thread_count, not omp_set_num_threads alone: OpenBLAS stops following the OpenMP
+  // count once its own is 1, so it must be told directly.
+  if (restore_ > 0) set_thread_count(restore_);
 }
 
 }  // namespace lecon

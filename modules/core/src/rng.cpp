@@ -38,7 +38,7 @@ void fill_blocks(Rng& rng, arma::Mat<T>& m, Fill fill) {
     const std::size_t first = b * Rng::kBlock;
     const std::size_t last = std::min(n, first + Rng::kBlock);
     fill(gen, data + first, data + last);
-  });
+  }, Rng::kBlock);
 }
 
 // Box-Muller: two uniforms u1 in (0, 1], u2 in [0, 1) give two independent N(0, 1) values.

@@ -36,12 +36,8 @@ void Progress::advance(std::size_t steps) {
   const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
   if (terminal_) {
     if (since_draw >= 0.1) draw(false);
-  } else {
-    const int decile = total_ ? static_cast<int>(10 * done_ / total_) : 0;
-    if (decile > last_decile_ || since_draw >= 10.0) {
-      last_decile_ = decile;
-      draw(false);
-    }
+  } else if (since_draw >= kLogInterval) {
+    draw(false);  // a long phase in a log: a sign of life now and then, not a line per tenth
   }
 }
 
@@ -70,6 +66,7 @@ void Progress::draw(bool final_line) {
   std::snprintf(rate_text, sizeof rate_text, rate >= 100 ? "%.0f" : "%.2f", rate);
   line << rate_text << ' ' << unit_ << "/s, " << (final_line ? "took " + clock_text(elapsed) : "ETA " + clock_text(eta));
   if (!note_.empty()) line << ", " << note_;
+  std::cout.flush();  // what the lab printed before comes first, also when stdout and stderr share a log
   if (terminal_) std::cerr << '\r' << line.str() << "\033[K" << (final_line ? "\n" : "") << std::flush;
   else std::cerr << line.str() << '\n' << std::flush;
 }

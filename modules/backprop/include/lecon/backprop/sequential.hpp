@@ -67,7 +67,7 @@ struct FitOptions {
   double validation_split = 0.0;    // the LAST fraction of the samples, as keras takes it
   bool shuffle = true;              // reshuffle the training samples every epoch
   bool accuracy = true;             // also track accuracy (targets one-hot or 0/1)
-  bool progress = false;            // a progress bar per epoch
+  // No progress bar here: fit stays silent; labs show one with labkit's FitProgress observer.
   // Whether this call ends the run, so that the observers' on_train_end runs (EarlyStopping puts back the
   // best weights). false for a piece of a run that a later fit continues, e.g. after a checkpoint: the
   // weights stay those training reached, and the last piece finishes. A run that an observer stops ends

@@ -1,6 +1,7 @@
 #pragma once
-// A progress bar for long loops: on a terminal, one line redrawn in place with rate and ETA;
-// otherwise (a log, CI) a plain line every 10% or at most every 10 s, so logs stay readable.
+// A progress bar for long loops, on stderr so that it never mixes into the tables on stdout: on a
+// terminal, one line redrawn in place with rate and ETA; otherwise (a log, CI) one plain line when the
+// loop ends, and one more for every minute a loop runs without a line, so logs stay short.
 #include <chrono>
 #include <cstddef>
 #include <iosfwd>
@@ -17,6 +18,9 @@ class Progress {
   void finish(const std::string& note = "");
   void set_note(const std::string& note) { note_ = note; }
 
+  // Seconds without a line after which the log style prints one anyway.
+  static constexpr double kLogInterval = 60.0;
+
   // Whether stderr is a terminal (decides the style).
   static bool stderr_is_terminal();
 
@@ -25,7 +29,6 @@ class Progress {
   std::string label_, unit_, note_;
   std::size_t total_, done_ = 0;
   bool terminal_, finished_ = false;
-  int last_decile_ = -1;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
