@@ -3,6 +3,7 @@
 #include "lecon/core/blas_runtime.hpp"
 #include <armadillo>
 #include <cctype>
+#include <cstdlib>
 
 #include "lecon/core/rng.hpp"
 
@@ -32,6 +33,15 @@ BOOST_AUTO_TEST_CASE(the_kernel_follows_the_cpu_flags) {
     for (auto& c : wanted) c = static_cast<char>(std::tolower(c));
     BOOST_TEST(core == wanted);
   }
+}
+
+BOOST_AUTO_TEST_CASE(waiting_threads_sleep) {
+  // test_main called select_blas_kernel: unless the user chose a wait policy or spin count, the
+  // program was restarted with OMP_WAIT_POLICY=passive, before libgomp read it.
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  BOOST_TEST_MESSAGE("OMP_WAIT_POLICY=" << (policy ? policy : "(unset)") << ", GOMP_SPINCOUNT=" << (spin ? spin : "(unset)"));
+  BOOST_TEST((policy != nullptr || spin != nullptr));
 }
 
 BOOST_AUTO_TEST_CASE(gemm_through_armadillo_is_correct) {

@@ -59,14 +59,24 @@ void select_blas_kernel(int /*argc*/, char** argv) {
   else if (policy != "auto") wanted = policy;
   // Remember what the environment had ("-" for nothing), for describe_blas() and for child programs.
   setenv("LECON_BLAS_SELECTED", inherited.empty() ? "-" : inherited.c_str(), 1);
-  if (wanted == inherited) return;  // OpenBLAS already loaded with the kernel we want
+  // Threads that wait for work sleep instead of spinning. libgomp's default spins about 3 ms (300,000
+  // rounds) after every parallel region; on a machine shared with other processes the spinning thread
+  // holds a core that they, or our own working thread, need. Lab 03 (2 threads, 2 cores) ran 2.5x
+  // faster unloaded and 1.7x faster beside two busy processes with OMP_WAIT_POLICY=passive than with
+  // that spin, on 40% of the CPU time (docs/architecture.md). libgomp reads the policy when it loads,
+  // before main(), so it takes the same restart; a policy or spin count the user set is kept. The
+  // OpenMP build of OpenBLAS runs its threads in the same libgomp pool.
+  const bool set_wait_policy = getenv("OMP_WAIT_POLICY") == nullptr && getenv("GOMP_SPINCOUNT") == nullptr;
+  if (wanted == inherited && !set_wait_policy) return;  // OpenBLAS and libgomp already loaded as we want them
+  if (set_wait_policy) setenv("OMP_WAIT_POLICY", "passive", 1);
   if (wanted.empty()) unsetenv("OPENBLAS_CORETYPE");
   else setenv("OPENBLAS_CORETYPE", wanted.c_str(), 1);
   fflush(nullptr);
   execv("/proc/self/exe", argv);
-  // execv returned: we cannot restart; say so and run on with the kernel already loaded.
+  // execv returned: we cannot restart; say so and run on with the kernel and wait policy already loaded.
   std::fprintf(stderr, "warning: could not restart with OPENBLAS_CORETYPE=%s (%s); BLAS keeps the kernel it chose\n",
                wanted.c_str(), std::strerror(errno));
+  if (set_wait_policy) unsetenv("OMP_WAIT_POLICY");
   if (inherited.empty()) unsetenv("OPENBLAS_CORETYPE");
   else setenv("OPENBLAS_CORETYPE", inherited.c_str(), 1);
 }
