@@ -1,5 +1,5 @@
 #pragma once
-// OpenMP helpers for the loops BLAS does not cover (STYLE 7): over the batch or over channels, never nested.
+// OpenMP helpers for the loops BLAS does not cover (CONTRIBUTING.md rule 7): over the batch or over channels, never nested.
 // OpenBLAS is the OpenMP build, so BLAS threads and these loops share one pool and one thread count.
 #include <omp.h>
 

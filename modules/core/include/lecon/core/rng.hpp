@@ -1,5 +1,5 @@
 #pragma once
-// One explicit, seeded random generator (STYLE 5 and 12: no global RNG, no arma::randu in library code).
+// One explicit, seeded random generator (CONTRIBUTING.md rules 5 and 12: no global RNG, no arma::randu in library code).
 //
 // Determinism across thread counts: a bulk fill (fill_uniform, fill_normal, fill_bernoulli) first draws
 // one 64-bit key from the sequential stream, then cuts the matrix into fixed blocks of kBlock elements.
