@@ -290,6 +290,21 @@ void check_optimizer_group(const H5Reader& file, const std::vector<Param<T>*>& p
 
 }  // namespace
 
+namespace {
+
+// Reads the optimizer's state into `optimizer` and checks that it fits the loaded model's parameters.
+template <typename T>
+void restore_optimizer(const H5Reader& file, Optimizer<T>& optimizer, const std::vector<Param<T>*>& params) {
+  optimizer.load_state(file, "/optimizer");
+  try {
+    optimizer.check_state_fits(params);
+  } catch (const Error& e) {
+    throw FileError(file.path(), e.what());
+  }
+}
+
+}  // namespace
+
 template <typename T>
 void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>& optimizer) {
   const H5Reader file(path, Integrity::required);
@@ -297,12 +312,7 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
   // The state must fit the model's parameters: check the stored shapes before touching the optimizer.
   const std::vector<Param<T>*> params = loaded.params();
   check_optimizer_group(file, params);
-  optimizer.load_state(file, "/optimizer");
-  try {
-    optimizer.check_state_fits(params);
-  } catch (const Error& e) {
-    throw FileError(path, e.what());
-  }
+  restore_optimizer(file, optimizer, params);
   model = std::move(loaded);
 }
 
@@ -393,12 +403,7 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
       if (!position || std::stoul(name) >= observers.size())
         throw FileError(path, observers_group + "/" + name + ": not the state of one of the " + std::to_string(observers.size()) + " observers");
     }
-  optimizer.load_state(file, "/optimizer");
-  try {
-    optimizer.check_state_fits(params);
-  } catch (const Error& e) {
-    throw FileError(path, e.what());
-  }
+  restore_optimizer(file, optimizer, params);
   model = std::move(loaded);
   state = std::move(loaded_state);
   // The observers last: their state may refer to the model (early stopping's best weights).

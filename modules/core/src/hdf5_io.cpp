@@ -181,31 +181,26 @@ H5::Group H5Writer::group_for(const std::string& name) {
   return make_groups(slash == std::string::npos ? "" : name.substr(0, slash));
 }
 
-template <typename T>
-void H5Writer::write(const std::string& name, const Tensor<T>& tensor) {
+void H5Writer::write_dataset(const std::string& name, const std::vector<hsize_t>& dims, const H5::PredType& type, const void* data) {
   try {
     group_for(name);
-    const std::vector<hsize_t> dims = dims_of(tensor.shape());
     H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet set = file_->createDataSet(name, native_type<T>(), space);
-    if (tensor.size() > 0) set.write(tensor.data(), native_type<T>());
+    H5::DataSet set = file_->createDataSet(name, type, space);
+    if (std::all_of(dims.begin(), dims.end(), [](hsize_t d) { return d > 0; })) set.write(data, type);
   } catch (const H5::Exception& e) {
     throw FileError(path_, "cannot write dataset " + name + ": " + e.getDetailMsg());
   }
 }
 
+template <typename T>
+void H5Writer::write(const std::string& name, const Tensor<T>& tensor) {
+  write_dataset(name, dims_of(tensor.shape()), native_type<T>(), tensor.data());
+}
+
 void H5Writer::write_bytes(const std::string& name, const Shape& shape, const std::vector<std::uint8_t>& bytes) {
   if (bytes.size() != shape.size())
     throw Error("H5Writer::write_bytes: " + std::to_string(bytes.size()) + " bytes do not fill shape " + shape.str());
-  try {
-    group_for(name);
-    const std::vector<hsize_t> dims = dims_of(shape);
-    H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-    H5::DataSet set = file_->createDataSet(name, H5::PredType::NATIVE_UINT8, space);
-    if (!bytes.empty()) set.write(bytes.data(), H5::PredType::NATIVE_UINT8);
-  } catch (const H5::Exception& e) {
-    throw FileError(path_, "cannot write dataset " + name + ": " + e.getDetailMsg());
-  }
+  write_dataset(name, dims_of(shape), H5::PredType::NATIVE_UINT8, bytes.data());
 }
 
 void H5Writer::write_labels(const std::string& name, const arma::uvec& labels) {
@@ -214,27 +209,11 @@ void H5Writer::write_labels(const std::string& name, const arma::uvec& labels) {
     if (labels[i] > UINT32_MAX) throw Error("H5Writer::write_labels: label does not fit in 32 bits");
     values[i] = static_cast<std::uint32_t>(labels[i]);
   }
-  try {
-    group_for(name);
-    hsize_t n = values.size();
-    H5::DataSpace space(1, &n);
-    H5::DataSet set = file_->createDataSet(name, H5::PredType::NATIVE_UINT32, space);
-    if (n > 0) set.write(values.data(), H5::PredType::NATIVE_UINT32);
-  } catch (const H5::Exception& e) {
-    throw FileError(path_, "cannot write dataset " + name + ": " + e.getDetailMsg());
-  }
+  write_dataset(name, {values.size()}, H5::PredType::NATIVE_UINT32, values.data());
 }
 
 void H5Writer::write_words(const std::string& name, const std::vector<std::uint64_t>& words) {
-  try {
-    group_for(name);
-    hsize_t n = words.size();
-    H5::DataSpace space(1, &n);
-    H5::DataSet set = file_->createDataSet(name, H5::PredType::NATIVE_UINT64, space);
-    if (n > 0) set.write(words.data(), H5::PredType::NATIVE_UINT64);
-  } catch (const H5::Exception& e) {
-    throw FileError(path_, "cannot write dataset " + name + ": " + e.getDetailMsg());
-  }
+  write_dataset(name, {words.size()}, H5::PredType::NATIVE_UINT64, words.data());
 }
 
 H5::Attribute H5Writer::create_attribute(const std::string& name, const std::string& key, const H5::DataType& type,

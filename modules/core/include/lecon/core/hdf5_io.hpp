@@ -58,6 +58,8 @@ class H5Writer {
   const std::string& path() const { return path_; }
 
  private:
+  // Creates dataset `name` of shape `dims` (groups on the way included) and writes `data` into it.
+  void write_dataset(const std::string& name, const std::vector<hsize_t>& dims, const H5::PredType& type, const void* data);
   H5::Group make_groups(const std::string& path);  // opens or creates every group along "a/b/c"
   H5::Group group_for(const std::string& name);    // the parent group of dataset "a/b/x", made if needed
   // Makes `name` a group if it does not exist yet, then creates attribute `key` on it.
