@@ -13,7 +13,7 @@ template <typename T>
 void MaxNorm<T>::after_step(const std::vector<Param<T>*>& params) {
   for (Param<T>* p : params) {
     if (!p->decay) continue;
-    // [slide: max-norm]  ||w_j|| > c  =>  w_j <- c w_j / ||w_j||   (w_j: unit j's incoming weights)
+    // [paper: Srivastava et al. 2014, §5.1]  ||w_j|| > c  =>  w_j <- c w_j / ||w_j||   (w_j: unit j's incoming weights)
     switch (p->units) {
       case UnitLayout::rows:  // Dense: row j
         for (arma::uword j = 0; j < p->value.n_rows; ++j) {
