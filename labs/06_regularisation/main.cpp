@@ -134,6 +134,9 @@ void run(const LabContext& ctx) {
   table.add_note("L2: penalty λ = " + fixed(kL2, 4) + " on the gradient; L1: proximal soft-thresholding, λ = " + fixed(kL1, 4) +
                  "; dropout p = " + fixed(kDropout, 2) + " after each hidden layer; early stopping: patience 10 on the loss of 1,000 further training"
                  " images, best weights restored; all together: the four at once");
+  table.add_note("the slide writes L2 as α Σ w² (gradient 2αw); lecon's λ is the gradient's factor (λ/2 Σ w²), so λ = 2α: λ = " + fixed(kL2, 4) +
+                 " is the slide's α = " + fixed(kL2 / 2, 4) + ". The slide's mini-batch step sums the batch's gradients; lecon's losses average"
+                 " them (docs/regularisation.md)");
   table.add_note("lecture column: the slides' qualitative claims; they give no figures for this set-up. Overfitting shows most in the"
                  " test loss (cross-entropy of an over-confident network); errors and curves are measured in eval mode (no dropout)");
   table.print(std::cout);
