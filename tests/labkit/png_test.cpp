@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(a_full_disk_is_reported_and_keeps_the_old_image) {
     test::FileSizeLimit full(512);
     error = test::error_of([&] { write_png(dir.file("w.png"), image); });
   }
-  BOOST_TEST(error == dir.file("w.png") + ": write failed: File too large");
+  BOOST_TEST(error == dir.file("w.png") + ": cannot save (write failed): File too large; the previous file, if any, is unchanged");
   BOOST_TEST(test::read_all(dir.file("w.png")) == old_png);
   BOOST_TEST(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
 }

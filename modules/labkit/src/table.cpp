@@ -1,14 +1,10 @@
 #include "lecon/labkit/table.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <sstream>
 
+#include "lecon/core/atomic_file.hpp"
 #include "lecon/core/error.hpp"
 
 namespace lecon {
@@ -113,42 +109,8 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
-void write_all(int fd, const std::string& text, const std::string& path) {
-  const char* at = text.data();
-  std::size_t left = text.size();
-  while (left > 0) {
-    const ssize_t written = ::write(fd, at, left);
-    if (written < 0 && errno == EINTR) continue;
-    if (written <= 0) throw FileError(path, std::string("write failed: ") + (written < 0 ? std::strerror(errno) : "no progress"));
-    at += written;
-    left -= static_cast<std::size_t>(written);
-  }
-}
-
 void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp." + std::to_string(getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw FileError(path, std::string("cannot open for writing: ") + std::strerror(errno));
-  // A full disk may only show at fsync or close (delayed allocation, NFS); every step is checked, and
-  // the real name is only ever given to a complete file.
-  try {
-    write_all(fd, text, path);
-    if (::fsync(fd) != 0) throw FileError(path, std::string("write failed: ") + std::strerror(errno));
-  } catch (...) {
-    ::close(fd);
-    std::remove(temp.c_str());
-    throw;
-  }
-  if (::close(fd) != 0) {
-    const int error = errno;
-    std::remove(temp.c_str());
-    throw FileError(path, std::string("write failed: ") + std::strerror(error));
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    std::remove(temp.c_str());
-    throw FileError(path, std::string("cannot move finished file into place: ") + std::strerror(error));
-  }
+  save_file_atomically(path, {{text.data(), text.size()}});
 }
 
 }  // namespace lecon

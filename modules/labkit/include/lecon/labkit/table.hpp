@@ -32,12 +32,9 @@ class Table {
 
 // Fixed-point text of a number: fixed(3.14159, 2) == "3.14".
 std::string fixed(double value, int decimals);
-// Writes text to path through a temporary file (<path>.tmp.<pid>), fsync and a rename: a crash or a full
-// disk never leaves half a file under the real name (an older file there stays as it was). Throws
-// FileError naming path and the system's reason ("No space left on device").
+// Writes text to path with core's save_file_atomically (atomic_file.hpp): a short temporary name, fsync,
+// rename; a crash or a full disk never leaves half a file under the real name (an older file there stays
+// as it was), a symlink or device is never replaced. Throws FileError naming path and the system's reason.
 void write_file_atomically(const std::string& path, const std::string& text);
-// Writes all of text to the open file descriptor fd, retrying short writes; throws FileError naming
-// path with the system's reason on failure.
-void write_all(int fd, const std::string& text, const std::string& path);
 
 }  // namespace lecon
