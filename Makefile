@@ -5,7 +5,7 @@ JOBS       ?= $(shell nproc)
 RESULTS    ?= results
 MODE       ?= --quick
 
-.PHONY: all build deps configure data test run bench sanitize clean
+.PHONY: all build deps configure data test run bench sanitize clean exercises exercise exercise-reset check
 
 all: build
 
@@ -45,5 +45,18 @@ sanitize: data
 	cmake --build build-sanitize -j $(JOBS)
 	cd build-sanitize && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# Exercises (docs/exercises.md): make exercises; make exercise EX=dense-backward; make check EX=dense-backward
+exercises:
+	@exercises/run.sh list
+
+exercise: deps
+	@exercises/run.sh start $(EX)
+
+exercise-reset:
+	@exercises/run.sh reset $(EX)
+
+check: deps
+	@JOBS=$(JOBS) exercises/run.sh check $(EX)
+
 clean:
-	rm -rf $(BUILD) build-sanitize $(RESULTS)
+	rm -rf $(BUILD) build-sanitize build-exercise build-exercise.configure.log $(RESULTS)

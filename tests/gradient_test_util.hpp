@@ -14,7 +14,8 @@ constexpr double kGradientTolerance = 1e-6;  // a correct double backward sits n
 inline void require_checks(const std::vector<GradientCheck>& checks, const std::string& layer) {
   for (const GradientCheck& c : checks) {
     BOOST_TEST_MESSAGE(layer << " " << c.what << ": max relative error " << c.max_relative_error);
-    BOOST_TEST(c.max_relative_error < kGradientTolerance, layer << " " << c.what << " " << c.max_relative_error);
+    BOOST_TEST(c.max_relative_error < kGradientTolerance,
+               layer << " " << c.what << ": gradient check max relative error " << c.max_relative_error << " (tolerance " << kGradientTolerance << ")");
     BOOST_TEST(c.entries > 0u);
   }
 }

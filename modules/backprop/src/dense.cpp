@@ -43,11 +43,13 @@ void Dense<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (x_ == nullptr) throw Error("Dense::backward called before forward");
   const arma::Mat<T>& delta = dy.matrix();
   const SerialIfSmall serial(W_.value.n_elem * dy.batch());  // each product below has this many multiply-adds
+  // EXERCISE dense-backward BEGIN
   W_.grad = delta * x_->matrix().t();
   b_.grad = arma::sum(delta, 1);
   if (dx == nullptr) return;
   ensure_shape(*dx, x_->shape());
   dx->matrix() = W_.value.t() * delta;
+  // EXERCISE dense-backward END
 }
 
 template <typename T>

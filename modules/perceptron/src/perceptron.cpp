@@ -21,6 +21,7 @@ PerceptronHistory Perceptron::train(const arma::mat& X, const arma::uvec& t, dou
   for (std::size_t epoch = 0; epoch < max_epochs; ++epoch) {
     std::size_t errors = 0;
     for (arma::uword i = 0; i < X.n_cols; ++i) {
+      // EXERCISE perceptron-update BEGIN
       const int y = predict(arma::vec(X.col(i)));
       const double delta = learning_rate * (static_cast<double>(t[i]) - y);
       if (delta != 0) {
@@ -28,6 +29,7 @@ PerceptronHistory Perceptron::train(const arma::mat& X, const arma::uvec& t, dou
         w_ += delta * X.col(i);
         w0_ += delta;
       }
+      // EXERCISE perceptron-update END
     }
     history.errors.push_back(errors);
     if (errors == 0) {
