@@ -89,8 +89,10 @@ void Pool2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
     const T* g = dy.data() + out_offset;
     T* sample = dx->data() + m * dx->sample_size();
     for (std::size_t q = 0; q < Ho * Wo; ++q) {
-      if (is_max) {
+      if (is_max) {  // [paper: Ranzato et al. 2007, max pooling]
+        // EXERCISE max-pool-backward BEGIN
         sample[argmax_[out_offset + q]] += g[q];  // ∂L/∂x = ∂L/∂y at the maximum, 0 elsewhere
+        // EXERCISE max-pool-backward END
       } else {
         T* window = sample + c * H * W + (s * (q / Wo)) * W + s * (q % Wo);
         const T share = g[q] * scale;              // ∂L/∂x = ∂L/∂y / K² over the window
