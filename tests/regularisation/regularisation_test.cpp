@@ -139,6 +139,9 @@ BOOST_AUTO_TEST_CASE(dropout_is_inverted_seeded_and_off_in_eval_mode) {
   BOOST_TEST(std::abs(kept - 0.75) < 0.01);
   BOOST_TEST(std::abs(arma::mean(arma::vectorise(y1.matrix())) - 2.0) < 0.02);  // E[y] = x
   BOOST_TEST(arma::all(arma::vectorise(y1.matrix()) == 0.0 || arma::vectorise(y1.matrix()) == 2.0 / 0.75));
+  Rng c(5);  // evaluation mode is the identity, with a generator at hand or without one
+  drop.forward(x, y3, Context{false, &c});
+  BOOST_TEST(arma::approx_equal(y3.matrix(), x.matrix(), "absdiff", 0.0));
   drop.forward(x, y3, Context{false, nullptr});
   BOOST_TEST(arma::approx_equal(y3.matrix(), x.matrix(), "absdiff", 0.0));
   test::check_error<OptionError>([] { Dropout<double>(1.0); }, {"rate must be in [0, 1)"});

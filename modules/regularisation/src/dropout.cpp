@@ -13,6 +13,7 @@ Dropout<T>::Dropout(double rate) : rate_(rate) {
 template <typename T>
 void Dropout<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   ensure_shape(y, x.shape());
+  // EXERCISE dropout-forward BEGIN
   applied_ = ctx.training && rate_ > 0;
   if (!applied_) {  // testing: the identity
     y.matrix() = x.matrix();
@@ -24,6 +25,7 @@ void Dropout<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   ctx.rng->fill_bernoulli(scaled_mask_, 1.0 - rate_);
   scaled_mask_ *= static_cast<T>(1.0 / (1.0 - rate_));
   y.matrix() = x.matrix() % scaled_mask_;
+  // EXERCISE dropout-forward END
 }
 
 template <typename T>
