@@ -81,7 +81,8 @@ BOOST_AUTO_TEST_CASE(every_loss) {
   };
   for (const auto& [name, c] : checks) {
     BOOST_TEST_MESSAGE(name << ": max relative error " << c.max_relative_error);
-    BOOST_TEST(c.max_relative_error < test::kGradientTolerance, name << " " << c.max_relative_error);
+    BOOST_TEST(c.max_relative_error < test::kGradientTolerance,
+               name << ": gradient check max relative error " << c.max_relative_error << " (tolerance " << test::kGradientTolerance << ")");
   }
 }
 

@@ -138,6 +138,8 @@ void SoftmaxCrossEntropy<T>::gradient(const Tensor<T>& z, const Tensor<T>& t, Te
   const arma::Mat<T>& Z = z.matrix();
   const arma::Mat<T>& Tm = t.matrix();
   arma::Mat<T>& D = dz.matrix();
+  // [slide: softmax + cross-entropy]  ∂L/∂z_ik = (1/n) ((Σ_k t_ik) softmax(z_i)_k - t_ik)
+  // EXERCISE softmax-ce-gradient BEGIN
   const double scale = 1.0 / static_cast<double>(Z.n_cols);
   for (arma::uword j = 0; j < Z.n_cols; ++j) {
     const double top = Z.col(j).max();
@@ -149,6 +151,7 @@ void SoftmaxCrossEntropy<T>::gradient(const Tensor<T>& z, const Tensor<T>& t, Te
     for (arma::uword k = 0; k < Z.n_rows; ++k)
       D(k, j) = static_cast<T>(scale * (target_sum * std::exp(static_cast<double>(Z(k, j)) - top) / exp_sum - Tm(k, j)));
   }
+  // EXERCISE softmax-ce-gradient END
 }
 
 template <typename T>
