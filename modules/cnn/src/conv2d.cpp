@@ -160,6 +160,7 @@ template <typename T>
 void Conv2D<T>::col2im(Tensor<T>& dx) const {
   const std::size_t C = geometry_.channels, K = geometry_.kernel, s = geometry_.stride, p = geometry_.padding;
   const std::size_t H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
+  // EXERCISE col2im BEGIN
   dx.matrix().zeros();
   // Each sample's gradient lands only in its own column of dx: the samples run in parallel without races.
   if (s == 1 && p == 0) {
@@ -198,6 +199,7 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
         }
       }
   }, geometry_.patch_size() * positions_);
+  // EXERCISE col2im END
 }
 
 template <typename T>
