@@ -77,9 +77,9 @@ if [[ $cmd == check || $cmd == self-check ]]; then  # one build in build-exercis
 fi
 case $cmd in
   list)
-    printf '%-20s %-11s %-10s %-40s %s\n' NAME MODULE DIFFICULTY FILE SLIDE
+    printf '%-20s %-15s %-10s %-40s %s\n' NAME MODULE DIFFICULTY FILE SLIDE
     for n in $(names); do
-      printf '%-20s %-11s %-10s %-40s %s\n' "$n" "$(field "$n" module)" "$(field "$n" difficulty)" \
+      printf '%-20s %-15s %-10s %-40s %s\n' "$n" "$(field "$n" module)" "$(field "$n" difficulty)" \
         "$(field "$n" source)" "$(field "$n" slide)"
     done
     echo "start one: make exercise EX=<name>; check it: make check EX=<name>; docs/exercises.md" ;;
