@@ -1,6 +1,5 @@
 #include "lecon/core/hdf5_io.hpp"
 
-#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <type_traits>
 
 #include "lecon/core/atomic_file.hpp"
+#include "input_file.hpp"
 
 namespace lecon {
 namespace {
@@ -287,14 +287,7 @@ template void H5Writer::write<double>(const std::string&, const Tensor<double>&)
 
 H5Reader::H5Reader(const std::string& path, Integrity integrity) : path_(path) {
   quiet_hdf5();
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) throw FileError(path, "file not found");
-    throw FileError(path, std::string("cannot open: ") + std::strerror(errno));
-  }
-  if (S_ISDIR(st.st_mode)) throw FileError(path, "is a directory, expected an HDF5 file");
-  if (!S_ISREG(st.st_mode)) throw FileError(path, "is not a regular file, expected an HDF5 file");
-  file_bytes_ = static_cast<std::uint64_t>(st.st_size);
+  file_bytes_ = static_cast<std::uint64_t>(detail::require_regular_file(path, "an HDF5 file"));
   verified_ = verify_checksum(path, file_bytes_);
   if (!verified_ && integrity == Integrity::required)
     throw FileError(path, "no lecon checksum header (expected a file written by lecon; a plain HDF5 file cannot be verified)");
