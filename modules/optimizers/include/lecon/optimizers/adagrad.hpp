@@ -30,23 +30,7 @@ class Adagrad : public Optimizer<T> {
   }
 
  protected:
-  void update(const std::vector<Param<T>*>& params) override {
-    const T eta = static_cast<T>(this->learning_rate());
-    // keras, PyTorch, the paper: ε added to the root; the slide: ε inside it. The other one is 0.
-    const T eps_outside = static_cast<T>(slide_ ? 0.0 : epsilon_), eps_inside = static_cast<T>(slide_ ? epsilon_ : 0.0);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      T* theta = params[i]->value.memptr();
-      const T* g = params[i]->grad.memptr();
-      T* G = sum_of_squares_[i].memptr();
-      const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
-      for (std::ptrdiff_t k = 0; k < n; ++k) {
-        // [slide: Adagrad]  G <- G + g²,   θ <- θ - η/√(G + ε) · g     (keras, PyTorch: θ <- θ - η g / (√G + ε))
-        G[k] += g[k] * g[k];
-        theta[k] -= eta * g[k] / (std::sqrt(G[k] + eps_inside) + eps_outside);
-      }
-    }
-  }
+  void update(const std::vector<Param<T>*>& params) override;  // the rule: src/adagrad.cpp
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
     return {{"sum_of_squares", &sum_of_squares_, initial_accumulator_, true}};
@@ -57,5 +41,8 @@ class Adagrad : public Optimizer<T> {
   bool slide_;
   std::vector<arma::Mat<T>> sum_of_squares_;  // G = Σ g², one per parameter
 };
+
+extern template class Adagrad<float>;
+extern template class Adagrad<double>;
 
 }  // namespace lecon

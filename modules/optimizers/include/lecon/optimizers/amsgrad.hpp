@@ -33,33 +33,7 @@ class AMSGrad : public Optimizer<T> {
   }
 
  protected:
-  void update(const std::vector<Param<T>*>& params) override {
-    // Step size α and scale s of √v_max as in adam.hpp (slide: α = η, s = 1; keras: s = 1; pytorch: s = 1/√(1 - β2^t)).
-    const double t = static_cast<double>(this->iterations());
-    const double correction_1 = 1 - std::pow(beta_1_, t), correction_2 = 1 - std::pow(beta_2_, t);
-    const double eta = this->learning_rate();
-    const Convention c = convention_;
-    const T alpha = static_cast<T>(c == Convention::keras ? eta * std::sqrt(correction_2) / correction_1 : c == Convention::pytorch ? eta / correction_1 : eta);
-    const T s = static_cast<T>(c == Convention::pytorch ? 1.0 / std::sqrt(correction_2) : 1.0);
-    const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      T* theta = params[i]->value.memptr();
-      const T* g = params[i]->grad.memptr();
-      T* m = first_moment_[i].memptr();
-      T* v = second_moment_[i].memptr();
-      T* v_max = largest_second_moment_[i].memptr();
-      const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
-      for (std::ptrdiff_t k = 0; k < n; ++k) {
-        // [slide: AMSGrad]  m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v_max <- max(v_max, v)
-        //                   θ <- θ - η m / (√v_max + ε)   (keras, PyTorch: θ <- θ - η m̂ / (√v̂_max + ε), Adam's corrections)
-        m[k] = b1 * m[k] + (T(1) - b1) * g[k];
-        v[k] = b2 * v[k] + (T(1) - b2) * g[k] * g[k];
-        v_max[k] = std::max(v_max[k], v[k]);
-        theta[k] -= alpha * m[k] / (s * std::sqrt(v_max[k]) + eps);
-      }
-    }
-  }
+  void update(const std::vector<Param<T>*>& params) override;  // the rule: src/amsgrad.cpp
 
   std::vector<typename Optimizer<T>::StateBuffer> state_buffers() override {
     return {{"m", &first_moment_, 0.0}, {"v", &second_moment_, 0.0, true}, {"v_max", &largest_second_moment_, 0.0, true}};
@@ -72,5 +46,8 @@ class AMSGrad : public Optimizer<T> {
   std::vector<arma::Mat<T>> second_moment_;          // v, one per parameter
   std::vector<arma::Mat<T>> largest_second_moment_;  // v_max, one per parameter
 };
+
+extern template class AMSGrad<float>;
+extern template class AMSGrad<double>;
 
 }  // namespace lecon
