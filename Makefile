@@ -49,14 +49,16 @@ sanitize: data
 exercises:
 	@exercises/run.sh list
 
-exercise: deps
+exercise:
 	@exercises/run.sh start $(EX)
 
 exercise-reset:
 	@exercises/run.sh reset $(EX)
 
-check: deps
-	@JOBS=$(JOBS) exercises/run.sh check $(EX)
+# The check compiles the student's file against the project's build, so the project is built first
+# (the first time: a few minutes; later: nothing to do).
+check: build
+	@LECON_BUILD=$(BUILD) exercises/run.sh check $(EX)
 
 clean:
-	rm -rf $(BUILD) build-sanitize build-exercise build-exercise.configure.log $(RESULTS)
+	rm -rf $(BUILD) build-sanitize $(RESULTS)
