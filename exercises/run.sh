@@ -83,7 +83,8 @@ compile() {
      -o "$obj" -c "$input") > "$log" 2>&1 || return 3
 }
 
-# make_pch HEADER COMPILER FLAGS...: <armadillo> precompiled once per set of flags (it is most of the time)
+# make_pch HEADER COMPILER FLAGS...: <armadillo> (and for a test, Boost.Test's header) precompiled once per set of
+# flags: parsing them is most of a compile
 make_pch() {
   local pch=$1 cxx=$2; shift 2
   [[ -f $pch.gch ]] && return 0
@@ -92,6 +93,7 @@ make_pch() {
     flock 8
     if [[ ! -f $pch.gch ]]; then
       echo '#include <armadillo>' > "$pch"
+      [[ " $* " == *" -DBOOST_TEST_DYN_LINK "* ]] && echo '#include <boost/test/unit_test.hpp>' >> "$pch"
       "$cxx" "$@" -O1 -x c++-header "$pch" -o "$pch.gch.tmp" && mv "$pch.gch.tmp" "$pch.gch"
     fi
   ) 8> "$pch.lock"
@@ -113,12 +115,20 @@ link() {
   (cd "$build/tests" && "${toks[0]}" "${args[@]}") >> "$log" 2>&1 || return 3
 }
 
-# run_variant NAME DIR TAG: builds the exercise NAME from the files in DIR (a region exercise: DIR/<source
+# run_variant NAME DIR TAG: builds the exercise NAME from the files in DIR (DIR "-": the reference of a region
+# exercise, the project's own test program; a region exercise: DIR/<source
 # file name>; an extend exercise: DIR/<its files>), runs its tests; 0 pass, 1 fail, 3 no build. Log: LOG.
 run_variant() {
   local name=$1 dir=$2 tag=$3 exe out
   exe=$(field "$name" test_executable); need_build "$exe"
+  if [[ $dir == - ]]; then  # the reference of a region exercise: the project's own test program, as built
+    log=$work/$name/$tag.log; mkdir -p "$work/$name"
+    (cd "$build/tests" && LECON_DATA_DIR="$root/data" timeout 300 "./$exe" --run_test="$(field "$name" tests)" \
+       --log_level=error --color_output=no) > "$log" 2>&1 || return 1
+    return 0
+  fi
   out=$work/$name/$tag; mkdir -p "$out"; log=$out.log; : > "$log"
+  local t0=$EPOCHREALTIME
   if [[ $(kind "$name") == region ]]; then
     local src; src=$(field "$name" source)
     compile "$root/$src" "$dir/$(basename "$src")" "$out/swapped.o" "$log" || return 3
@@ -132,10 +142,11 @@ run_variant() {
     done
     link "$exe" "$out/$exe" "$log" 1 "${objs[@]}" || return 3
   fi
-  local rc=0
+  local rc=0 t1=$EPOCHREALTIME
   (cd "$build/tests" && LECON_DATA_DIR="$root/data" timeout 300 "$out/$exe" --run_test="$(field "$name" tests)" \
      --log_level=error --color_output=no) >> "$log" 2>&1 || rc=1
   rm -f "$out/$exe" "$out"/*.o
+  awk -v a="$t0" -v b="$t1" -v c="$EPOCHREALTIME" 'BEGIN { printf "timing: build %.1f s, tests %.1f s\n", b - a, c - b }' >> "$log"
   return $rc
 }
 
@@ -151,8 +162,7 @@ variants() {
   gen=$work/generated/$ex
   if [[ $(kind "$ex") == region ]]; then
     local src; src=$(field "$ex" source)
-    mkdir -p "$gen/reference"; cp "$root/$src" "$gen/reference/"
-    echo "$ex $gen/reference reference"
+    echo "$ex - reference"   # the project's own build of the reference: nothing to compile
     for w in "$ex_dir/$ex"/wrong_*.txt; do
       local tag; tag=$(basename "$w" .txt); mkdir -p "$gen/$tag"
       splice "$ex" "$root/$src" "$w" > "$gen/$tag/$(basename "$src")"
@@ -236,7 +246,9 @@ case $cmd in
   self-check)
     start=$SECONDS; mkdir -p "$work"
     list=$work/self-check.variants; : > "$list"
-    for ex in $(names); do need_build "$(field "$ex" test_executable)"; variants "$ex" >> "$list"; done
+    for ex in $(names); do need_build "$(field "$ex" test_executable)"; done
+    for ex in $(names); do [[ $(kind "$ex") == extend ]] && variants "$ex" >> "$list"; done  # the longest builds first
+    for ex in $(names); do [[ $(kind "$ex") == region ]] && variants "$ex" >> "$list"; done
     n=$(names | wc -l); m=$(grep -vc ' reference$' "$list" || true)
     results=$work/self-check.results
     xargs -P "$jobs" -L 1 bash "$0" _variant < "$list" > "$results"

@@ -84,6 +84,24 @@ BOOST_AUTO_TEST_CASE(logistic_neuron_descends_the_cross_entropy) {
   arma::rowvec t(200);
   for (arma::uword i = 0; i < 200; ++i) t[i] = X(0, i) + 0.5 * X(1, i) > 0 ? 1 : 0;
   LogisticNeuron neuron(2, rng);
+  // One step, against the formula written out here: w <- w - η (1/n) Σ_i (y_i - t_i) x_i, w0 <- w0 - η (1/n) Σ_i (y_i - t_i)
+  {
+    LogisticNeuron one = neuron;
+    arma::vec w = one.weights();
+    double w0 = one.bias(), sum_0 = 0;
+    arma::vec sum = arma::zeros(2);
+    for (arma::uword i = 0; i < 200; ++i) {
+      const double y = 1 / (1 + std::exp(-(arma::dot(w, X.col(i)) + w0)));
+      sum += (y - t[i]) * X.col(i);
+      sum_0 += y - t[i];
+    }
+    w -= 0.5 * sum / 200;
+    w0 -= 0.5 * sum_0 / 200;
+    one.train(X, t, 0.5, 1);
+    BOOST_TEST(arma::norm(one.weights() - w) < 1e-12, "one step: w = (" << one.weights()[0] << ", " << one.weights()[1] << "), expected ("
+                                                                      << w[0] << ", " << w[1] << ")");
+    BOOST_TEST(std::abs(one.bias() - w0) < 1e-12, "one step: w0 = " << one.bias() << " expected " << w0);
+  }
   const std::vector<double> losses = neuron.train(X, t, 1.0, 300);
   for (std::size_t i = 1; i < losses.size(); ++i) BOOST_REQUIRE(losses[i] <= losses[i - 1] + 1e-12);
   BOOST_TEST(losses.back() < 0.15);

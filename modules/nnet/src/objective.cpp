@@ -109,6 +109,7 @@ void NnetObjective::gradient(const arma::vec& w, arma::vec& g) {
 void NnetObjective::add_sample_gradient(const double* x, const double* t, const arma::vec& w, arma::vec& g) {
   const std::size_t p = net_.inputs, S = net_.hidden_units, K = net_.outputs;
   // [slide: backpropagation] output deltas δ_k = ∂E/∂a_k
+  // EXERCISE nnet-output-deltas BEGIN
   switch (criterion_) {
     case Criterion::log_likelihood: {
       // softmax: δ_k = p_k Σ_l t_l - t_k  (= p_k - t_k for targets summing to 1)
@@ -129,6 +130,8 @@ void NnetObjective::add_sample_gradient(const double* x, const double* t, const 
       }
       break;
   }
+  // EXERCISE nnet-output-deltas END
+  // EXERCISE nnet-hidden-deltas BEGIN
   // [slide: backpropagation] output weights: ∂E/∂W_k0 = δ_k, ∂E/∂W_kj = δ_k h_j, ∂E/∂V_ki = δ_k x_i;
   // and the sum that flows back to hidden unit j, Σ_k δ_k W_kj (R runs k from the last unit down).
   back_sum_.zeros();
@@ -151,6 +154,7 @@ void NnetObjective::add_sample_gradient(const double* x, const double* t, const 
     g[offset] += delta;
     for (std::size_t i = 0; i < p; ++i) g[offset + 1 + i] += delta * x[i];
   }
+  // EXERCISE nnet-hidden-deltas END
 }
 
 }  // namespace lecon::nnet

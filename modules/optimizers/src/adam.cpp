@@ -19,6 +19,7 @@ void Adam<T>::update(const std::vector<Param<T>*>& params) {
   const double correction_1 = 1 - std::pow(beta_1_, t), correction_2 = 1 - std::pow(beta_2_, t);
   const double eta = this->learning_rate();
   const Convention c = convention_;
+  // EXERCISE adam-update BEGIN
   const T alpha = static_cast<T>(c == Convention::keras ? eta * std::sqrt(correction_2) / correction_1 : c == Convention::pytorch ? eta / correction_1 : eta);
   const T s = static_cast<T>(c == Convention::pytorch ? 1.0 / std::sqrt(correction_2) : 1.0);
   const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
@@ -36,6 +37,7 @@ void Adam<T>::update(const std::vector<Param<T>*>& params) {
       theta[k] -= alpha * m[k] / (s * std::sqrt(v[k]) + eps);
     }
   }
+  // EXERCISE adam-update END
 }
 
 template class Adam<float>;

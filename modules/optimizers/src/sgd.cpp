@@ -26,6 +26,7 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
     }
     return;
   }
+  // EXERCISE sgd-momentum BEGIN
   const bool nesterov = nesterov_;
   for (std::size_t i = 0; i < params.size(); ++i) {
     T* theta = params[i]->value.memptr();
@@ -41,6 +42,7 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
       theta[k] += nesterov ? mu * v[k] - eta * g[k] : v[k];
     }
   }
+  // EXERCISE sgd-momentum END
 }
 
 template class SGD<float>;

@@ -31,9 +31,11 @@ std::vector<double> LogisticNeuron::train(const arma::mat& X, const arma::rowvec
   const double n = static_cast<double>(X.n_cols);
   for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
     losses.push_back(loss(X, t));
+    // EXERCISE logistic-neuron-step BEGIN
     const arma::rowvec error = predict(X) - t;  // y - t
     w_ -= learning_rate * (X * error.t()) / n;
     w0_ -= learning_rate * arma::accu(error) / n;
+    // EXERCISE logistic-neuron-step END
   }
   losses.push_back(loss(X, t));
   return losses;
