@@ -6,6 +6,7 @@
 #   reset NAME  the same, overwriting the working copy
 #   check NAME  builds the working copy against the project's build and runs the exercise's tests
 #   self-check  every shipped wrong solution must fail the exercise's tests, and every reference pass
+#   save-wrong NAME TAG WHAT   (module authors) the working copy becomes the wrong solution wrong_TAG.diff
 #
 # How a check builds: nothing in build/ changes. The one source the exercise swaps (or, for an extend
 # exercise, the check test and the student's files) is compiled with the flags CMake recorded for it in
@@ -156,31 +157,52 @@ verdict() {  # the failing checks of a test log, short
 }
 compile_errors() { grep -E 'error|Error' "$1" | sed -E "s#$root/##" | head -n 20; }
 
-# The variants self-check builds: "NAME DIR TAG" per line (DIR holds the files of that variant).
+# The variants self-check builds: "NAME DIR TAG" per line (DIR holds the files of that variant). A wrong
+# solution is exercises/NAME/wrong_<what>.diff: a line "WRONG: <what is wrong>", then a unified diff against
+# the reference source (a region exercise) or against the files of solution/ (an extend exercise).
 variants() {
-  local ex=$1 gen w
+  local ex=$1 gen w tag
   gen=$work/generated/$ex
   if [[ $(kind "$ex") == region ]]; then
     local src; src=$(field "$ex" source)
     echo "$ex - reference"   # the project's own build of the reference: nothing to compile
-    for w in "$ex_dir/$ex"/wrong_*.txt; do
-      local tag; tag=$(basename "$w" .txt); mkdir -p "$gen/$tag"
-      splice "$ex" "$root/$src" "$w" > "$gen/$tag/$(basename "$src")"
+    for w in "$ex_dir/$ex"/wrong_*.diff; do
+      tag=$(basename "$w" .diff); rm -rf "${gen:?}/$tag"; mkdir -p "$gen/$tag"
+      patch -s -o "$gen/$tag/$(basename "$src")" "$root/$src" < "$w" > "$gen/$tag.patch.log" 2>&1 ||
+        die "$w does not apply to $src (it changed?): $(head -n 3 "$gen/$tag.patch.log")"
       echo "$ex $gen/$tag $tag"
     done
   else
     echo "$ex $ex_dir/$ex/solution reference"
-    for w in "$ex_dir/$ex"/wrong_*/; do  # a wrong solution holds the files that differ from the solution
-      local tag; tag=$(basename "$w"); rm -rf "${gen:?}/$tag"; mkdir -p "$gen/$tag"
-      cp "$ex_dir/$ex/solution/"* "$gen/$tag/"; cp "$w"* "$gen/$tag/"
+    for w in "$ex_dir/$ex"/wrong_*.diff; do
+      tag=$(basename "$w" .diff); rm -rf "${gen:?}/$tag"; mkdir -p "$gen/$tag"
+      cp "$ex_dir/$ex/solution/"* "$gen/$tag/"
+      patch -s -d "$gen/$tag" -p1 < "$w" > "$gen/$tag.patch.log" 2>&1 ||
+        die "$w does not apply to $ex/solution (it changed?): $(head -n 3 "$gen/$tag.patch.log")"
       echo "$ex $gen/$tag $tag"
     done
   fi
 }
-what_is_wrong() {  # the first line of a wrong solution, '// WRONG: ...'
-  local ex=$1 tag=$2 f
-  if [[ $(kind "$ex") == region ]]; then f=$ex_dir/$ex/$tag.txt; else f=$(grep -l 'WRONG:' "$ex_dir/$ex/$tag/"* | head -n 1); fi
-  grep -m 1 'WRONG:' "$f" | sed 's#^ *// *WRONG: *##'
+what_is_wrong() { sed -n '1s/^WRONG: *//p' "$ex_dir/$1/$2.diff"; }
+
+# save_wrong NAME TAG WHAT: the student's working copy, as it is now, becomes the shipped wrong solution TAG
+save_wrong() {
+  local name=$1 tag=$2 what=$3 out f
+  [[ $tag == wrong_* ]] || tag=wrong_$tag
+  [[ -n $what ]] || die "say what is wrong: exercises/run.sh save-wrong NAME TAG \"what is wrong\""
+  out=$ex_dir/$name/$tag.diff
+  { echo "WRONG: $what"
+    if [[ $(kind "$name") == region ]]; then
+      f=$(field "$name" source)
+      diff -u --label "a/$f" --label "b/$f" "$root/$f" "$(student_copy "$name")" || true
+    else
+      for f in $(field "$name" files); do
+        diff -u --label "a/$f" --label "b/$f" "$ex_dir/$name/solution/$f" "$ex_dir/$name/$f" || true
+      done
+    fi
+  } > "$out"
+  [[ $(wc -l < "$out") -gt 1 ]] || { rm -f "$out"; die "your copy of $name does not differ from the reference"; }
+  echo "wrote $out; exercises/run.sh self-check shows whether the tests reject it"
 }
 
 cmd=${1:-list}; name=${2:-}
@@ -260,5 +282,7 @@ case $cmd in
     fi
     if [[ $bad -eq 0 ]]; then echo "$n exercises, $m wrong solutions, all rejected ($((SECONDS - start)) s, $jobs builds at a time)"
     else echo "$n exercises, $m wrong solutions: $bad DEFECTS"; exit 1; fi ;;
-  *) die "usage: exercises/run.sh list | start NAME | reset NAME | check NAME | self-check" ;;
+  save-wrong)
+    known "$name"; save_wrong "$name" "${3:-}" "${4:-}" ;;
+  *) die "usage: exercises/run.sh list | start NAME | reset NAME | check NAME | self-check | save-wrong NAME TAG WHAT" ;;
 esac
