@@ -376,13 +376,18 @@ BOOST_AUTO_TEST_CASE(each_layer_learns_from_the_clean_codes_below) {
   StackOptions options = stack_options({4, 3}, 0.4);
   options.training.epochs = 1;
   std::vector<Tensor<double>> codes;
-  StackedAutoencoder<double> sda = pretrain_stack<double>(x, options, [] { return std::make_unique<SGD<double>>(0.1); }, rng, {},
+  StackedAutoencoder<double> sda = pretrain_stack<double>(x, options, [] { return std::make_unique<SGD<double>>(0.1); }, rng, nullptr,
                                                           [&](std::size_t, const Tensor<double>& c) { codes.push_back(c); });
   BOOST_TEST(sda.layers() == 2u);
   BOOST_TEST(sda.model(0).size() == 2u);  // Corruption + Autoencoder
   BOOST_TEST(arma::abs(codes[0].matrix() - sda.autoencoder(0).encode(x).matrix()).max() < 1e-12);
   BOOST_TEST(arma::abs(codes[1].matrix() - sda.encoders().predict(x).matrix()).max() < 1e-12);
   BOOST_TEST(sda.histories.size() == 2u);
+  // The deep reconstruction: up through both encoders, down through both decoders.
+  const Tensor<double> deep = sda.reconstruct(x);
+  const Tensor<double> by_hand = sda.autoencoder(0).decode(sda.autoencoder(1).decode(codes[1]));
+  BOOST_TEST((deep.shape() == x.shape()));
+  BOOST_TEST(arma::abs(deep.matrix() - by_hand.matrix()).max() < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(sda_on_mnist_beats_chance_widely) {
@@ -476,6 +481,31 @@ BOOST_AUTO_TEST_CASE(trains_with_the_existing_schedules_and_regularisers) {
     return std::make_pair(arma::norm(arma::conv_to<arma::mat>::from(ae.W().value), "fro"),
                           arma::max(arma::sqrt(arma::sum(arma::square(arma::conv_to<arma::mat>::from(ae.W_prime().value)), 1))));
   };
+  // In a stack each layer has its own optimizer, so its observers are made per layer.
+  struct RateRecorder : TrainingObserver<Real> {
+    Optimizer<Real>& optimizer;
+    std::vector<double>& rates;
+    RateRecorder(Optimizer<Real>& o, std::vector<double>& r) : optimizer(o), rates(r) {}
+    bool on_epoch_end(std::size_t, const History&) override {
+      rates.push_back(optimizer.learning_rate());
+      return false;
+    }
+  };
+  std::vector<std::unique_ptr<TrainingObserver<Real>>> made;
+  std::vector<double> rates;
+  StackOptions stack_settings = stack_options({6, 4}, 0.25);
+  stack_settings.training.epochs = 2;
+  Rng rng(43);
+  pretrain_stack<Real>(x, stack_settings, [] { return std::make_unique<SGD<Real>>(0.1); }, rng,
+                       [&](std::size_t layer, Optimizer<Real>& optimizer) -> std::vector<TrainingObserver<Real>*> {
+                         made.push_back(std::make_unique<LearningRateScheduler<Real>>(optimizer, StepDecay(0.1 / static_cast<double>(layer + 1), 0.5, 1)));
+                         made.push_back(std::make_unique<RateRecorder>(optimizer, rates));
+                         return {made[made.size() - 2].get(), made.back().get()};
+                       });
+  // η for the next epoch after each epoch: 0.1/(k+1) · 0.5^(e+1)
+  BOOST_TEST(rates.size() == 4u);
+  const std::vector<double> expected = {0.05, 0.025, 0.025, 0.0125};
+  for (std::size_t i = 0; i < std::min<std::size_t>(rates.size(), 4); ++i) BOOST_TEST(std::abs(rates[i] - expected[i]) < 1e-12);
   const auto [plain_norm, plain_rows] = train(0.0, 1e6);
   const auto [decayed_norm, constrained_rows] = train(0.05, 0.5);
   BOOST_TEST_MESSAGE("‖W‖: " << plain_norm << " without, " << decayed_norm << " with L2; largest row of W': " << plain_rows << " -> " << constrained_rows);

@@ -33,15 +33,16 @@ void append_encoder_of(const Autoencoder<T>& ae, Sequential<T>& stack) {
 template <typename T>
 class AutoencoderLayer : public PretrainedLayer<T> {
  public:
-  AutoencoderLayer(const AutoencoderOptions& options, const FitOptions& training, const OptimizerFactory<T>& make_optimizer,
-                   const std::vector<TrainingObserver<T>*>& observers)
-      : options_(options), training_(training), make_optimizer_(make_optimizer), observers_(observers) {}
+  AutoencoderLayer(std::size_t index, const AutoencoderOptions& options, const FitOptions& training, const OptimizerFactory<T>& make_optimizer,
+                   const LayerObservers<T>& observers)
+      : index_(index), options_(options), training_(training), make_optimizer_(make_optimizer), observers_(observers) {}
 
   void pretrain(const Tensor<T>& codes, Rng& rng) override {
     model_ = autoencoder_model<T>(codes.sample_size(), options_, rng);
     const std::unique_ptr<Optimizer<T>> optimizer = make_optimizer_();
     if (!optimizer) throw Error("pretrain_stack: the optimizer factory returned no optimizer");
-    history_ = train_autoencoder(model_, options_.loss, codes, *optimizer, training_, rng, observers_);
+    const std::vector<TrainingObserver<T>*> observers = observers_ ? observers_(index_, *optimizer) : std::vector<TrainingObserver<T>*>{};
+    history_ = train_autoencoder(model_, options_.loss, codes, *optimizer, training_, rng, observers);
   }
   void append_encoder(Sequential<T>& stack) const override { append_encoder_of(autoencoder_of(model_), stack); }
 
@@ -49,10 +50,11 @@ class AutoencoderLayer : public PretrainedLayer<T> {
   const History& history() const { return history_; }
 
  private:
+  std::size_t index_;
   AutoencoderOptions options_;
   FitOptions training_;
   const OptimizerFactory<T>& make_optimizer_;
-  const std::vector<TrainingObserver<T>*>& observers_;
+  const LayerObservers<T>& observers_;
   Sequential<T> model_;
   History history_;
 };
@@ -135,6 +137,15 @@ Sequential<T> StackedAutoencoder<T>::encoders() const {
 }
 
 template <typename T>
+Tensor<T> StackedAutoencoder<T>::reconstruct(const Tensor<T>& x) const {
+  if (models_.empty()) throw Error("StackedAutoencoder::reconstruct: the stack is empty");
+  Tensor<T> codes = x;
+  for (const Sequential<T>& model : models_) codes = autoencoder_of(model).encode(codes);
+  for (std::size_t k = models_.size(); k-- > 0;) codes = autoencoder_of(models_[k]).decode(codes);
+  return Tensor<T>(x.shape(), std::move(codes.matrix()));
+}
+
+template <typename T>
 Sequential<T> StackedAutoencoder<T>::classifier(std::size_t classes, Rng& rng) const {
   if (classes < 2) throw OptionError("classes: expected at least 2 classes, got " + std::to_string(classes));
   Sequential<T> net = encoders();
@@ -145,13 +156,13 @@ Sequential<T> StackedAutoencoder<T>::classifier(std::size_t classes, Rng& rng) c
 
 template <typename T>
 StackedAutoencoder<T> pretrain_stack(const Tensor<T>& x, const StackOptions& options, const OptimizerFactory<T>& make_optimizer, Rng& rng,
-                                     const std::vector<TrainingObserver<T>*>& observers, const PretrainingCallback<T>& after_layer) {
+                                     const LayerObservers<T>& observers, const PretrainingCallback<T>& after_layer) {
   options.validate();
   if (!make_optimizer) throw Error("pretrain_stack: no optimizer factory");
   std::vector<std::unique_ptr<AutoencoderLayer<T>>> layers;
   std::vector<PretrainedLayer<T>*> view;
-  for (const AutoencoderOptions& layer : options.layers) {
-    layers.push_back(std::make_unique<AutoencoderLayer<T>>(layer, options.training, make_optimizer, observers));
+  for (std::size_t k = 0; k < options.layers.size(); ++k) {
+    layers.push_back(std::make_unique<AutoencoderLayer<T>>(k, options.layers[k], options.training, make_optimizer, observers));
     view.push_back(layers.back().get());
   }
   pretrain_greedily(view, x, rng, after_layer);
@@ -219,7 +230,7 @@ StackedAutoencoder<T> load_stack(const std::string& path) {
                                         const std::vector<TrainingObserver<T>*>&);                                                      \
   template class StackedAutoencoder<T>;                                                                                                 \
   template StackedAutoencoder<T> pretrain_stack<T>(const Tensor<T>&, const StackOptions&, const OptimizerFactory<T>&, Rng&,              \
-                                                   const std::vector<TrainingObserver<T>*>&, const PretrainingCallback<T>&);            \
+                                                   const LayerObservers<T>&, const PretrainingCallback<T>&);                            \
   template void save_stack<T>(const std::string&, StackedAutoencoder<T>&);                                                              \
   template StackedAutoencoder<T> load_stack<T>(const std::string&);
 LECON_STACKED_AUTOENCODER(float)

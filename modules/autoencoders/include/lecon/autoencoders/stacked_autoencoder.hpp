@@ -56,6 +56,16 @@ History train_autoencoder(Sequential<T>& model, ReconstructionLoss loss, const T
 template <typename T>
 using OptimizerFactory = std::function<std::unique_ptr<Optimizer<T>>()>;
 
+// The observers of layer k's fit (regularisers, a progress bar), given the fresh optimizer that trains it
+// (a LearningRateScheduler is bound to it). The caller keeps them alive until pretrain_stack returns:
+//   std::vector<std::unique_ptr<LearningRateScheduler<Real>>> schedules;
+//   auto observers = [&](std::size_t, Optimizer<Real>& opt) -> std::vector<TrainingObserver<Real>*> {
+//     schedules.push_back(std::make_unique<LearningRateScheduler<Real>>(opt, StepDecay(0.01, 0.5, 5)));
+//     return {schedules.back().get(), &l2};
+//   };
+template <typename T>
+using LayerObservers = std::function<std::vector<TrainingObserver<T>*>(std::size_t layer, Optimizer<T>& optimizer)>;
+
 // A stack: one AutoencoderOptions per layer (bottom first) and the training of each layer.
 struct StackOptions {
   std::vector<AutoencoderOptions> layers;
@@ -83,6 +93,9 @@ class StackedAutoencoder {
 
   // The encoders stacked: Dense(W_k, b_k) + activation per layer.   x (n, d) -> top codes (n, h_K)
   Sequential<T> encoders() const;
+  // Up through every encoder and back down through every decoder: x -> y_1 -> ... -> y_K -> ... -> z,
+  // shaped like x.
+  Tensor<T> reconstruct(const Tensor<T>& x) const;
   // encoders() + Dense(h_K, classes) with fresh Glorot weights: logits for SoftmaxCrossEntropy, to be
   // fine-tuned with fit.
   Sequential<T> classifier(std::size_t classes, Rng& rng) const;
@@ -93,11 +106,11 @@ class StackedAutoencoder {
 
 // [paper: Bengio et al. 2007] [paper: Vincent et al. 2008]  greedy layer-wise pretraining (pretrain_greedily):
 // layer k is trained with train_autoencoder on the codes of layer k−1 computed from the clean inputs.
-// after_layer (optional) is called with each layer's index and codes; observers go to every layer's fit.
+// after_layer (optional) is called with each layer's index and codes; observers (optional) gives each
+// layer's fit its observers.
 template <typename T>
 StackedAutoencoder<T> pretrain_stack(const Tensor<T>& x, const StackOptions& options, const OptimizerFactory<T>& make_optimizer, Rng& rng,
-                                     const std::vector<TrainingObserver<T>*>& observers = {},
-                                     const PretrainingCallback<T>& after_layer = nullptr);
+                                     const LayerObservers<T>& observers = nullptr, const PretrainingCallback<T>& after_layer = nullptr);
 
 // A stack in one model file (model_io.hpp, written atomically): the layers of every layer's model in order,
 // [Corruption] Autoencoder [Corruption] Autoencoder ... A file container, not a network to run forward.
