@@ -4,7 +4,7 @@
 //
 //   StackOptions options = stack_options({500, 500, 500}, 0.25);   // hidden sizes, ν
 //   options.training.epochs = 15;
-//   StackedAutoencoder<Real> sda = pretrain_stack(x_train, options, [] { return std::make_unique<SGD<Real>>(0.01); }, rng);
+//   StackedAutoencoder<Real> sda = pretrain_stack<Real>(x_train, options, [] { return std::make_unique<SGD<Real>>(0.01); }, rng);
 //   arma::Mat<Real> filters = sda.autoencoder(0).W_value();           // first-layer filters, one per row
 //   Tensor<Real> z = sda.autoencoder(0).reconstruct(x_test);          // reconstructions, shaped like x
 //   Sequential<Real> net = sda.classifier(10, rng);                   // encoders + Dense(10) (logits)
