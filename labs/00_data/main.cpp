@@ -1,5 +1,6 @@
 // Lab 00: check the set-up. Loads every data set from data/*.h5, prints shapes, class counts and value
-// ranges next to the official figures, and draws a grid of sample images per data set.
+// ranges next to the official figures, and draws a grid of sample images per data set; then the same for
+// the MNIST variants of Larochelle et al. 2007 that `make data` regenerates into data/mnist-variants/.
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/png.hpp"
 #include "lecon/labkit/table.hpp"
+#include "lecon/variants/mnist_variants.hpp"
 
 namespace {
 
@@ -57,6 +59,58 @@ void iris_scatter(const Dataset& train, const std::string& stem) {
     plot.add(s);
   }
   plot.save(stem);
+}
+
+std::string sizes_text(std::size_t train, std::size_t valid, std::size_t test) {
+  return std::to_string(train) + " / " + std::to_string(valid) + " / " + std::to_string(test);
+}
+
+// The eight MNIST variants [paper: Larochelle et al. 2007, §3], one at a time (each holds 62,000 images at
+// most): sizes beside the published ones, and a grid of samples per file to hold next to the paper's figure.
+void variant_sets(const LabContext& ctx) {
+  const std::string dir = ctx.data_dir + "/mnist-variants";
+  Table table("MNIST variants of Larochelle et al. 2007, regenerated in " + dir + "/ (train / valid / test)",
+              {"data set", "paper's name", "samples", "published", "classes", "smallest class (train)", "value range (train)",
+               "mean (train)", "load ms"});
+  std::vector<std::string> missing;
+  for (const variants::Variant& variant : variants::mnist_variants()) {
+    if (!std::filesystem::exists(data_file(dir, variant.name))) {
+      missing.push_back(variant.name);
+      continue;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const DataSplit split = load_data(dir, variant.name);
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const variants::SplitSizes& published = variant.published;
+    table.add_row({variant.name, variant.paper_name, sizes_text(split.train.size(), split.valid.size(), split.test.size()),
+                   sizes_text(published.train, published.valid, published.test), std::to_string(split.train.classes()),
+                   std::to_string(split.train.class_counts().min()), range_text(split.train),
+                   fixed(arma::mean(arma::conv_to<arma::vec>::from(arma::vectorise(split.train.x.matrix()))), 4), fixed(ms, 1)});
+    if (variant.recipe == variants::Recipe::convex) {
+      // The data set's page: the parameters "were balanced to ensure that the mean number of pixels of value
+      // 255 is the same" for convex and non-convex images. Ours, measured on the training part:
+      const arma::rowvec white = arma::conv_to<arma::rowvec>::from(arma::sum(split.train.x.matrix() > Real(0.5), 0));
+      const arma::uvec convex = arma::find(split.train.y == 1), other = arma::find(split.train.y == 0);
+      table.add_note("convex: white pixels per image " + fixed(arma::mean(white.elem(convex)), 1) + " (convex) and " +
+                     fixed(arma::mean(white.elem(other)), 1) + " (non-convex); the data set's page balanced the two to be equal");
+    }
+    const std::string png = ctx.out_path("variant_" + variant.name + ".png");
+    write_png(png, image_grid(split.train.x, samples_by_class(split.train, 10), 10, Scaling::unit, 2, 2));
+    std::cout << "wrote " << png << " (row k: the first ten training images of class k: " << split.train.class_names.front()
+              << (split.train.classes() == 2 ? ", " + split.train.class_names.back() : " .. " + split.train.class_names.back())
+              << ")\n";
+    table.add_note(variant.name + ": " + split.source);
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    table.add_note("not present: " + list + ". `make data` regenerates them from data/mnist.h5 and data/backgrounds/ (seconds each).");
+  }
+  table.add_note("published sizes: [paper: Larochelle et al. 2007, §3]; recipes and what differs from the paper: data/README.md");
+  std::cout << '\n';
+  table.print(std::cout);
+  table.save(ctx.out_path("variants"));
+  std::cout << "table in " << ctx.out_path("variants") << ".{md,csv}\n";
 }
 
 void run(const LabContext& ctx) {
@@ -110,6 +164,7 @@ void run(const LabContext& ctx) {
   sizes.save(ctx.out_path("datasets"));
   counts.save(ctx.out_path("class_counts"));
   std::cout << "tables in " << ctx.out_path("datasets") << ".{md,csv} and " << ctx.out_path("class_counts") << ".{md,csv}\n";
+  variant_sets(ctx);
 }
 
 }  // namespace
@@ -119,6 +174,8 @@ int main(int argc, char** argv) {
   lab.writes("datasets.{md,csv}", "every data set's sizes, shapes, classes and value range beside the official figures")
      .writes("class_counts.{md,csv}", "samples per class")
      .writes("{mnist,fashion-mnist,cifar10,cifar100}_samples.png", "ten training images of each class, a row per class")
-     .writes("iris_petals.{png,gp}", "iris: petal length against petal width, by species");
+     .writes("iris_petals.{png,gp}", "iris: petal length against petal width, by species")
+     .writes("variants.{md,csv}", "the eight MNIST variants of Larochelle et al. 2007: sizes beside the published ones, sources")
+     .writes("variant_{basic,rot,bg-rand,bg-img,rot-bg-img,rect,rect-img,convex}.png", "ten training images of each class, a row per class");
   return lab.run(argc, argv, run);
 }

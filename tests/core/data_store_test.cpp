@@ -74,6 +74,25 @@ BOOST_AUTO_TEST_CASE(pixel_splits_round_trip_exactly) {
   BOOST_TEST(s.str() == "(5, 1, 2, 3)");
 }
 
+BOOST_AUTO_TEST_CASE(a_valid_part_is_written_and_read_when_present) {
+  test::ScratchDir dir("store");
+  DataSplit split{tiny_images(5, "toy/train"), tiny_images(3, "toy/test"), "unit test"};
+  BOOST_TEST(!split.has_valid());
+  save_data(dir.file("plain.h5"), split, true);
+  BOOST_TEST(!H5Reader(dir.file("plain.h5")).exists("/valid"));
+  BOOST_TEST(!load_data(dir.path().string(), "plain").has_valid());
+  split.valid = tiny_images(2, "toy/valid");
+  save_data(dir.file("toy.h5"), split, true);
+  const DataSplit back = load_data(dir.path().string(), "toy");
+  BOOST_TEST(back.has_valid());
+  BOOST_TEST(back.valid.name == "toy/valid");
+  BOOST_TEST(arma::approx_equal(back.valid.x.matrix(), split.valid.x.matrix(), "absdiff", 0.0f));
+  BOOST_TEST(arma::all(back.valid.y == split.valid.y));
+  split.valid.class_names = {"odd", "even"};
+  test::check_message<FileError>([&] { save_data(dir.file("bad.h5"), split, true); },
+                                 dir.file("bad.h5") + ": cannot save: train and valid have different class names (one list is stored for both)");
+}
+
 BOOST_AUTO_TEST_CASE(feature_splits_keep_floats_and_names) {
   test::ScratchDir dir("store");
   Dataset d;

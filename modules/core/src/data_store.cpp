@@ -110,30 +110,38 @@ DataSplit load_data(const std::string& data_dir, const std::string& name) {
   DataSplit split;
   split.train = read_part(file, "train", name);
   split.test = read_part(file, "test", name);
-  if (split.train.x.shape().with_batch(0) != split.test.x.shape().with_batch(0))
-    throw FileError(path, "train samples " + split.train.x.shape().str() + " and test samples " +
-                              split.test.x.shape().str() + " differ in shape");
+  if (file.exists("/valid")) split.valid = read_part(file, "valid", name);
+  for (const Dataset* part : {&split.test, &split.valid})
+    if (part->size() > 0 && split.train.x.shape().with_batch(0) != part->x.shape().with_batch(0))
+      throw FileError(path, "train samples " + split.train.x.shape().str() + " and " + (part == &split.test ? "test" : "valid") +
+                                " samples " + part->x.shape().str() + " differ in shape");
   split.source = file.has_attribute("/", "source") ? file.attribute_string("/", "source") : "";
   return split;
 }
 
 void save_data(const std::string& path, const DataSplit& split, bool pixels) {
   // Refuse what load_data would refuse, before the file is touched: one line naming the data and the fault.
-  for (const Dataset* part : {&split.train, &split.test}) {
+  std::vector<const Dataset*> parts = {&split.train, &split.test};
+  if (split.has_valid()) parts.push_back(&split.valid);
+  for (const Dataset* part : parts) {
     try {
       part->validate();
     } catch (const Error& e) {
       throw FileError(path, std::string("cannot save ") + e.what());
     }
   }
-  if (split.train.x.shape().with_batch(0) != split.test.x.shape().with_batch(0))
-    throw FileError(path, "cannot save: train samples " + split.train.x.shape().str() + " and test samples " +
-                              split.test.x.shape().str() + " differ in shape");
-  if (split.train.class_names != split.test.class_names)
-    throw FileError(path, "cannot save: train and test have different class names (one list is stored for both)");
+  for (const Dataset* part : parts) {
+    if (part == &split.train) continue;
+    const std::string which = part == &split.test ? "test" : "valid";
+    if (split.train.x.shape().with_batch(0) != part->x.shape().with_batch(0))
+      throw FileError(path, "cannot save: train samples " + split.train.x.shape().str() + " and " + which + " samples " +
+                                part->x.shape().str() + " differ in shape");
+    if (split.train.class_names != part->class_names)
+      throw FileError(path, "cannot save: train and " + which + " have different class names (one list is stored for both)");
+  }
   H5Writer file(path);
-  for (const Dataset* part : {&split.train, &split.test}) {
-    const std::string group = part == &split.train ? "/train" : "/test";
+  for (const Dataset* part : parts) {
+    const std::string group = part == &split.train ? "/train" : part == &split.test ? "/test" : "/valid";
     if (pixels) {
       file.write_bytes(group + "/x", part->x.shape(), to_pixels(*part, path));
       file.set_attribute(group + "/x", "pixels", "uint8 0-255; divide by 255 for [0, 1]");

@@ -30,11 +30,15 @@ struct Dataset {
   void validate() const;
 };
 
-// The train and test parts of one data set, as stored in data/<name>.h5.
+// The train and test parts of one data set, as stored in data/<name>.h5, and the validation part of the
+// data sets that publish one (the MNIST variants: data/mnist-variants/<name>.h5).
 struct DataSplit {
   Dataset train;
   Dataset test;
   std::string source;  // where the files came from
+  Dataset valid{};     // the published validation part; empty (valid.size() == 0) when the file has none
+
+  bool has_valid() const { return valid.size() > 0; }
 };
 
 // [slide: one-hot encoding]  t_k = 1 if y = k else 0. Returns (classes x n), one column per sample.
