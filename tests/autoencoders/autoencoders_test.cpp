@@ -200,8 +200,8 @@ BOOST_AUTO_TEST_CASE(masking_zeroes_exactly_the_proportion) {
     const std::size_t expected = static_cast<std::size_t>(std::llround(nu * 784));
     BOOST_TEST(corrupted_inputs(nu, 784) == expected);
     const arma::urowvec zeros = arma::sum(arma::conv_to<arma::umat>::from(noisy.matrix() == 0.0f), 0);
-    BOOST_TEST(zeros.min() == expected, "ν = " << nu);
-    BOOST_TEST(zeros.max() == expected, "ν = " << nu);
+    BOOST_TEST(zeros.min() == expected, "ν = " << nu << ": fewest inputs masked in one example " << zeros.min() << ", expected " << expected);
+    BOOST_TEST(zeros.max() == expected, "ν = " << nu << ": most inputs masked in one example " << zeros.max() << ", expected " << expected);
     BOOST_TEST(arma::accu(noisy.matrix() == 0.5f) == 200 * (784 - expected));  // the others untouched
     BOOST_TEST(arma::approx_equal(layer.kept(), arma::conv_to<arma::fmat>::from(noisy.matrix() != 0.0f), "absdiff", 0.0f));
     // Uniform over the inputs: each is masked in about a fraction ν of the examples.

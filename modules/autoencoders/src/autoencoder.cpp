@@ -112,6 +112,7 @@ void Autoencoder<T>::backward(const Tensor<T>& dz, Tensor<T>* dx) {
   activation_backward(decoder_, a_dec_, z_, dz.matrix(), delta_dec_);
   b_prime_.grad = arma::sum(delta_dec_, 1);  // ∂L/∂b' = δ_dec 1
   // ∂L/∂y = W'ᵀ δ_dec, then δ_enc = ∂L/∂y ⊙ σ'(W x + b)   (h x n)
+  // EXERCISE tied-autoencoder-backward BEGIN
   const arma::Mat<T> dy = tied_ ? arma::Mat<T>(W_.value * delta_dec_) : arma::Mat<T>(W_prime_.value.t() * delta_dec_);
   activation_backward(encoder_, a_enc_, y_, dy, delta_enc_);
   b_.grad = arma::sum(delta_enc_, 1);  // ∂L/∂b = δ_enc 1
@@ -121,6 +122,7 @@ void Autoencoder<T>::backward(const Tensor<T>& dz, Tensor<T>* dx) {
   } else {
     W_prime_.grad = delta_dec_ * y_.t();  // ∂L/∂W' = δ_dec yᵀ
   }
+  // EXERCISE tied-autoencoder-backward END
   if (dx == nullptr) return;
   ensure_shape(*dx, x_->shape());
   dx->matrix() = W_.value.t() * delta_enc_;  // ∂L/∂x = Wᵀ δ_enc

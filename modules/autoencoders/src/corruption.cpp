@@ -73,6 +73,7 @@ void Corruption<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx
     kept_.ones(d, n);
     return;
   }
+  // EXERCISE masking-noise BEGIN
   kept_.ones(d, n);
   const std::size_t count = corrupted_inputs(level_, d);
   const std::uint64_t key = ctx.rng->next_u64();
@@ -93,6 +94,7 @@ void Corruption<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx
       kept[input] = T(0);
     }
   }, 4 * d);
+  // EXERCISE masking-noise END
 }
 
 template <typename T>
