@@ -48,6 +48,7 @@ const std::vector<Reference> kMnistReferences = {
     {"quadratic classifier on 40 PCA features", 3.3, "LeCun et al. 1998 (lecture table)"},
     {"2-layer NN 784-800-10 (the slide's \"convolution, 2 couches\")", 1.6, "Simard et al. 2003 (lecture table)"},
     {"LeNet 20/50 (tanh, plain SGD), DeepLearningTutorials", 0.92, "DeepLearningTutorials (docs/references.md)"},
+    {"SdA 3x1000, pretrained, DeepLearningTutorials (lecon's: lab 07 --full, its mnist row)", 1.3, "DeepLearningTutorials (docs/references.md)"},
     {"SVM", 0.56, "lecture table"},
     {"KNN", 0.52, "lecture table"},
     {"deep NN", 0.35, "Ciresan et al. 2010 (lecture table)"},

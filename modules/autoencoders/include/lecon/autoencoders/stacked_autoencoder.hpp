@@ -8,7 +8,7 @@
 //   arma::Mat<Real> filters = sda.autoencoder(0).W_value();           // first-layer filters, one per row
 //   Tensor<Real> z = sda.autoencoder(0).reconstruct(x_test);          // reconstructions, shaped like x
 //   Sequential<Real> net = sda.classifier(10, rng);                   // encoders + Dense(10) (logits)
-//   fit(net, SoftmaxCrossEntropy<Real>(), sgd, x_train, one_hot, {.epochs = 30, .batch_size = 1}, rng);
+//   fit(net, SoftmaxCrossEntropy<Real>(), sgd, x_train, one_hot, FitOptions{30, 1}, rng);
 //   double error = 1 - evaluate(net, SoftmaxCrossEntropy<Real>(), x_test, y_test).accuracy;
 //   save_stack("sda.h5", sda);  StackedAutoencoder<Real> again = load_stack<Real>("sda.h5");
 #include <functional>

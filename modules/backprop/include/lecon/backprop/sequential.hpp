@@ -5,7 +5,7 @@
 //   model.add<Dense<float>>(4, 5, rng).add<ActivationLayer<float>>(Activation::relu)
 //        .add<Dense<float>>(5, 3, rng);
 //   SoftmaxCrossEntropy<float> loss;  RMSprop<float> opt;
-//   History h = fit(model, loss, opt, x_train, y_train, {.epochs = 500, .batch_size = 50}, rng);
+//   History h = fit(model, loss, opt, x_train, y_train, FitOptions{500, 50}, rng);
 //
 // A run in pieces (a checkpoint between them, model_io.hpp) keeps its state in a TrainingState:
 //   TrainingState state(Rng(seed));
