@@ -397,12 +397,18 @@ void vincent_table(const LabContext& ctx) {
   table.save(ctx.out_path("vincent2008"));
 }
 
+const std::vector<std::string> kParts = {"filters", "pca", "table"};
+
 void run(const LabContext& ctx) {
   register_autoencoder_layers();
-  const DataSplit mnist = load_data(ctx.data_dir, "mnist");
-  ae_and_dae(ctx, mnist);
-  pca_against_autoencoders(ctx, mnist);
-  vincent_table(ctx);
+  std::vector<std::string> parts = split_names(ctx.options["parts"].as<std::string>());
+  auto wanted = [&](const std::string& part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
+  if (wanted("filters") || wanted("pca")) {
+    const DataSplit mnist = load_data(ctx.data_dir, "mnist");
+    if (wanted("filters")) ae_and_dae(ctx, mnist);
+    if (wanted("pca")) pca_against_autoencoders(ctx, mnist);
+  }
+  if (wanted("table")) vincent_table(ctx);
   std::cout << "plots: " << ctx.out_path("ae_filters.png") << ", " << ctx.out_path("dae_filters.png") << ", " << ctx.out_path("reconstructions.png")
             << ", " << ctx.out_path("pca_vs_autoencoders.png") << "\n";
 }
@@ -421,7 +427,13 @@ int main(int argc, char** argv) {
     ("datasets", po::value<std::string>()->default_value(""),
      "rows of the Vincent table, comma-separated: basic, rot, bg-rand, bg-img, rot-bg-img, rect, rect-img, convex, mnist "
      "(default: basic,rect in quick mode, all in full mode)");
+  lab.options().add_options()
+    ("parts", po::value<std::string>()->default_value("filters,pca,table"),
+     "what to run, comma-separated: filters (AE and DAE on MNIST), pca (PCA against autoencoders), table (the Vincent et al. 2008 table)");
   lab.add_check([](const LabContext& ctx) {
+    for (const std::string& part : split_names(ctx.options["parts"].as<std::string>()))
+      if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
+        throw OptionError("--parts: '" + part + "' is not a part of this lab; expected filters, pca or table");
     for (const std::string& name : split_names(ctx.options["datasets"].as<std::string>()))
       if (name != "mnist" && std::none_of(kVincent2008.begin(), kVincent2008.end(), [&](const Published& p) { return p.name == name; }))
         throw OptionError("--datasets: '" + name + "' is not a data set of the table; expected basic, rot, bg-rand, bg-img, rot-bg-img, rect, rect-img, convex or mnist");
