@@ -21,6 +21,7 @@
 #include "lecon/rnn/lstm.hpp"
 #include "lecon/rnn/rnn_layers.hpp"
 #include "lecon/rnn/sequence.hpp"
+#include "lecon/rnn/sequence_loss.hpp"
 #include "lecon/rnn/simple_rnn.hpp"
 #include "lecon/rnn/slide_lstm.hpp"
 #include "lecon/rnn/time_distributed.hpp"
@@ -312,6 +313,31 @@ BOOST_AUTO_TEST_CASE(mask_helpers_and_bad_masks) {
   LSTM<double> lstm(2, RecurrentOptions(2).with_mask(), rng);
   Tensor<double> y;
   test::check_error<Error>([&] { lstm.forward(gap, y, Context{}); }, {"LSTM", "sample 1", "t = 4", "after padding"});
+}
+
+// Softmax per step: the gradient checks, padded steps count for nothing, and each step is an ordinary
+// softmax cross-entropy (so the mean of per-step losses).
+BOOST_AUTO_TEST_CASE(sequence_softmax_crossentropy) {
+  Rng rng(12);
+  Tensor<double> z = random_sequences(3, 4, 5, rng), t(Shape{3, 4, 5});
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t s = 0; s < 4; ++s)
+      if (!(i == 1 && s >= 2)) t.matrix()(s * 5 + (i + 2 * s) % 5, i) = 1.0;  // sequence 1 padded after 2 steps
+  SequenceSoftmaxCrossEntropy<double> loss;
+  const GradientCheck check = check_loss_gradient(loss, z, t);
+  BOOST_TEST(check.max_relative_error < test::kGradientTolerance);
+  double by_hand = 0;
+  SoftmaxCrossEntropy<double> one_step;
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t s = 0; s < 4; ++s) {
+      if (i == 1 && s >= 2) continue;
+      by_hand += one_step.value(Tensor<double>::from_columns(z.matrix().submat(s * 5, i, s * 5 + 4, i)),
+                                Tensor<double>::from_columns(t.matrix().submat(s * 5, i, s * 5 + 4, i)));
+    }
+  BOOST_TEST(loss.value(z, t) == by_hand / 10.0, boost::test_tools::tolerance(1e-12));
+  Tensor<double> dz;
+  loss.gradient(z, t, dz);
+  BOOST_TEST(arma::abs(dz.matrix().submat(2 * 5, 1, 4 * 5 - 1, 1)).max() == 0.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
