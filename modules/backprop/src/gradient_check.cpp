@@ -15,6 +15,10 @@ double relative_error(double analytic, double numeric) {
 std::vector<GradientCheck> check_layer_gradients(Layer<double>& layer, const Shape& input, Rng& rng, bool training, double h) {
   Tensor<double> x(input);
   rng.fill_normal(x.matrix(), 0.0, 1.0);
+  return check_layer_gradients_at(layer, std::move(x), rng, training, h);
+}
+
+std::vector<GradientCheck> check_layer_gradients_at(Layer<double>& layer, Tensor<double> x, Rng& rng, bool training, double h) {
   const std::uint64_t layer_seed = rng.next_u64();
   Tensor<double> y, dx;
   auto run = [&](const Tensor<double>& in) {

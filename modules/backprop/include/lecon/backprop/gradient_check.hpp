@@ -26,6 +26,10 @@ struct GradientCheck {
 std::vector<GradientCheck> check_layer_gradients(Layer<double>& layer, const Shape& input, Rng& rng, bool training = true,
                                                  double h = 1e-5);
 
+// The same at a given input x (sequences with a mask feature, which random inputs would not respect).
+std::vector<GradientCheck> check_layer_gradients_at(Layer<double>& layer, Tensor<double> x, Rng& rng, bool training = true,
+                                                    double h = 1e-5);
+
 // Checks ∂L/∂y of a loss at outputs y and targets t.
 GradientCheck check_loss_gradient(const Loss<double>& loss, const Tensor<double>& y, const Tensor<double>& t, double h = 1e-5);
 
