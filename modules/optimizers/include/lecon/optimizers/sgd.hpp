@@ -23,6 +23,13 @@ class SGD : public Optimizer<T> {
   }
   std::string name() const override { return momentum_ > 0 ? (nesterov_ ? "SGD (Nesterov)" : "SGD (momentum)") : "SGD"; }
   std::map<std::string, double> config() const override { return {{"momentum", momentum_}, {"nesterov", nesterov_ ? 1.0 : 0.0}}; }
+  double momentum() const { return momentum_; }
+  // μ of the next step: a momentum schedule (Hinton & Salakhutdinov 2006: 0.5, then 0.9) changes it between
+  // steps; the velocity is kept. OptionError unless μ is in [0, 1).
+  void set_momentum(double momentum) {
+    this->require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1)", momentum);
+    momentum_ = momentum;
+  }
 
  protected:
   void update(const std::vector<Param<T>*>& params) override;  // the rule: src/sgd.cpp

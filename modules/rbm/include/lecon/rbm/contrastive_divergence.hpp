@@ -1,0 +1,104 @@
+#pragma once
+// Training an RBM: contrastive divergence CD-k and persistent CD, with the settings of
+// [paper: Hinton 2010, "A Practical Guide to Training Restricted Boltzmann Machines"] (docs/rbm.md).
+//
+// [paper: Hinton 2002]  ∂ log p(v) / ∂W_ji = ⟨v_i h_j⟩_data − ⟨v_i h_j⟩_model. CD-k replaces the model's
+// expectation by the statistics after k steps of block Gibbs sampling started at the data; PCD
+// ([paper: Tieleman 2008]) keeps the chains ("fantasy particles") from one update to the next instead of
+// restarting them at the data. The update of each parameter group (W, b, c) is SGD with momentum from
+// modules/optimizers, with its own learning rate ([paper: Hinton 2010, §5, §9]):
+//   v <- μ v − ε (−(⟨v h⟩_data − ⟨v h⟩_k) + λ W),  W <- W + v      (weight cost λ on W only, §10)
+//
+//   RbmTrainingOptions options;              // Hinton & Salakhutdinov 2006: batch 100, ε = 0.1, λ = 2e-4,
+//   options.epochs = 15;                     // μ = 0.5 for 5 epochs, then 0.9; CD-1
+//   Rbm<Real> rbm(784, 500, rng);
+//   rbm.set_visible_bias_from_data(x.matrix());
+//   RbmHistory h = train_rbm(rbm, x, options, rng, &x_valid);   // h.reconstruction_error, h.free_energy_gap
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "lecon/optimizers/sgd.hpp"
+#include "lecon/rbm/rbm.hpp"
+
+namespace lecon {
+
+struct RbmTrainingOptions {
+  std::size_t epochs = 10;
+  std::size_t batch_size = 100;                 // [paper: Hinton 2010, §4] 10 to 100 examples
+  std::size_t cd_steps = 1;                     // k of CD-k (PCD: Gibbs steps per update)
+  bool persistent = false;                      // PCD: the chains persist across updates
+  // Whether the Gibbs chain samples the visible states. false (the guide's §3 advice for CD): the visible
+  // reconstructions are probabilities, less noise but a biased chain; true: a proper Gibbs chain of the
+  // model, which the exactness checks need and PCD always uses.
+  bool sample_visible = false;
+  double learning_rate_weights = 0.1;           // ε_W       [paper: Hinton & Salakhutdinov 2006]: 0.1
+  double learning_rate_visible_biases = 0.1;    // ε_b       (0.001 for every group of a linear code layer)
+  double learning_rate_hidden_biases = 0.1;     // ε_c
+  double initial_momentum = 0.5;                // μ for the first momentum_switch_epoch epochs ([paper: Hinton 2010, §9])
+  double final_momentum = 0.9;                  // μ afterwards
+  std::size_t momentum_switch_epoch = 5;
+  double weight_cost = 2e-4;                    // λ, L2 on W only ([paper: Hinton 2010, §10])
+  std::size_t monitor_examples = 1000;          // the training subset (and held-out subset) the monitors use
+  // Throws OptionError naming the option: "cd_steps: ...", "learning_rate_weights: ...", "final_momentum: ...".
+  void validate() const;
+};
+
+// [paper: Hinton & Salakhutdinov 2006]'s recipe for one layer of the deep autoencoder: the options above,
+// with ε = 0.001 for a Gaussian (linear) hidden layer.
+RbmTrainingOptions hinton_salakhutdinov_2006_options(UnitKind hidden, std::size_t epochs);
+
+// The monitors, one value per epoch (a lab plots them).
+struct RbmHistory {
+  // Σ_i (v_i − v̂_i)² per example, v̂ = E[v | E[h | v]] (one deterministic up-down pass) on the first
+  // monitor_examples training examples, after each epoch ([paper: Hinton 2010, §5]).
+  std::vector<double> reconstruction_error;
+  std::vector<double> held_out_reconstruction_error;  // the same on the held-out set (empty without one)
+  // [paper: Hinton 2010, §6]  mean F(v) on the held-out subset − mean F(v) on the training subset; it
+  // grows when the model starts to overfit (empty without a held-out set).
+  std::vector<double> free_energy_gap;
+  std::vector<double> seconds;  // wall time of each epoch's updates (monitors excluded)
+};
+
+// The state of a training run: one SGD with momentum per parameter group, the persistent chains.
+template <typename T>
+class ContrastiveDivergence {
+ public:
+  // Validates the options (OptionError). rbm must outlive this object.
+  ContrastiveDivergence(Rbm<T>& rbm, const RbmTrainingOptions& options);
+
+  // Writes the CD-k (or PCD) estimate of the NEGATIVE mean log-likelihood gradient of the batch into the
+  // parameters' grad, without weight cost:  grad W = −(⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k) / n,  likewise b, c.
+  //   V0: (d x n) a mini-batch of data
+  void gradient(const arma::Mat<T>& V0, Rng& rng);
+  // gradient(V0) + the weight cost λW on W's grad, then one SGD-with-momentum step per group.
+  void step(const arma::Mat<T>& V0, Rng& rng);
+  // μ of the following steps (train_rbm switches it after momentum_switch_epoch).
+  void set_momentum(double momentum);
+  // PCD's fantasy particles (d x n), empty before the first update or for CD.
+  const arma::Mat<T>& chains() const { return chains_; }
+
+ private:
+  Rbm<T>& rbm_;
+  RbmTrainingOptions options_;
+  SGD<T> weights_, visible_biases_, hidden_biases_;
+  arma::Mat<T> chains_;
+  // Workspaces reused by every update: [data | chain end] side by side, so that ⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k
+  // is ONE matrix product of inner dimension 2n.
+  arma::Mat<T> V_, H_, visible_, hidden_;
+};
+
+// Called after each epoch (0-based) with the history so far: progress, figures.
+using RbmEpochCallback = std::function<void(std::size_t epoch, const RbmHistory& history)>;
+
+// Trains rbm on x for options.epochs epochs of shuffled mini-batches and records the monitors per epoch.
+//   x: (n, d) or (n, c, h, w) with d = rbm.visible_units();  held_out: the same, or nullptr
+template <typename T>
+RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& options, Rng& rng, const Tensor<T>* held_out = nullptr,
+                     const RbmEpochCallback& after_epoch = nullptr);
+
+// Σ_i (v_i − v̂_i)² per example, averaged over the columns of V, v̂ = E[v | E[h | v]].   V: (d x n)
+template <typename T>
+double reconstruction_error(const Rbm<T>& rbm, const arma::Mat<T>& V);
+
+}  // namespace lecon

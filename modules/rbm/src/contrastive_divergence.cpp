@@ -1,0 +1,173 @@
+#include "lecon/rbm/contrastive_divergence.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "lecon/core/error.hpp"
+
+namespace lecon {
+namespace {
+
+std::string text_of(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+void require_learning_rate(const char* option, double value) {
+  if (!(value > 0 && std::isfinite(value))) throw OptionError(std::string(option) + ": expected a finite number > 0, got " + text_of(value));
+}
+
+void require_momentum(const char* option, double value) {
+  if (!(value >= 0 && value < 1)) throw OptionError(std::string(option) + ": expected a number in [0, 1), got " + text_of(value));
+}
+
+}  // namespace
+
+void RbmTrainingOptions::validate() const {
+  if (epochs == 0) throw OptionError("epochs: expected at least 1 epoch, got 0");
+  if (batch_size == 0) throw OptionError("batch_size: expected at least 1 example per mini-batch, got 0");
+  if (cd_steps == 0) throw OptionError("cd_steps: expected at least 1 Gibbs step (the k of CD-k), got 0");
+  require_learning_rate("learning_rate_weights", learning_rate_weights);
+  require_learning_rate("learning_rate_visible_biases", learning_rate_visible_biases);
+  require_learning_rate("learning_rate_hidden_biases", learning_rate_hidden_biases);
+  require_momentum("initial_momentum", initial_momentum);
+  require_momentum("final_momentum", final_momentum);
+  if (!(weight_cost >= 0 && std::isfinite(weight_cost))) throw OptionError("weight_cost: expected a finite number >= 0, got " + text_of(weight_cost));
+  if (monitor_examples == 0) throw OptionError("monitor_examples: expected at least 1 example, got 0");
+}
+
+RbmTrainingOptions hinton_salakhutdinov_2006_options(UnitKind hidden, std::size_t epochs) {
+  RbmTrainingOptions options;
+  options.epochs = epochs;
+  if (hidden == UnitKind::gaussian) {
+    // [paper: Hinton & Salakhutdinov 2006]  "the learning rate was 0.001" for the linear code layer
+    options.learning_rate_weights = options.learning_rate_visible_biases = options.learning_rate_hidden_biases = 0.001;
+  }
+  return options;
+}
+
+template <typename T>
+ContrastiveDivergence<T>::ContrastiveDivergence(Rbm<T>& rbm, const RbmTrainingOptions& options)
+    : rbm_(rbm),
+      options_((options.validate(), options)),
+      weights_(options.learning_rate_weights, options.initial_momentum),
+      visible_biases_(options.learning_rate_visible_biases, options.initial_momentum),
+      hidden_biases_(options.learning_rate_hidden_biases, options.initial_momentum) {}
+
+template <typename T>
+void ContrastiveDivergence<T>::set_momentum(double momentum) {
+  require_momentum("momentum", momentum);
+  weights_.set_momentum(momentum);
+  visible_biases_.set_momentum(momentum);
+  hidden_biases_.set_momentum(momentum);
+}
+
+template <typename T>
+void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng) {
+  const std::size_t d = rbm_.visible_units(), m = rbm_.hidden_units(), n = V0.n_cols;
+  if (V0.n_rows != d) throw Error("ContrastiveDivergence: " + std::to_string(V0.n_rows) + " visible values per example, expected " + std::to_string(d));
+  if (n == 0) throw Error("ContrastiveDivergence: an empty mini-batch");
+  const T inverse_n = T(1) / static_cast<T>(n);
+  V_.set_size(d, 2 * n);
+  H_.set_size(m, 2 * n);
+
+  // Positive phase, driven by the data:  p(h | v⁰)  (probabilities, not states, in the statistics: §3)
+  rbm_.hidden_means(V0, hidden_);
+  V_.cols(0, n - 1) = V0;
+  H_.cols(0, n - 1) = hidden_ * (-inverse_n);
+
+  // Negative phase: k steps of block Gibbs sampling  h ~ p(h | v), v ~ p(v | h), from the data (CD) or
+  // from the persistent chains (PCD, [paper: Tieleman 2008]).
+  const bool persistent = options_.persistent;
+  if (persistent) {
+    if (chains_.n_rows != d || chains_.n_cols != n) chains_ = V0;  // the chains start at the first mini-batch
+    rbm_.hidden_means(chains_, hidden_);
+  }
+  for (std::size_t step = 0; step < options_.cd_steps; ++step) {
+    rbm_.sample_hidden(hidden_, hidden_, rng);  // [paper: Hinton 2010, §3] data-driven hidden units: binary states
+    rbm_.visible_means(hidden_, visible_);
+    if (persistent || options_.sample_visible) rbm_.sample_visible(visible_, visible_, rng);
+    rbm_.hidden_means(visible_, hidden_);
+  }
+  if (persistent) chains_ = visible_;
+  V_.cols(n, 2 * n - 1) = visible_;
+  H_.cols(n, 2 * n - 1) = hidden_ * inverse_n;
+
+  // [paper: Hinton 2002]  −∂ log p / ∂W ≈ −(⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k) / n: both terms in ONE product,
+  // [−H⁰/n | Hᵏ/n] [V⁰ | Vᵏ]ᵀ
+  rbm_.W().grad = H_ * V_.t();
+  // −∂ log p / ∂c = −(⟨h⟩_data − ⟨h⟩_k),  −∂ log p / ∂b = −(⟨v⟩_data − ⟨v⟩_k)
+  rbm_.hidden_bias().grad = arma::sum(H_, 1);
+  rbm_.visible_bias().grad = (arma::sum(visible_, 1) - arma::sum(V0, 1)) * inverse_n;
+}
+
+template <typename T>
+void ContrastiveDivergence<T>::step(const arma::Mat<T>& V0, Rng& rng) {
+  gradient(V0, rng);
+  Param<T>& W = rbm_.W();
+  // [paper: Hinton 2010, §10]  weight cost: the gradient of λ‖W‖²/2 joins W's gradient (biases have none)
+  if (options_.weight_cost > 0) W.grad += static_cast<T>(options_.weight_cost) * W.value;
+  // [paper: Hinton 2010, §9]  v <- μ v − ε g,  θ <- θ + v, one learning rate per group
+  weights_.step({&W});
+  visible_biases_.step({&rbm_.visible_bias()});
+  hidden_biases_.step({&rbm_.hidden_bias()});
+}
+
+template <typename T>
+double reconstruction_error(const Rbm<T>& rbm, const arma::Mat<T>& V) {
+  if (V.n_cols == 0) return 0;
+  arma::Mat<T> H, R;
+  rbm.hidden_means(V, H);
+  rbm.visible_means(H, R);
+  return arma::accu(arma::square(arma::conv_to<arma::mat>::from(V) - arma::conv_to<arma::mat>::from(R))) / static_cast<double>(V.n_cols);
+}
+
+template <typename T>
+RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& options, Rng& rng, const Tensor<T>* held_out,
+                     const RbmEpochCallback& after_epoch) {
+  options.validate();
+  const std::size_t d = rbm.visible_units();
+  if (x.sample_size() != d) throw Error("train_rbm: examples of " + std::to_string(x.sample_size()) + " values, the RBM has " + std::to_string(d) + " visible units");
+  if (x.batch() == 0) throw Error("train_rbm: no training examples");
+  if (held_out != nullptr && held_out->sample_size() != d)
+    throw Error("train_rbm: held-out examples of " + std::to_string(held_out->sample_size()) + " values, the RBM has " + std::to_string(d) + " visible units");
+  const arma::Mat<T>& X = x.matrix();
+  const std::size_t n = X.n_cols;
+  const arma::Mat<T> train_subset = X.cols(0, std::min(n, options.monitor_examples) - 1);
+  arma::Mat<T> held_subset;
+  if (held_out != nullptr && held_out->batch() > 0) held_subset = held_out->matrix().cols(0, std::min(held_out->batch(), options.monitor_examples) - 1);
+
+  ContrastiveDivergence<T> cd(rbm, options);
+  RbmHistory history;
+  for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
+    // [paper: Hinton 2010, §9]  a small momentum while the weights settle, then a large one
+    cd.set_momentum(epoch < options.momentum_switch_epoch ? options.initial_momentum : options.final_momentum);
+    const auto start = std::chrono::steady_clock::now();
+    const arma::uvec order = rng.permutation(n);
+    for (std::size_t first = 0; first < n; first += options.batch_size) {
+      const std::size_t last = std::min(n, first + options.batch_size) - 1;
+      const arma::Mat<T> batch = X.cols(order.subvec(first, last));
+      cd.step(batch, rng);
+    }
+    history.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    history.reconstruction_error.push_back(reconstruction_error(rbm, train_subset));
+    if (!held_subset.empty()) {
+      history.held_out_reconstruction_error.push_back(reconstruction_error(rbm, held_subset));
+      // [paper: Hinton 2010, §6]  the free-energy gap: held-out minus training
+      history.free_energy_gap.push_back(arma::mean(rbm.free_energy(held_subset)) - arma::mean(rbm.free_energy(train_subset)));
+    }
+    if (after_epoch) after_epoch(epoch, history);
+  }
+  return history;
+}
+
+template class ContrastiveDivergence<float>;
+template class ContrastiveDivergence<double>;
+template double reconstruction_error<float>(const Rbm<float>&, const arma::Mat<float>&);
+template double reconstruction_error<double>(const Rbm<double>&, const arma::Mat<double>&);
+template RbmHistory train_rbm<float>(Rbm<float>&, const Tensor<float>&, const RbmTrainingOptions&, Rng&, const Tensor<float>*, const RbmEpochCallback&);
+template RbmHistory train_rbm<double>(Rbm<double>&, const Tensor<double>&, const RbmTrainingOptions&, Rng&, const Tensor<double>*, const RbmEpochCallback&);
+
+}  // namespace lecon
