@@ -1,0 +1,418 @@
+// Lab 08: RBMs and deep belief networks on MNIST. [paper: Hinton & Salakhutdinov 2006]: a 784-1000-500-250-30
+// deep autoencoder pretrained with RBMs, unrolled and fine-tuned, against PCA with 30 components and against
+// the same network without pretraining; 2-D codes against the first two principal components
+// ([slide: Deep Belief Network Auto Encoder], "ACP vs Deep Belief Network"). [paper: Hinton, Osindero & Teh
+// 2006]: a 784-500-500-2000-10 classifier, pretrained or not. A 500-hidden RBM trained with CD-1 and with
+// CD-25: filters, samples of a Gibbs chain, its monitors, and its test log-probability by annealed
+// importance sampling beside [paper: Salakhutdinov & Murray 2008].
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/sequential.hpp"
+#include "lecon/core.hpp"
+#include "lecon/dbn/dbn.hpp"
+#include "lecon/dbn/dbn_io.hpp"
+#include "lecon/labkit/captioned_grid.hpp"
+#include "lecon/labkit/fit_progress.hpp"
+#include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/plot.hpp"
+#include "lecon/labkit/png.hpp"
+#include "lecon/labkit/table.hpp"
+#include "lecon/optimizers/adam.hpp"
+#include "lecon/rbm/ais.hpp"
+#include "lecon/rbm/contrastive_divergence.hpp"
+
+namespace {
+
+using namespace lecon;
+
+// Published figures (docs/references.md).
+// [paper: Hinton & Salakhutdinov 2006]: squared reconstruction error per MNIST test image of 30-D codes.
+constexpr double kDeepAutoencoder = 3.00, kLogisticPca = 8.01, kPca = 13.87;
+// [paper: Hinton & Salakhutdinov 2006]: 784-500-500-2000-10 test error %, pretrained and plain backpropagation;
+// DeepLearningTutorials' DBN 3x1000.
+constexpr double kPretrainedClassifier = 1.2, kBackpropClassifier = 1.6, kTutorialsDbn = 1.34;
+// [paper: Salakhutdinov & Murray 2008, Table 2]: average test log-probability (nats) of 500-hidden RBMs on MNIST.
+constexpr double kCd1LogProbability = -125.53, kCd25LogProbability = -86.34;
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// "1 epoch", "3 epochs".
+std::string count_of(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+std::vector<std::size_t> first(std::size_t n) {
+  std::vector<std::size_t> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+
+// The first n images, flattened to (n, 784) (n = 0 or n >= size: all).
+Dataset flat_head(const Dataset& data, std::size_t n) {
+  Dataset d = n > 0 && n < data.size() ? data.subset(arma::regspace<arma::uvec>(0, n - 1)) : data;
+  d.x = d.x.reshaped(Shape{d.size(), d.x.sample_size()});
+  return d;
+}
+
+// Squared reconstruction error per image, Σ_i (x_i − z_i)², averaged over the images.
+double squared_error_per_image(const Tensor<Real>& x, const Tensor<Real>& z) {
+  const arma::mat diff = arma::conv_to<arma::mat>::from(x.matrix()) - arma::conv_to<arma::mat>::from(z.matrix());
+  return arma::accu(arma::square(diff)) / static_cast<double>(x.batch());
+}
+
+// [slide: Réseaux Auto Encoder]  PCA: the top-k eigenvectors U_k of the training covariance (SVD of the
+// centred images); codes U_kᵀ(x − μ), reconstruction μ + U_k U_kᵀ(x − μ).
+struct Pca {
+  arma::vec mean;
+  arma::mat U;  // d x k
+  Pca(const Tensor<Real>& x, std::size_t k) {
+    const arma::mat X = arma::conv_to<arma::mat>::from(x.matrix());
+    mean = arma::mean(X, 1);
+    arma::mat left, right;
+    arma::vec s;
+    if (!arma::svd_econ(left, s, right, arma::mat(X.each_col() - mean), "left")) throw Error("PCA: the SVD of the training images failed");
+    U = left.head_cols(k);
+  }
+  arma::mat codes(const Tensor<Real>& x) const { return U.t() * (arma::conv_to<arma::mat>::from(x.matrix()).each_col() - mean); }
+  Tensor<Real> reconstruct(const Tensor<Real>& x) const {
+    arma::mat z = U * codes(x);
+    z.each_col() += mean;
+    return Tensor<Real>(x.shape(), arma::conv_to<arma::Mat<Real>>::from(z));
+  }
+};
+
+// One line per pretrained RBM: its reconstruction error per epoch, first and last.
+DbnEpochCallback layer_report(const std::string& label, const DbnOptions& options) {
+  return [label, &options](std::size_t layer, std::size_t epoch, const RbmHistory& h) {
+    if (epoch + 1 != options.layers[layer].training.epochs) return;
+    double seconds = 0;
+    for (double s : h.seconds) seconds += s;
+    std::cout << "  " << label << " RBM " << layer + 1 << " (" << options.layers[layer].hidden_units << " "
+              << unit_kind_name(options.layers[layer].hidden) << " hidden units): reconstruction error " << fixed(h.reconstruction_error.front(), 2)
+              << " -> " << fixed(h.reconstruction_error.back(), 2) << " over " << h.reconstruction_error.size() << " epochs, " << fixed(seconds, 1)
+              << " s\n";
+  };
+}
+
+struct Settings {
+  std::size_t train = 0, test = 0, pretrain_epochs = 0, finetune_epochs = 0;
+  std::string subset_note(const std::string& what) const {
+    return "quick mode: " + std::to_string(train) + " training images, " + count_of(pretrain_epochs, "RBM epoch") + " per layer, " +
+           count_of(finetune_epochs, what + " epoch") + " (the paper: 60,000 images, 50 and 200); --full runs the paper's recipe";
+  }
+};
+
+// Fine-tunes the unrolled autoencoder on x: cross-entropy of the logistic output units, as the paper does for
+// MNIST; Adam (η = 0.001, batch 100) in place of the paper's conjugate gradients.
+double fine_tune(Sequential<Real>& model, const std::string& label, const Tensor<Real>& x, std::size_t epochs, std::uint64_t seed) {
+  const auto start = Clock::now();
+  Rng rng(seed);
+  Adam<Real> adam(1e-3);
+  const FitOptions options{epochs, 100};
+  FitProgress<Real> progress(label, options, x.batch(), FitProgress<Real>::Bars::per_run);
+  fine_tune_autoencoder(model, DeepAutoencoderLoss::cross_entropy, x, adam, options, rng, {&progress});
+  return seconds_since(start);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 1. The deep autoencoder of Hinton & Salakhutdinov 2006: 30-D codes, then 2-D codes.
+void deep_autoencoder(const LabContext& ctx, const DataSplit& mnist, const Settings& s) {
+  const Dataset train = flat_head(mnist.train, s.train), test = flat_head(mnist.test, s.test);
+  std::cout << "\nDeep autoencoder 784-1000-500-250-30 on " << train.size() << " MNIST images: RBMs pretrained greedily ("
+            << s.pretrain_epochs << " epochs each), unrolled, fine-tuned for " << s.finetune_epochs << " epochs\n";
+  const auto start = Clock::now();
+
+  // The three lower RBMs are the same for the 30-D and the 2-D network (greedy pretraining trains them
+  // identically); only the top, linear RBM differs.
+  Rng rng(ctx.seed);
+  const DbnOptions lower = hinton_salakhutdinov_2006_dbn({1000, 500, 250}, s.pretrain_epochs, false);
+  const Dbn<Real> bottom = pretrain_dbn<Real>(train.x, lower, rng, layer_report("784-1000-500-250", lower));
+  const Tensor<Real> codes_250 = bottom.encoders().predict(train.x);
+  auto with_top = [&](std::size_t code_units) {
+    DbnOptions top = hinton_salakhutdinov_2006_dbn({code_units}, s.pretrain_epochs, true);
+    Rng top_rng(ctx.seed + code_units);
+    const Dbn<Real> code = pretrain_dbn<Real>(codes_250, top, top_rng, layer_report("250-" + std::to_string(code_units), top));
+    std::vector<Rbm<Real>> rbms;
+    for (std::size_t k = 0; k < bottom.layers(); ++k) rbms.push_back(bottom.rbm(k));
+    rbms.push_back(code.rbm(0));
+    return Dbn<Real>(std::move(rbms));
+  };
+  const Dbn<Real> dbn30 = with_top(30);
+  save_dbn(ctx.out_path("pretrained_784-1000-500-250-30.h5"), dbn30);
+  const double pretraining_seconds = seconds_since(start);
+
+  Sequential<Real> unrolled = dbn30.autoencoder();
+  const double not_fine_tuned = squared_error_per_image(test.x, unrolled.predict(test.x));
+  const double fine_tuning_seconds = fine_tune(unrolled, "deep autoencoder (pretrained)", train.x, s.finetune_epochs, ctx.seed + 1);
+  const Tensor<Real> deep = unrolled.predict(test.x);
+
+  Rng init(ctx.seed + 2);
+  Sequential<Real> scratch = random_autoencoder<Real>(784, hinton_salakhutdinov_2006_dbn({1000, 500, 250, 30}, 1, true), init);
+  const double scratch_seconds = fine_tune(scratch, "deep autoencoder (no pretraining)", train.x, s.finetune_epochs, ctx.seed + 1);
+  const Tensor<Real> from_scratch = scratch.predict(test.x);
+
+  const Pca pca(train.x, 30);
+  const Tensor<Real> principal = pca.reconstruct(test.x);
+
+  Table table("MNIST: squared reconstruction error per test image, Σ (x − x̂)², of 30-D codes (" + std::to_string(test.size()) + " test images)",
+              {"model", "lecon", "published [paper: Hinton & Salakhutdinov 2006]", "training"});
+  const double deep_error = squared_error_per_image(test.x, deep);
+  table.add_row({"deep autoencoder 784-1000-500-250-30, pretrained + fine-tuned", fixed(deep_error, 2), fixed(kDeepAutoencoder, 2),
+                 fixed(pretraining_seconds, 0) + " s pretraining + " + fixed(fine_tuning_seconds, 0) + " s fine-tuning"});
+  table.add_row({"  the same, pretrained only (unrolled RBMs, no fine-tuning)", fixed(not_fine_tuned, 2), "", ""});
+  table.add_row({"the same network without pretraining (Glorot weights), fine-tuned alike", fixed(squared_error_per_image(test.x, from_scratch), 2), "",
+                 fixed(scratch_seconds, 0) + " s"});
+  table.add_row({"logistic PCA, 30 components", "(not run)", fixed(kLogisticPca, 2), ""});
+  table.add_row({"PCA, 30 components", fixed(squared_error_per_image(test.x, principal), 2), fixed(kPca, 2), "SVD of the training images"});
+  table.add_note("pretraining [paper: Hinton & Salakhutdinov 2006]: CD-1, batch 100, ε = 0.1 (0.001 for the linear 30-unit code layer), weight cost "
+                 "2e-4, momentum 0.5 then 0.9; fine-tuning: cross-entropy of the logistic output units with Adam (η = 0.001, batch 100) where the "
+                 "paper used conjugate gradients");
+  table.add_note("the paper's figures are for 60,000 training images and the 10,000 test images (docs/references.md)");
+  if (!ctx.full) table.add_note(s.subset_note("fine-tuning"));
+  table.print(std::cout);
+  table.save(ctx.out_path("deep_autoencoder"));
+
+  // The paper's Fig. 2B: one test digit of each class, then its reconstructions.
+  std::vector<std::size_t> shown;
+  for (arma::uword digit = 0; digit < 10; ++digit) {
+    const arma::uvec found = arma::find(test.y == digit, 1);
+    if (!found.is_empty()) shown.push_back(found(0));
+  }
+  CaptionedGrid grid;
+  grid.title = "MNIST test digits and their reconstructions from 30-D codes";
+  const Tensor<Real> images = test.x.reshaped(Shape{test.size(), 1, 28, 28});
+  const std::vector<std::pair<std::string, Tensor<Real>>> rows = {{"original", images},
+                                                                  {"deep AE", deep.reshaped(images.shape())},
+                                                                  {"no pretraining", from_scratch.reshaped(images.shape())},
+                                                                  {"PCA", principal.reshaped(images.shape())}};
+  for (const auto& [caption, tiles] : rows)
+    for (Image& tile : image_tiles(tiles, shown)) {
+      grid.tiles.push_back(std::move(tile));
+      grid.captions.push_back(caption);
+    }
+  grid.save(ctx.out_path("reconstructions"));
+
+  // 2-D codes: the paper's Fig. 3, PCA against the 784-1000-500-250-2 autoencoder.
+  std::cout << "\nDeep autoencoder 784-1000-500-250-2 (the same three lower RBMs, a 2-unit linear top)\n";
+  const Dbn<Real> dbn2 = with_top(2);
+  Sequential<Real> unrolled2 = dbn2.autoencoder();
+  const double seconds2 = fine_tune(unrolled2, "deep autoencoder, 2-D codes", train.x, s.finetune_epochs, ctx.seed + 3);
+  const Pca pca2(train.x, 2);
+  // The codes: the output of the fine-tuned encoder half, the first 7 layers (Dense σ, Dense σ, Dense σ, Dense).
+  Tensor<Real> codes2 = test.x;
+  for (std::size_t i = 0; i < 7; ++i) {
+    Tensor<Real> out;
+    unrolled2.layer(i).forward(codes2, out, Context{false, nullptr});
+    codes2 = std::move(out);
+  }
+  const arma::mat pca_codes = pca2.codes(test.x);
+  Table table2("MNIST: 2-D codes of " + std::to_string(test.size()) + " test images", {"model", "squared error per test image", "training"});
+  table2.add_row({"deep autoencoder 784-1000-500-250-2, pretrained + fine-tuned", fixed(squared_error_per_image(test.x, unrolled2.predict(test.x)), 2),
+                  fixed(seconds2, 0) + " s fine-tuning"});
+  table2.add_row({"PCA, 2 components", fixed(squared_error_per_image(test.x, pca2.reconstruct(test.x)), 2), ""});
+  table2.add_note("the scatter plots codes2d_autoencoder.png and codes2d_pca.png show the codes coloured by digit ([paper: Hinton & Salakhutdinov 2006, Fig. 3])");
+  if (!ctx.full) table2.add_note(s.subset_note("fine-tuning"));
+  table2.print(std::cout);
+  table2.save(ctx.out_path("codes2d"));
+
+  auto scatter = [&](const std::string& stem, const std::string& title, auto code_of) {
+    Plot plot;
+    plot.title = title;
+    plot.xlabel = "code 1";
+    plot.ylabel = "code 2";
+    plot.key = KeyPlace::below;
+    for (arma::uword digit = 0; digit < 10; ++digit) {
+      Series series;
+      series.name = std::to_string(digit);
+      series.style = "points pt 7 ps 0.4";
+      for (std::size_t i = 0; i < test.size(); ++i)
+        if (test.y(i) == digit) {
+          series.x.push_back(code_of(i, 0));
+          series.y.push_back(code_of(i, 1));
+        }
+      plot.add(series);
+    }
+    plot.save(ctx.out_path(stem));
+  };
+  scatter("codes2d_autoencoder", "784-1000-500-250-2 autoencoder: 2-D codes of MNIST test digits",
+          [&](std::size_t i, int j) { return static_cast<double>(codes2.matrix()(static_cast<arma::uword>(j), i)); });
+  scatter("codes2d_pca", "PCA: the first two principal components of MNIST test digits",
+          [&](std::size_t i, int j) { return pca_codes(static_cast<arma::uword>(j), i); });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 2. The DBN classifier 784-500-500-2000-10, pretrained or not.
+void classifier(const LabContext& ctx, const DataSplit& mnist, const Settings& s) {
+  const Dataset train = flat_head(mnist.train, s.train), test = flat_head(mnist.test, 0);
+  std::cout << "\nDBN classifier 784-500-500-2000-10 on " << train.size() << " MNIST images\n";
+  const DbnOptions options = hinton_salakhutdinov_2006_dbn({500, 500, 2000}, s.pretrain_epochs, false);
+  const auto start = Clock::now();
+  Rng rng(ctx.seed + 10);
+  const Dbn<Real> dbn = pretrain_dbn<Real>(train.x, options, rng, layer_report("784-500-500-2000", options));
+  const double pretraining_seconds = seconds_since(start);
+  const Tensor<Real> targets = Tensor<Real>::from_columns(one_hot<Real>(train.y, 10));
+  auto fine_tune_net = [&](Sequential<Real> net, const std::string& label) {
+    const auto begin = Clock::now();
+    Rng fit_rng(ctx.seed + 11);
+    // Adam: plain SGD at the tutorials' η = 0.1 with momentum 0.9 diverged here (the 2,000 sigmoid units feeding
+    // the softmax layer add up to steps of tens of nats per update).
+    Adam<Real> adam(1e-3);
+    const FitOptions fit_options{s.finetune_epochs, 100};
+    FitProgress<Real> progress(label, fit_options, train.size(), FitProgress<Real>::Bars::per_run);
+    fit(net, SoftmaxCrossEntropy<Real>(), adam, train.x, targets, fit_options, fit_rng, {&progress});
+    const double error = 100.0 * static_cast<double>(arma::accu(net.predict_classes(test.x, 1000) != test.y)) / static_cast<double>(test.size());
+    return std::make_pair(error, seconds_since(begin));
+  };
+  Rng init(ctx.seed + 12);
+  const auto [pretrained, pretrained_seconds] = fine_tune_net(dbn.classifier(10, init), "classifier (pretrained)");
+  const auto [scratch, scratch_seconds] = fine_tune_net(random_classifier<Real>(784, options, 10, init), "classifier (no pretraining)");
+  Table table("MNIST: test error % of a 784-500-500-2000-10 network (" + std::to_string(test.size()) + " test images)",
+              {"model", "lecon", "published", "training"});
+  table.add_row({"DBN: RBMs pretrained, then backpropagation", fixed(pretrained, 2),
+                 fixed(kPretrainedClassifier, 1) + " [paper: Hinton & Salakhutdinov 2006]; DBN 3x1000: " + fixed(kTutorialsDbn, 2) + " (DeepLearningTutorials)",
+                 fixed(pretraining_seconds, 0) + " s pretraining + " + fixed(pretrained_seconds, 0) + " s fine-tuning"});
+  table.add_row({"the same network from Glorot weights, backpropagation only", fixed(scratch, 2),
+                 fixed(kBackpropClassifier, 1) + " [paper: Hinton & Salakhutdinov 2006]", fixed(scratch_seconds, 0) + " s"});
+  table.add_note("pretraining as the deep autoencoder's (CD-1, batch 100, ε = 0.1, weight cost 2e-4, momentum 0.5 then 0.9); fine-tuning: softmax "
+                 "cross-entropy, Adam (η = 0.001), batch 100, " + count_of(s.finetune_epochs, "epoch"));
+  if (!ctx.full) table.add_note(s.subset_note("fine-tuning"));
+  table.print(std::cout);
+  table.save(ctx.out_path("classifier"));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// 3. One RBM, 784-500: CD-1 against CD-25.
+
+// Pixels thresholded at 0.5: binary data for a binary RBM and its log-probability.
+Tensor<Real> binarised(const Tensor<Real>& x) {
+  return Tensor<Real>(x.shape(), arma::conv_to<arma::Mat<Real>>::from(arma::umat(x.matrix() > Real(0.5))));
+}
+
+void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) {
+  const Tensor<Real> train = binarised(flat_head(mnist.train, s.train).x), test = binarised(flat_head(mnist.test, 0).x);
+  const Tensor<Real> held_out = binarised(flat_head(mnist.test, 1000).x);
+  const std::size_t epochs = s.pretrain_epochs, runs = 100, temperatures = ctx.full ? 14500 : 1000;
+  std::cout << "\nRBM 784-500 on " << train.batch() << " binarised MNIST images, " << epochs << " epochs, CD-1 and CD-25; log Z by AIS (" << runs
+            << " runs, " << temperatures << " temperatures)\n";
+  Table table("MNIST: average test log-probability (nats) of a 784-500 RBM, log Z by annealed importance sampling (" + std::to_string(test.batch()) +
+                  " test images)",
+              {"training", "lecon", "log Ẑ (± 3σ̂)", "published [paper: Salakhutdinov & Murray 2008]", "training time"});
+  Plot monitors;
+  monitors.title = "RBM 784-500 on MNIST: training monitors per epoch";
+  monitors.xlabel = "epoch";
+  monitors.ylabel = "nats or squared error per image";
+  monitors.integer_x = true;
+  const arma::Mat<Real> base = base_rate_visible_bias(train);
+  for (std::size_t k : {std::size_t{1}, std::size_t{25}}) {
+    Rng rng(ctx.seed + 20);
+    Rbm<Real> rbm(784, 500, rng);
+    rbm.set_visible_bias_from_data(train.matrix());
+    RbmTrainingOptions options;
+    options.epochs = epochs;
+    options.cd_steps = k;
+    const auto start = Clock::now();
+    const RbmHistory history = train_rbm<Real>(rbm, train, options, rng, &held_out);
+    const double seconds = seconds_since(start);
+    const std::string name = "CD-" + std::to_string(k);
+    monitors.add(per_epoch(name + ": reconstruction error (training)", history.reconstruction_error, "linespoints"));
+    monitors.add(per_epoch(name + ": free-energy gap F(held-out) − F(training)", history.free_energy_gap, "linespoints"));
+    Rng ais_rng(ctx.seed + 21);
+    const AisEstimate z = ais_log_partition(rbm, runs, ais_betas(temperatures), ais_rng, base);
+    const double log_p = average_log_probability(rbm, test, z.log_z);
+    table.add_row({name + ", " + count_of(epochs, "epoch"), fixed(log_p, 2),
+                   fixed(z.log_z, 2) + " (" + fixed(z.log_z_low, 2) + ", " + fixed(z.log_z_high, 2) + ")",
+                   fixed(k == 1 ? kCd1LogProbability : kCd25LogProbability, 2), fixed(seconds, 0) + " s"});
+    if (k == 1) {
+      // First-layer filters: row j of W is hidden unit j's receptive field.
+      const Tensor<Real> filters(Shape{100, 1, 28, 28}, arma::Mat<Real>(rbm.W_value().rows(0, 99).t()));
+      write_png(ctx.out_path("rbm_filters.png"), image_grid(filters, first(100), 10, Scaling::per_tile, 1, 2));
+      // A Gibbs chain from ten test digits: v -> h ~ p(h | v) -> v ~ p(v | h); the means of v shown at some steps.
+      CaptionedGrid chain;
+      chain.title = "Samples of a Gibbs chain of the CD-1 RBM, started at ten test digits (the visible means at each step)";
+      arma::Mat<Real> v = test.matrix().cols(0, 9), h, means = v;
+      Rng gibbs(ctx.seed + 22);
+      std::size_t step = 0;
+      for (std::size_t shown : {0, 1, 10, 100, 1000}) {
+        for (; step < shown; ++step) {
+          rbm.hidden_means(v, h);
+          rbm.sample_hidden(h, h, gibbs);
+          rbm.visible_means(h, means);
+          rbm.sample_visible(means, v, gibbs);
+        }
+        const Tensor<Real> snapshot(Shape{10, 1, 28, 28}, means);
+        for (Image& tile : image_tiles(snapshot, first(10))) {
+          chain.tiles.push_back(std::move(tile));
+          chain.captions.push_back("step " + std::to_string(shown));
+        }
+      }
+      chain.save(ctx.out_path("gibbs_samples"));
+    }
+  }
+  table.add_note("CD-k, batch 100, ε = 0.1, weight cost 2e-4, momentum 0.5 then 0.9, mean-field reconstructions; the pixels thresholded at 0.5 "
+                 "(the paper's RBMs were trained on binarised MNIST for far longer); AIS from the base-rate model, " + std::to_string(runs) + " runs, " +
+                 std::to_string(temperatures) + " temperatures (the paper: 14,500)");
+  table.add_note("AIS's Ẑ is unbiased, so log Ẑ is low on average (Jensen) and more so with few temperatures: a log-probability from a "
+                 "short schedule errs on the optimistic side; a lower bound of −inf says the runs' weights spread too much to trust the estimate");
+  if (!ctx.full) table.add_note("quick mode: " + std::to_string(train.batch()) + " training images and " + count_of(epochs, "epoch") +
+                                ", 1,000 temperatures; --full trains on 60,000 images for 50 epochs with the paper's 14,500 temperatures");
+  table.print(std::cout);
+  table.save(ctx.out_path("rbm_log_probability"));
+  monitors.save(ctx.out_path("rbm_monitors"));
+}
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> names;
+  std::istringstream in(text);
+  for (std::string name; std::getline(in, name, ',');)
+    if (!name.empty()) names.push_back(name);
+  return names;
+}
+
+const std::vector<std::string> kParts = {"autoencoder", "classifier", "rbm"};
+
+void run(const LabContext& ctx) {
+  const auto start = Clock::now();
+  const std::vector<std::string> parts = split_names(ctx.options["parts"].as<std::string>());
+  auto wanted = [&](const std::string& part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
+  Settings s;
+  const int limit = ctx.options["train-limit"].as<int>();
+  s.train = limit > 0 ? static_cast<std::size_t>(limit) : (ctx.full ? 60000 : 10000);
+  s.test = ctx.full ? 10000 : 2000;
+  s.pretrain_epochs = static_cast<std::size_t>(ctx.epochs_or(3, 50));
+  s.finetune_epochs = static_cast<std::size_t>(ctx.epochs_or(5, 200));
+  const DataSplit mnist = load_data(ctx.data_dir, "mnist");
+  if (wanted("autoencoder")) deep_autoencoder(ctx, mnist, s);
+  if (wanted("classifier")) classifier(ctx, mnist, s);
+  if (wanted("rbm")) rbm_part(ctx, mnist, s);
+  std::cout << "\nrun time: " << fixed(seconds_since(start) / 60, 1) << " min (" << (ctx.full ? "full" : "quick") << " mode)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  LabProgram lab("08_dbn", "RBMs and deep belief networks: Hinton & Salakhutdinov 2006's deep autoencoder and DBN classifier on MNIST, CD-1 against CD-25", true);
+  lab.writes("deep_autoencoder.{md,csv}", "30-D codes: the pretrained deep autoencoder, the same without pretraining, and PCA, beside the paper")
+     .writes("pretrained_784-1000-500-250-30.h5", "the pretrained RBM stack of the deep autoencoder (load_dbn)")
+     .writes("reconstructions.{png,gp}", "one test digit per class and its reconstructions: deep AE, no pretraining, PCA")
+     .writes("codes2d.{md,csv}", "2-D codes: the 784-1000-500-250-2 autoencoder against PCA")
+     .writes("codes2d_autoencoder.{png,gp}", "scatter plot of the autoencoder's 2-D codes of the test digits, coloured by digit")
+     .writes("codes2d_pca.{png,gp}", "the same for the first two principal components")
+     .writes("classifier.{md,csv}", "test error of the 784-500-500-2000-10 network, pretrained or not, beside the published figures")
+     .writes("rbm_log_probability.{md,csv}", "test log-probability of 784-500 RBMs trained with CD-1 and CD-25, by AIS")
+     .writes("rbm_filters.png", "100 first-layer filters of the CD-1 RBM")
+     .writes("gibbs_samples.{png,gp}", "a Gibbs chain of the CD-1 RBM from ten test digits")
+     .writes("rbm_monitors.{png,gp}", "reconstruction error and free-energy gap per epoch, CD-1 and CD-25");
+  lab.options().add_options()
+    ("parts", po::value<std::string>()->default_value("autoencoder,classifier,rbm"),
+     "what to run, comma-separated: autoencoder (30-D and 2-D deep autoencoders), classifier (784-500-500-2000-10), rbm (CD-1 against CD-25)");
+  lab.count_option("train-limit", 0, "training images (0: 10,000 in quick mode, 60,000 in full mode)", Range::at_least(0));
+  lab.add_check([](const LabContext& ctx) {
+    for (const std::string& part : split_names(ctx.options["parts"].as<std::string>()))
+      if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
+        throw OptionError("--parts: '" + part + "' is not a part of this lab; expected autoencoder, classifier or rbm");
+  });
+  return lab.run(argc, argv, run);
+}
