@@ -79,6 +79,16 @@ std::string machine_description() {
   return os.str();
 }
 
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  double one = 0, five = 0, fifteen = 0;
+  if (!(in >> one >> five >> fifteen)) return "unknown";
+  std::ostringstream os;
+  os.precision(2);
+  os << std::fixed << one << ", " << five << ", " << fifteen;
+  return os.str();
+}
+
 std::string today() {
   char text[16];
   const std::time_t now = std::time(nullptr);
@@ -116,8 +126,11 @@ double json_number(const std::string& json, const std::string& key) {
 }
 
 PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats) {
-  const std::string command = "/usr/bin/python3 '" + script + "' --mnist '" + mnist_dir + "' --threads " + std::to_string(threads) +
-                              " --epochs " + std::to_string(repeats);
+  return run_torch_script(script, "--mnist '" + mnist_dir + "' --threads " + std::to_string(threads) + " --epochs " + std::to_string(repeats));
+}
+
+PeerRun run_torch_script(const std::string& script, const std::string& arguments) {
+  const std::string command = "/usr/bin/python3 '" + script + "' " + arguments;
   FILE* child = popen(command.c_str(), "r");
   if (!child) throw Error("cannot start " + script);
   std::string out;

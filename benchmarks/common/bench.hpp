@@ -23,6 +23,9 @@ double gemm_gflops(std::size_t n, int repeats);
 
 // "AMD EPYC, 2 cores (avx512f), 23 GiB, Debian GNU/Linux 12 (bookworm), g++ 12.2.0"
 std::string machine_description();
+// The load average over 1, 5 and 15 minutes, "1.02, 0.87, 0.55" (/proc/loadavg): above the core count,
+// other work shared the machine and the timings are not a fair comparison.
+std::string load_average();
 // Today's date as YYYY-MM-DD.
 std::string today();
 // The command line as typed.
@@ -41,6 +44,8 @@ struct PeerRun {
   std::string version;
   std::string json;  // the whole line, for further numbers (json_number)
 };
+// `/usr/bin/python3 <script> <arguments>` (arguments already quoted for the shell), read as above.
+PeerRun run_torch_script(const std::string& script, const std::string& arguments);
 // Whether /usr/bin/python3 can import torch and numpy.
 bool torch_available();
 // Runs `/usr/bin/python3 <script> --mnist <dir> --threads <t> --epochs <repeats>`; throws Error naming the

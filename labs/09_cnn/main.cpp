@@ -46,6 +46,7 @@ struct Reference {
 const std::vector<Reference> kMnistReferences = {
     {"linear classifier", 7.6, "LeCun et al. 1998 (lecture table)"},
     {"quadratic classifier on 40 PCA features", 3.3, "LeCun et al. 1998 (lecture table)"},
+    {"LSTM 128, pixel by pixel (784 steps) (lecon's row-by-row LSTM: lab 10, its sequential_mnist table)", 1.8, "Arjovsky, Shah & Bengio 2016 (docs/references.md)"},
     {"2-layer NN 784-800-10 (the slide's \"convolution, 2 couches\")", 1.6, "Simard et al. 2003 (lecture table)"},
     {"LeNet 20/50 (tanh, plain SGD), DeepLearningTutorials", 0.92, "DeepLearningTutorials (docs/references.md)"},
     {"SdA 3x1000, pretrained, DeepLearningTutorials (lecon's: lab 07 --full, its mnist row)", 1.3, "DeepLearningTutorials (docs/references.md)"},

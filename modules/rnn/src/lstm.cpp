@@ -4,12 +4,12 @@
 #include <utility>
 
 #include "blas.hpp"
+#include "lstm_gates.hpp"
 #include "lecon/core/parallel.hpp"
 
 namespace lecon {
 
 using rnn_blas::gemm;
-using rnn_blas::sigmoid;
 
 template <typename T>
 LSTM<T>::LSTM(std::size_t inputs, const RecurrentOptions& options, Rng& rng) : Recurrent<T>(inputs, options) {
@@ -43,20 +43,10 @@ void LSTM<T>::run_forward() {
     parallel_for(
         n,
         [&](std::size_t j) {
-          T* a = A.colptr(j);
-          const T* cp = c_prev.colptr(j);
-          T* cj = c.colptr(j);
-          T* tcj = tc.colptr(j);
-          T* hj = h.colptr(j);
-          for (std::size_t k = 0; k < H; ++k) {
-            // [PyTorch: torch.nn.LSTM docs] i, f, o = σ(·), g = tanh(·)
-            const T i = sigmoid(a[k]), f = sigmoid(a[H + k]), g = std::tanh(a[2 * H + k]), o = sigmoid(a[3 * H + k]);
-            a[k] = i, a[H + k] = f, a[2 * H + k] = g, a[3 * H + k] = o;
-            // [slide: LSTM: Long Short Term Memory] c_t = f_t ∘ c_{t-1} + i_t ∘ g_t,  h_t = o_t ∘ tanh(c_t)
-            cj[k] = f * cp[k] + i * g;
-            tcj[k] = std::tanh(cj[k]);
-            hj[k] = o * tcj[k];
-          }
+          // [PyTorch: torch.nn.LSTM docs] i, f, o = σ(·), g = tanh(·);
+          // [slide: LSTM: Long Short Term Memory] c_t = f_t ∘ c_{t-1} + i_t ∘ g_t,  h_t = o_t ∘ tanh(c_t)
+          // (lstm_gates.hpp: vectorised for float, libm for double)
+          rnn_gates::lstm_step_forward(H, A.colptr(j), c_prev.colptr(j), c.colptr(j), tc.colptr(j), h.colptr(j));
         },
         20 * H);
     this->hold_padded(s, h, h_prev);
