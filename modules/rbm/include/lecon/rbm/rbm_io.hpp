@@ -11,6 +11,9 @@
 
 namespace lecon {
 
+class H5Writer;
+class H5Reader;
+
 template <typename T>
 void save_rbm(const std::string& path, const Rbm<T>& rbm);
 
@@ -18,5 +21,13 @@ void save_rbm(const std::string& path, const Rbm<T>& rbm);
 // or unit kinds out of range, weights of another shape than the sizes say, or NaN/infinite weights.
 template <typename T>
 Rbm<T> load_rbm(const std::string& path);
+
+// One RBM's sizes, unit kinds (attributes) and W, b, c (datasets) under `group` of an open file, "" for the
+// root: what save_rbm writes, and what a stack of RBMs (modules/dbn) writes once per layer. read_rbm checks
+// them as load_rbm does (FileError naming the file, each message prefixed with the group).
+template <typename T>
+void write_rbm(H5Writer& file, const std::string& group, const Rbm<T>& rbm);
+template <typename T>
+Rbm<T> read_rbm(const H5Reader& file, const std::string& group);
 
 }  // namespace lecon
