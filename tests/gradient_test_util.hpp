@@ -1,10 +1,14 @@
 #pragma once
 // The gradient-check assertion shared by the suites of every module with layers (backprop, cnn, ...).
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "lecon/backprop/gradient_check.hpp"
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/sequential.hpp"
 
 namespace lecon::test {
 
@@ -18,6 +22,41 @@ inline void require_checks(const std::vector<GradientCheck>& checks, const std::
                layer << " " << c.what << ": gradient check max relative error " << c.max_relative_error << " (tolerance " << kGradientTolerance << ")");
     BOOST_TEST(c.entries > 0u);
   }
+}
+
+// Central differences of loss(model(x), t) over every parameter of a whole model, against Sequential::backward
+// (check_layer_gradients checks one layer). A model that draws random numbers (Corruption, Dropout) sees the
+// same ones in every evaluation.
+inline std::vector<GradientCheck> check_model_gradients(Sequential<double>& model, const Loss<double>& loss, const Tensor<double>& x,
+                                                        const Tensor<double>& t, double h = 1e-5) {
+  auto objective = [&]() {
+    Rng fixed(99);
+    return loss.value(model.forward(x, Context{true, &fixed}), t);
+  };
+  {
+    Rng fixed(99);
+    Tensor<double> dy;
+    loss.gradient(model.forward(x, Context{true, &fixed}), t, dy);
+    model.backward(dy);
+  }
+  std::vector<GradientCheck> results;
+  for (Param<double>* p : model.params()) {
+    const arma::mat analytic = p->grad;
+    GradientCheck check{p->name, 0, p->value.n_elem};
+    for (arma::uword i = 0; i < p->value.n_elem; ++i) {
+      const double saved = p->value(i);
+      p->value(i) = saved + h;
+      const double plus = objective();
+      p->value(i) = saved - h;
+      const double minus = objective();
+      p->value(i) = saved;
+      const double numeric = (plus - minus) / (2 * h);
+      const double error = std::abs(analytic(i) - numeric) / std::max(std::abs(analytic(i)) + std::abs(numeric), 1e-8);
+      check.max_relative_error = std::max(check.max_relative_error, error);
+    }
+    results.push_back(check);
+  }
+  return results;
 }
 
 }  // namespace lecon::test

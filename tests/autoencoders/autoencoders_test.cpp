@@ -39,41 +39,6 @@ Tensor<double> uniform_tensor(const Shape& shape, double lo, double hi, Rng& rng
   return t;
 }
 
-// Central differences of loss(model(x), t) over every parameter of the model, against Sequential::backward.
-// A model that draws random numbers (Corruption) sees the same ones in every evaluation.
-std::vector<GradientCheck> check_model_gradients(Sequential<double>& model, const Loss<double>& loss, const Tensor<double>& x,
-                                                 const Tensor<double>& t, double h = 1e-5) {
-  auto objective = [&]() {
-    Rng fixed(99);
-    return loss.value(model.forward(x, Context{true, &fixed}), t);
-  };
-  objective();
-  {
-    Rng fixed(99);
-    Tensor<double> dy;
-    loss.gradient(model.forward(x, Context{true, &fixed}), t, dy);
-    model.backward(dy);
-  }
-  std::vector<GradientCheck> results;
-  for (Param<double>* p : model.params()) {
-    const arma::mat analytic = p->grad;
-    GradientCheck check{p->name, 0, p->value.n_elem};
-    for (arma::uword i = 0; i < p->value.n_elem; ++i) {
-      const double keep = p->value(i);
-      p->value(i) = keep + h;
-      const double up = objective();
-      p->value(i) = keep - h;
-      const double down = objective();
-      p->value(i) = keep;
-      const double numeric = (up - down) / (2 * h);
-      check.max_relative_error =
-          std::max(check.max_relative_error, std::abs(analytic(i) - numeric) / std::max(std::abs(analytic(i)) + std::abs(numeric), 1e-8));
-    }
-    results.push_back(check);
-  }
-  return results;
-}
-
 // Columns of an orthonormal basis of the row space of W (k x d) -> (d x k).
 arma::mat row_space(const arma::mat& W) { return arma::orth(W.t()); }
 
@@ -159,7 +124,7 @@ BOOST_AUTO_TEST_CASE(whole_models_with_each_loss) {
         Sequential<double> model = autoencoder_model<double>(8, options, rng);
         const Tensor<double> x = uniform_tensor(Shape{6, 8}, 0, 1, rng);
         const std::unique_ptr<Loss<double>> loss = make_reconstruction_loss<double>(which);
-        require_checks(check_model_gradients(model, *loss, x, x),
+        require_checks(test::check_model_gradients(model, *loss, x, x),
                        std::string(tied ? "tied " : "untied ") + reconstruction_loss_name(which) + (nu > 0 ? " denoising" : ""));
       }
 }
@@ -177,7 +142,7 @@ BOOST_AUTO_TEST_CASE(two_layer_stack_fine_tuned) {
   arma::uvec labels(12);
   for (arma::uword i = 0; i < 12; ++i) labels[i] = i % 3;
   const Tensor<double> t = Tensor<double>::from_columns(one_hot<double>(labels, 3));
-  require_checks(check_model_gradients(net, SoftmaxCrossEntropy<double>(), x, t), "2-layer stack + softmax");
+  require_checks(test::check_model_gradients(net, SoftmaxCrossEntropy<double>(), x, t), "2-layer stack + softmax");
   // The corruption layer alone: ∂L/∂x = ∂L/∂x̃ ⊙ (inputs kept).
   for (const CorruptionKind kind : {CorruptionKind::masking, CorruptionKind::salt_and_pepper, CorruptionKind::gaussian}) {
     Corruption<double> corruption(kind, 0.3);

@@ -49,40 +49,6 @@ Dbn<double> random_dbn(std::size_t top, bool linear_code, std::uint64_t seed) {
   return Dbn<double>(std::move(rbms));
 }
 
-// Central differences of loss(model(x), t) over every parameter of the model, against Sequential::backward
-// (the check of tests/autoencoders for whole models).
-std::vector<GradientCheck> check_model_gradients(Sequential<double>& model, const Loss<double>& loss, const Tensor<double>& x,
-                                                 const Tensor<double>& t, double h = 1e-5) {
-  auto objective = [&]() {
-    Rng fixed(99);
-    return loss.value(model.forward(x, Context{true, &fixed}), t);
-  };
-  {
-    Rng fixed(99);
-    Tensor<double> dy;
-    loss.gradient(model.forward(x, Context{true, &fixed}), t, dy);
-    model.backward(dy);
-  }
-  std::vector<GradientCheck> results;
-  for (Param<double>* p : model.params()) {
-    const arma::mat analytic = p->grad;
-    GradientCheck check{p->name, 0, p->value.n_elem};
-    for (std::size_t i = 0; i < p->value.n_elem; ++i) {
-      const double saved = p->value(i);
-      p->value(i) = saved + h;
-      const double plus = objective();
-      p->value(i) = saved - h;
-      const double minus = objective();
-      p->value(i) = saved;
-      const double numeric = (plus - minus) / (2 * h);
-      const double error = std::abs(analytic(i) - numeric) / std::max(std::abs(analytic(i)) + std::abs(numeric), 1e-8);
-      check.max_relative_error = std::max(check.max_relative_error, error);
-    }
-    results.push_back(check);
-  }
-  return results;
-}
-
 double percent_wrong(Sequential<float>& net, const Dataset& data) {
   return 100.0 * static_cast<double>(arma::accu(net.predict_classes(data.x, 1000) != data.y)) / static_cast<double>(data.size());
 }
@@ -144,14 +110,14 @@ BOOST_AUTO_TEST_CASE(unrolled_networks_pass_the_gradient_check) {
       const MeanSquaredError<double> mse{};
       const BinaryCrossEntropy<double> bce{};
       const Loss<double>& loss = kind == DeepAutoencoderLoss::squared_error ? static_cast<const Loss<double>&>(mse) : bce;
-      test::require_checks(check_model_gradients(autoencoder, loss, x, x, 1e-4),
+      test::require_checks(test::check_model_gradients(autoencoder, loss, x, x, 1e-4),
                            std::string("unrolled autoencoder, ") + (linear_code ? "linear" : "sigmoid") + " code, " + loss.name());
     }
     Sequential<double> net = dbn.classifier(3, rng);
     Tensor<double> t(Shape{6, 3});
     t.matrix().zeros();
     for (std::size_t i = 0; i < 6; ++i) t.matrix()(i % 3, i) = 1;
-    test::require_checks(check_model_gradients(net, SoftmaxCrossEntropy<double>(), x, t, 1e-4), "DBN classifier");
+    test::require_checks(test::check_model_gradients(net, SoftmaxCrossEntropy<double>(), x, t, 1e-4), "DBN classifier");
   }
 }
 
