@@ -50,6 +50,7 @@ const std::vector<Reference> kMnistReferences = {
     {"2-layer NN 784-800-10 (the slide's \"convolution, 2 couches\")", 1.6, "Simard et al. 2003 (lecture table)"},
     {"LeNet 20/50 (tanh, plain SGD), DeepLearningTutorials", 0.92, "DeepLearningTutorials (docs/references.md)"},
     {"SdA 3x1000, pretrained, DeepLearningTutorials (lecon's: lab 07 --full, its mnist row)", 1.3, "DeepLearningTutorials (docs/references.md)"},
+    {"DBN 784-500-500-2000-10, pretrained, fine-tuned (lecon's: lab 08 --full, its classifier table)", 1.2, "Hinton & Salakhutdinov 2006 (docs/references.md)"},
     {"SVM", 0.56, "lecture table"},
     {"KNN", 0.52, "lecture table"},
     {"deep NN", 0.35, "Ciresan et al. 2010 (lecture table)"},
