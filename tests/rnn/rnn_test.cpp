@@ -248,35 +248,40 @@ BOOST_AUTO_TEST_CASE(gru_equals_torch_nn_gru) { compare_with_torch<GRU<double>>(
 BOOST_AUTO_TEST_CASE(masked_lstm_equals_packed_sequences) { compare_with_torch<LSTM<double>>("lstm_packed", true); }
 BOOST_AUTO_TEST_CASE(masked_gru_equals_packed_sequences) { compare_with_torch<GRU<double>>("gru_packed", true); }
 
-// The float LSTM computes its gates with a vectorised polynomial exp (modules/rnn/src/lstm_gates.hpp); the
-// double LSTM, with libm, is its specification (and equals PyTorch above). Same weights, same inputs through
-// 30 steps, gates driven into saturation (pre-activations up to about ±20): outputs and every gradient agree
-// to float precision.
-BOOST_AUTO_TEST_CASE(float_lstm_gates_equal_the_double_specification) {
-  Rng rng(31);
-  LSTM<double> reference(5, RecurrentOptions(16).sequences(), rng);
-  LSTM<float> fast(5, RecurrentOptions(16).sequences(), rng);
-  for (std::size_t p = 0; p < 4; ++p) {
-    reference.params()[p]->value *= 4.0;  // weights ±1: saturating gates as well as the linear range
-    fast.params()[p]->value = arma::conv_to<arma::fmat>::from(reference.params()[p]->value);
-  }
-  Tensor<double> x(Shape{9, 30, 5});
-  rng.fill_normal(x.matrix(), 0.0, 2.0);
-  Tensor<float> xf(x.shape(), arma::conv_to<arma::fmat>::from(x.matrix()));
-  Tensor<double> y, dx;
-  Tensor<float> yf, dxf;
-  reference.forward(x, y, Context{});
-  fast.forward(xf, yf, Context{});
-  BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(yf.matrix()) - y.matrix()).max() < 2e-5);
-  Tensor<double> dy(y.shape());
-  rng.fill_normal(dy.matrix(), 0.0, 1.0);
-  reference.backward(dy, &dx);
-  fast.backward(Tensor<float>(dy.shape(), arma::conv_to<arma::fmat>::from(dy.matrix())), &dxf);
-  BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(dxf.matrix()) - dx.matrix()).max() < 1e-4 * (1 + arma::abs(dx.matrix()).max()));
-  for (std::size_t p = 0; p < 4; ++p) {
-    const arma::mat& g = reference.params()[p]->grad;
-    const double difference = arma::abs(arma::conv_to<arma::mat>::from(fast.params()[p]->grad) - g).max();
-    BOOST_TEST(difference < 1e-4 * (1 + arma::abs(g).max()), reference.params()[p]->name << " differs by " << difference);
+// The float cells compute σ and tanh with a vectorisable polynomial exp (modules/rnn/src/lstm_gates.hpp); the
+// double cells, with libm, are their specification (and equal PyTorch above). For every cell: same weights,
+// same inputs through 30 steps, gates driven into saturation (pre-activations up to about ±20): outputs and
+// every gradient agree to float precision.
+BOOST_AUTO_TEST_CASE(float_cells_equal_the_double_specification) {
+  for (RecurrentCell cell : kCells) {
+    Rng rng(31);
+    std::unique_ptr<Recurrent<double>> reference = make_recurrent<double>(cell, 5, RecurrentOptions(16).sequences(), rng);
+    std::unique_ptr<Recurrent<float>> fast = make_recurrent<float>(cell, 5, RecurrentOptions(16).sequences(), rng);
+    const std::size_t count = reference->params().size();
+    BOOST_REQUIRE_EQUAL(fast->params().size(), count);
+    for (std::size_t p = 0; p < count; ++p) {
+      reference->params()[p]->value *= 4.0;  // weights ±1: saturating gates as well as the linear range
+      fast->params()[p]->value = arma::conv_to<arma::fmat>::from(reference->params()[p]->value);
+    }
+    Tensor<double> x(Shape{9, 30, 5});
+    rng.fill_normal(x.matrix(), 0.0, 2.0);
+    Tensor<float> xf(x.shape(), arma::conv_to<arma::fmat>::from(x.matrix()));
+    Tensor<double> y, dx;
+    Tensor<float> yf, dxf;
+    reference->forward(x, y, Context{});
+    fast->forward(xf, yf, Context{});
+    BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(yf.matrix()) - y.matrix()).max() < 2e-5, "cell " << int(cell));
+    Tensor<double> dy(y.shape());
+    rng.fill_normal(dy.matrix(), 0.0, 1.0);
+    reference->backward(dy, &dx);
+    fast->backward(Tensor<float>(dy.shape(), arma::conv_to<arma::fmat>::from(dy.matrix())), &dxf);
+    BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(dxf.matrix()) - dx.matrix()).max() < 1e-4 * (1 + arma::abs(dx.matrix()).max()),
+               "cell " << int(cell));
+    for (std::size_t p = 0; p < count; ++p) {
+      const arma::mat& g = reference->params()[p]->grad;
+      const double difference = arma::abs(arma::conv_to<arma::mat>::from(fast->params()[p]->grad) - g).max();
+      BOOST_TEST(difference < 1e-4 * (1 + arma::abs(g).max()), "cell " << int(cell) << ": " << reference->params()[p]->name << " differs by " << difference);
+    }
   }
 }
 

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "lstm_gates.hpp"
+
 namespace lecon::rnn_blas {
 
 inline void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, float alpha, const float* A, std::size_t lda,
@@ -22,9 +24,13 @@ inline void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, 
               static_cast<int>(k), alpha, A, static_cast<int>(lda), B, static_cast<int>(ldb), beta, C, static_cast<int>(ldc));
 }
 
-template <typename T>
-T sigmoid(T a) {
-  return T(1) / (T(1) + std::exp(-a));
-}
+// σ and tanh of the cells' element-wise passes: float through the polynomial exp of lstm_gates.hpp, which
+// the compiler can vectorise (a libm call per unit cost the simple RNN and the slide's LSTM more than their
+// matrix products); double through libm, the specification the gradient checks and the PyTorch comparisons
+// run on (tests/rnn compare the two for every cell).
+inline float sigmoid(float a) { return rnn_gates::sigmoid_poly(a); }
+inline double sigmoid(double a) { return 1 / (1 + std::exp(-a)); }
+inline float tanh_of(float a) { return rnn_gates::tanh_poly(a); }
+inline double tanh_of(double a) { return std::tanh(a); }
 
 }  // namespace lecon::rnn_blas

@@ -9,6 +9,7 @@ namespace lecon {
 
 using rnn_blas::gemm;
 using rnn_blas::sigmoid;
+using rnn_blas::tanh_of;
 
 template <typename T>
 GRU<T>::GRU(std::size_t inputs, const RecurrentOptions& options, Rng& rng) : Recurrent<T>(inputs, options) {
@@ -46,7 +47,7 @@ void GRU<T>::run_forward() {
           for (std::size_t k = 0; k < H; ++k) {
             // [PyTorch: torch.nn.GRU docs]  r, z = σ(·);  n = tanh(W_in x + b_in + r ∘ (W_hn h + b_hn))
             const T r = sigmoid(a[k] + rec[k]), z = sigmoid(a[H + k] + rec[H + k]);
-            const T nn = std::tanh(a[2 * H + k] + r * rec[2 * H + k]);
+            const T nn = tanh_of(a[2 * H + k] + r * rec[2 * H + k]);
             a[k] = r, a[H + k] = z, a[2 * H + k] = nn;
             // [paper: Cho et al. 2014]  h_t = (1 - z) ∘ n + z ∘ h_{t-1}
             hj[k] = (T(1) - z) * nn + z * hp[k];

@@ -33,7 +33,7 @@ void SimpleRNN<T>::run_forward() {
     arma::Mat<T> A = this->block(preactivations_, s), h_prev = this->block(this->hs_, s), h = this->block(this->hs_, s + 1);
     // [slide: Recurrent Neural Network]  h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
     gemm(false, false, H, n, H, T(1), weight_hh_.value.memptr(), H, h_prev.memptr(), H, T(1), A.memptr(), H);
-    transform(A, h, [](T a) { return std::tanh(a); });
+    transform(A, h, [](T a) { return rnn_blas::tanh_of(a); });
     this->hold_padded(s, h, h_prev);
   }
 }

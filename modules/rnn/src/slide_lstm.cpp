@@ -10,6 +10,7 @@ namespace lecon {
 
 using rnn_blas::gemm;
 using rnn_blas::sigmoid;
+using rnn_blas::tanh_of;
 
 template <typename T>
 SlideLSTM<T>::SlideLSTM(std::size_t inputs, const RecurrentOptions& options, Rng& rng) : Recurrent<T>(inputs, options) {
@@ -51,7 +52,7 @@ void SlideLSTM<T>::run_forward() {
             a[k] = i, a[H + k] = f, a[2 * H + k] = o, a[3 * H + k] = g;
             // c_t = f_t ∘ c_{t-1} + i_t ∘ σ_g(W_c x_t + b_c);  h_t = o_t ∘ σ_h(c_t)
             cj[k] = f * cp[k] + i * g;
-            tcj[k] = std::tanh(cj[k]);
+            tcj[k] = tanh_of(cj[k]);
             hj[k] = o * tcj[k];
           }
         },
