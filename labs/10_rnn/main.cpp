@@ -41,7 +41,8 @@ using namespace lecon;
 
 constexpr double kTrivialMse = 1.0 / 6.0;  // predicting 1: the variance of a sum of two U(0, 1)
 constexpr double kSolvedMse = 0.01;        // the usual threshold for "solved"
-constexpr double kSmallestFloat = 1.4e-45;  // the smallest positive float (subnormal): gradients below it are 0
+// The smallest normal float: the labs flush subnormals to zero (lecon/core/parallel.hpp), so gradients below it are 0.
+constexpr double kSmallestFloat = 1.1754943508222875e-38;
 constexpr double kClip = 1.0;              // gradient clipping by global norm, every run [paper: Pascanu et al. 2013]
 const char* kText = "text/genesis-kjv.txt";
 
@@ -261,7 +262,8 @@ void adding_and_gradients(const LabContext& ctx) {
   }
   gradients.add_note("[slide: Recurrent Neural Network] ∂h_t/∂h_k = Π diag(1 − h_j²) W_hh shrinks (or grows) geometrically with t − k; "
                      "along the LSTM's cell ∂c_t/∂c_{t−1} = diag(f_t) [slide: Long Short Term Memory] (docs/rnn.md)");
-  gradients.add_note("0.00e+00: below the smallest float, 1.4e-45 (the product underflowed; the plot draws it at 1.4e-45)");
+  gradients.add_note("0.00e+00: below the smallest normal float, 1.2e-38 (the product underflowed; subnormals are flushed to zero, "
+                     "see docs/rnn.md; the plot draws it at 1.2e-38)");
   gradients.add_note("the slide's LSTM is not shown: its h is not fed back, so only the last h_t reaches the loss (its memory path is c)");
   gradients.add_note(note);
   gradients.print(std::cout);

@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <atomic>
+#include <limits>
+#include <vector>
 
 #include "lecon/core/blas_runtime.hpp"
 #include "lecon/core/error.hpp"
@@ -14,6 +16,32 @@ BOOST_AUTO_TEST_CASE(parallel_for_visits_each_index_once) {
   std::vector<std::atomic<int>> visits(10007);
   parallel_for(visits.size(), [&](std::size_t i) { visits[i]++; });
   for (const auto& v : visits) BOOST_REQUIRE(v.load() == 1);
+}
+
+// A product below the smallest normal float: a subnormal under IEEE rules, 0 once flushed, on the calling
+// thread and on every thread of the pool.
+BOOST_AUTO_TEST_CASE(flush_subnormals_reaches_every_pool_thread_and_can_be_undone) {
+  const int before = thread_count();
+  set_thread_count(2);
+  const auto tiny_products = [] {
+    std::vector<float> products(64);
+    parallel_for(products.size(), [&](std::size_t i) {
+      volatile float a = 1e-30f, b = 1e-10f;  // volatile: computed at run time, under the thread's MXCSR
+      products[i] = a * b;
+    });
+    volatile float a = 1e-30f, b = 1e-10f;
+    products.push_back(a * b);
+    return products;
+  };
+  BOOST_REQUIRE(!subnormals_flushed());
+  for (float p : tiny_products()) BOOST_REQUIRE(p > 0 && p < std::numeric_limits<float>::min());
+  flush_subnormals(true);
+  BOOST_TEST(subnormals_flushed());
+  for (float p : tiny_products()) BOOST_REQUIRE_EQUAL(p, 0.0f);
+  flush_subnormals(false);
+  BOOST_TEST(!subnormals_flushed());
+  for (float p : tiny_products()) BOOST_REQUIRE(p > 0);
+  set_thread_count(before);
 }
 
 BOOST_AUTO_TEST_CASE(exceptions_cross_the_parallel_region) {

@@ -4,6 +4,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #include <cerrno>
 #include <cstdio>
@@ -122,6 +125,25 @@ std::string describe_blas() {
   os << ", " << thread_count() << " thread(s), CPU " << cpu_features() << ", library " << info.library;
   return os.str();
 }
+
+namespace {
+#if defined(__x86_64__) || defined(__SSE__)
+constexpr unsigned kFlushBits = 0x8040;  // MXCSR: FTZ (bit 15) and DAZ (bit 6) [spec: Intel SDM vol. 1, §10.2.3]
+void set_flush_bits(bool on) { _mm_setcsr(on ? (_mm_getcsr() | kFlushBits) : (_mm_getcsr() & ~kFlushBits)); }
+bool flush_bits() { return (_mm_getcsr() & kFlushBits) == kFlushBits; }
+#else
+void set_flush_bits(bool) {}
+bool flush_bits() { return false; }
+#endif
+}  // namespace
+
+void flush_subnormals(bool on) {
+  set_flush_bits(on);
+#pragma omp parallel
+  set_flush_bits(on);
+}
+
+bool subnormals_flushed() { return flush_bits(); }
 
 int thread_count() { return omp_get_max_threads(); }
 

@@ -231,10 +231,11 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
     const OutDirLock lock(ctx.out_dir, name_);
     set_thread_count(ctx.threads);
     ctx.threads = thread_count();
+    flush_subnormals(true);  // vanishing gradients must not slow training 12-fold (parallel.hpp)
 
     std::cout << "== " << name_ << ": " << description_ << " (" << (ctx.full ? "full" : "quick") << " mode, seed "
               << ctx.seed << ")\n"
-              << describe_blas() << "\n\n";
+              << describe_blas() << (subnormals_flushed() ? ", subnormals flushed to zero" : "") << "\n\n";
     body(ctx);
     return 0;
   } catch (const std::exception& e) {

@@ -14,6 +14,16 @@ int thread_count();
 // Set the thread count for our loops and for BLAS; n <= 0 means all cores.
 void set_thread_count(int n);
 
+// Subnormal floats (below 1.2e-38; 2.2e-308 in double) cost the processor a microcode assist per operation,
+// about 100 times a normal one. Gradients that vanish along a long sequence reach them: an LSTM reading MNIST
+// pixel by pixel (784 steps) ran 12 times slower once its carried gradients had decayed below 1e-38 (lab 10,
+// docs/rnn.md). flush_subnormals(true) sets the x86 FTZ and DAZ bits (results and inputs below the normal
+// range become 0) on the calling thread and on every thread of the OpenMP pool, which OpenBLAS shares;
+// threads the pool starts later copy the caller's setting. flush_subnormals(false) restores IEEE behaviour.
+// The labs flush; tests and the library's own code leave the default. Elsewhere than x86-64: no effect.
+void flush_subnormals(bool on);
+bool subnormals_flushed();  // on the calling thread
+
 // Below this many multiply-adds a matrix product runs on one thread (SerialIfSmall). OpenBLAS threads a
 // 64 x 784 matrix-vector product (50,176 multiply-adds, 2 microseconds); waking a second thread for it
 // costs more than the product, and far more when other processes hold the cores. Measured on a 2-core
