@@ -6,6 +6,7 @@
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/loss.hpp"
 #include "lecon/backprop/model_io.hpp"
+#include "lecon/backprop/pipeline.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core/dataset.hpp"
 #include "lecon/core/hdf5_io.hpp"
@@ -290,6 +291,57 @@ BOOST_AUTO_TEST_CASE(summary_names_the_activations) {
              "Activation(relu) 1    (16)              0\n"
              "Dense 2               (3)               51\n"
              "Total params: 131\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_model_file_carries_its_input_pipeline) {
+  test::ScratchDir dir("pipeline");
+  Rng rng(7);
+  arma::Mat<Real> raw(3, 40);  // (d x n) raw features far from 0 and 1
+  rng.fill_normal(raw, 50.0f, 10.0f);
+  Pipeline pipeline;
+  pipeline.task = "classification";
+  pipeline.scaling = Pipeline::Scaling::standardize;
+  pipeline.standardizer.fit(raw);
+  pipeline.feature_names = {"a", "b", "c"};
+  pipeline.target = "kind";
+  pipeline.class_names = {"x", "y"};
+  pipeline.trained_with = {{"optimizer", "adam"}};
+  Sequential<float> model;
+  model.add<Dense<float>>(3, 4, rng).add<ActivationLayer<float>>(Activation::tanh).add<Dense<float>>(4, 2, rng);
+  auto predict_raw = [](Sequential<float>& m, const Pipeline& p, arma::Mat<Real> x) {
+    p.apply(x);
+    const Shape shape{x.n_cols, x.n_rows};  // before x is moved
+    return m.predict(Tensor<float>(shape, std::move(x))).matrix();
+  };
+  const arma::Mat<float> before = predict_raw(model, pipeline, raw);
+  save_model(dir.file("m.h5"), model, &pipeline);
+  Sequential<float> back = load_model<float>(dir.file("m.h5"));
+  const Pipeline loaded = load_pipeline(dir.file("m.h5"));
+  BOOST_TEST(arma::approx_equal(predict_raw(back, loaded, raw), before, "absdiff", 0.0f));  // bit for bit
+  BOOST_TEST(loaded.class_names == pipeline.class_names, boost::test_tools::per_element());
+  BOOST_TEST(loaded.feature_names == pipeline.feature_names, boost::test_tools::per_element());
+  BOOST_TEST(loaded.target == "kind");
+  BOOST_TEST(loaded.trained_with.at("optimizer") == "adam");
+  // What h5py shows: words and names as text, the Standardizer as two float arrays.
+  const H5Reader file(dir.file("m.h5"));
+  BOOST_TEST(file.attribute_string("/pipeline", "scaling") == "standardize");
+  BOOST_TEST(file.shape("/pipeline/mean").str() == "(3)");
+  BOOST_TEST(file.read<float>("/pipeline/sd").data()[2] == pipeline.standardizer.sd()[2]);
+  // A model saved without a pipeline has an empty one; a pipeline that does not fit is an error.
+  save_model(dir.file("bare.h5"), model);
+  BOOST_TEST(load_pipeline(dir.file("bare.h5")).empty());
+  arma::Mat<Real> two(2, 5, arma::fill::ones);
+  test::check_error<Error>([&] { loaded.apply(two); }, {"the model takes 3 input values per sample, given 2"});
+  {
+    H5Writer w(dir.file("negative.h5"));
+    w.set_attribute("/pipeline", "scaling", "standardize");
+    w.write("/pipeline/mean", Tensor<float>(Shape{2}));
+    Tensor<float> sd(Shape{2});
+    sd.data()[1] = -1;
+    w.write("/pipeline/sd", sd);
+    w.commit();
+  }
+  test::check_error<FileError>([&] { load_pipeline(dir.file("negative.h5")); }, {"negative.h5: /pipeline: Standardizer: a negative standard deviation"});
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_is_the_model_file_plus_the_optimizer_state) {

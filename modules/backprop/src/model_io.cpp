@@ -222,9 +222,10 @@ std::vector<std::string> layer_kinds() {
 }
 
 template <typename T>
-void save_model(const std::string& path, Sequential<T>& model) {
+void save_model(const std::string& path, Sequential<T>& model, const Pipeline* pipeline) {
   H5Writer file(path);
   write_model(file, model);
+  if (pipeline) write_pipeline(file, *pipeline);
   file.commit();
 }
 
@@ -419,9 +420,10 @@ TrainingState read_training_state(const H5Reader& file) {
 
 template <typename T>
 void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer, const TrainingState& state,
-                     const std::vector<TrainingObserver<T>*>& observers) {
+                     const std::vector<TrainingObserver<T>*>& observers, const Pipeline* pipeline) {
   H5Writer file(path);
   write_model(file, model);
+  if (pipeline) write_pipeline(file, *pipeline);
   optimizer.save_state(file, "/optimizer");
   write_training_state(file, state);
   file.set_integer_attribute(kTraining, "observers", static_cast<std::int64_t>(observers.size()));
@@ -456,8 +458,8 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
   for (std::size_t i = 0; i < observers.size(); ++i) observers[i]->load_state(file, observer_group(i));
 }
 
-template void save_model<float>(const std::string&, Sequential<float>&);
-template void save_model<double>(const std::string&, Sequential<double>&);
+template void save_model<float>(const std::string&, Sequential<float>&, const Pipeline*);
+template void save_model<double>(const std::string&, Sequential<double>&, const Pipeline*);
 template Sequential<float> load_model<float>(const std::string&);
 template Sequential<double> load_model<double>(const std::string&);
 template void register_layer<float>(const std::string&, LayerFactory<float>);
@@ -473,9 +475,9 @@ template void save_checkpoint<double>(const std::string&, Sequential<double>&, c
 template void load_checkpoint<float>(const std::string&, Sequential<float>&, Optimizer<float>&);
 template void load_checkpoint<double>(const std::string&, Sequential<double>&, Optimizer<double>&);
 template void save_checkpoint<float>(const std::string&, Sequential<float>&, const Optimizer<float>&, const TrainingState&,
-                                     const std::vector<TrainingObserver<float>*>&);
+                                     const std::vector<TrainingObserver<float>*>&, const Pipeline*);
 template void save_checkpoint<double>(const std::string&, Sequential<double>&, const Optimizer<double>&, const TrainingState&,
-                                      const std::vector<TrainingObserver<double>*>&);
+                                      const std::vector<TrainingObserver<double>*>&, const Pipeline*);
 template void load_checkpoint<float>(const std::string&, Sequential<float>&, Optimizer<float>&, TrainingState&,
                                      const std::vector<TrainingObserver<float>*>&);
 template void load_checkpoint<double>(const std::string&, Sequential<double>&, Optimizer<double>&, TrainingState&,

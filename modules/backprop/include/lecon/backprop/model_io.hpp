@@ -40,13 +40,16 @@
 #include <string>
 
 #include "lecon/backprop/optimizer.hpp"
+#include "lecon/backprop/pipeline.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/perceptron/activations.hpp"
 
 namespace lecon {
 
+// With a pipeline (pipeline.hpp), the file also carries the model's input pipeline under /pipeline, so that
+// the model predicts from raw data alone: load it back with load_pipeline(path).
 template <typename T>
-void save_model(const std::string& path, Sequential<T>& model);
+void save_model(const std::string& path, Sequential<T>& model, const Pipeline* pipeline = nullptr);
 
 template <typename T>
 Sequential<T> load_model(const std::string& path);
@@ -73,7 +76,7 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
 //   fit(model, loss, adam, x, y, FitOptions{3}, state, {&schedule, &early_stopping});
 template <typename T>
 void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer, const TrainingState& state,
-                     const std::vector<TrainingObserver<T>*>& observers);
+                     const std::vector<TrainingObserver<T>*>& observers, const Pipeline* pipeline = nullptr);
 // Replaces model, optimizer state, `state` and the observers' state by the saved ones. Throws FileError
 // naming the file for a checkpoint without training state, another number of observers, or an observer's
 // state that does not match it (another kind, other settings, weights that do not fit the model). Everything
