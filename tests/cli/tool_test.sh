@@ -44,11 +44,14 @@ iris_round_trip)
 regression)
   # Petal.Width from the other three measurements; the target is standardised inside and stored.
   cut -d, -f1-4 "$iris" > petals.csv
-  "$lecon" train --data petals.csv --target Petal.Width --layers 8 --epochs 100 --batch 16 --lr 0.01 --out petals.h5 \
-    --predictions trained.csv || fail "train exited $?"
+  # leaky_relu: the activation added to the list last (one line in activations.hpp), through a model file.
+  "$lecon" train --data petals.csv --target Petal.Width --layers 8 --activation leaky_relu --epochs 100 --batch 16 --lr 0.01 \
+    --out petals.h5 --predictions trained.csv || fail "train exited $?"
   "$lecon" predict --model petals.h5 --data petals.csv --out reloaded.csv || fail "predict exited $?"
   cmp trained.csv reloaded.csv || fail "predictions differ after reloading the model"
-  "$lecon" summary petals.h5 | grep -q "^petals.h5: regression of 'Petal.Width'" || fail "not a regression"
+  "$lecon" summary petals.h5 > summary.txt
+  grep -q "^petals.h5: regression of 'Petal.Width'" summary.txt || fail "not a regression"
+  grep -q '^Activation(leaky_relu) 1 ' summary.txt || fail "the activation did not come back by name"
   "$lecon" evaluate --model petals.h5 --data petals.csv | tee eval.txt
   mse=$(sed -n 's/.*mse \([0-9.e-]*\),.*/\1/p' eval.txt)
   # Predicting the mean everywhere gives the variance, 0.58; the three other measurements explain most of it.
@@ -80,7 +83,7 @@ bad_input)
   # Images have no column names: the width decides (make test converts MNIST first).
   expect_error "lecon predict: error: .*mnist.h5: samples of 784 values, but iris.h5 takes 4" \
     "$lecon" predict --model iris.h5 --data "$source/data/mnist.h5"
-  expect_error "lecon train: error: --activation swish: expected one of linear, sigmoid, tanh, relu, elu, softplus" \
+  expect_error "lecon train: error: --activation swish: expected one of linear, sigmoid, tanh, relu, elu, softplus, leaky_relu\$" \
     "$lecon" train --data "$iris" --target Species --activation swish --out x.h5
   expect_error "lecon train: error: --loss mse: for classification expected softmax_crossentropy or categorical_crossentropy" \
     "$lecon" train --data "$iris" --target Species --loss mse --out x.h5

@@ -19,6 +19,11 @@ BOOST_AUTO_TEST_CASE(values_at_known_points) {
   BOOST_TEST(ReluFn<double>::value(-3) == 0.0);
   BOOST_TEST(ReluFn<double>::value(3) == 3.0);
   BOOST_TEST(std::abs(EluFn<double>::value(-1) - (std::exp(-1.0) - 1)) < 1e-15);
+  BOOST_TEST(LeakyReluFn<double>::value(-2) == -0.02);
+  BOOST_TEST(LeakyReluFn<double>::value(3) == 3.0);
+  BOOST_TEST(LeakyReluFn<double>::derivative(-2, -0.02) == 0.01);
+  BOOST_TEST(LeakyReluFn<double>::derivative(3, 3) == 1.0);
+  BOOST_TEST((activation_from_name("leaky_relu") == Activation::leaky_relu));
   BOOST_TEST((activation_from_name("relu") == Activation::relu));
   BOOST_TEST(activation_name(Activation::softplus) == "softplus");
   test::check_error<OptionError>([] { activation_from_name("swish"); }, {"activation 'swish'", "expected one of linear, sigmoid, tanh, relu"});

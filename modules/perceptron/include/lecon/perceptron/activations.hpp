@@ -28,7 +28,8 @@ namespace lecon {
   X(tanh, TanhFn)            \
   X(relu, ReluFn)            \
   X(elu, EluFn)              \
-  X(softplus, SoftplusFn)
+  X(softplus, SoftplusFn)    \
+  X(leaky_relu, LeakyReluFn)
 
 #define LECON_ACTIVATION_ENUMERATOR(name, fn) name,
 enum class Activation { LECON_ACTIVATIONS(LECON_ACTIVATION_ENUMERATOR) };
@@ -81,6 +82,15 @@ struct EluFn {
   static constexpr T alpha = T(1);
   static T value(T a) { return a > T(0) ? a : alpha * std::expm1(a); }
   static T derivative(T a, T y) { return a > T(0) ? T(1) : y + alpha; }
+};
+
+// [paper: Maas, Hannun & Ng 2013] leaky ReLU σ(a) = a if a > 0 else α a,  σ'(a) = 1 if a > 0 else α  (α = 0.01)
+template <typename T>
+struct LeakyReluFn {
+  static constexpr T alpha = T(0.01);
+  // Branch-free like ReluFn: max(a, 0) + α min(a, 0).
+  static T value(T a) { return std::max(a, T(0)) + alpha * std::min(a, T(0)); }
+  static T derivative(T a, T) { return alpha + (T(1) - alpha) * static_cast<T>(a > T(0)); }
 };
 
 // tanh(a),  tanh'(a) = 1 - tanh(a)^2
