@@ -1,8 +1,9 @@
 #!/bin/bash
 # Docs that cannot drift from the code (issue 16):
 #   check_docs.sh excerpts <source dir>
-#     every ```cpp block right after a line "<!-- excerpt of FILE -->" must appear, line for line, in FILE
-#     (a compiled file: the block is then compiled code, not prose).
+#     every ```cpp block of README.md and docs/*.md must follow a line "<!-- excerpt of FILE -->" and appear,
+#     line for line, in FILE, a file the build compiles (tests/docs/doc_examples.cpp and its two siblings,
+#     docs/example/main.cpp): so the docs' C++ compiles, with -Werror, and cannot drift from the API.
 #   check_docs.sh readme-tool <source dir> <lecon executable> <work dir>
 #     runs the README's three iris commands (the ```sh block after "iris in three commands") as written,
 #     from a folder laid out like the repository, and checks each one succeeded.
@@ -15,15 +16,19 @@ excerpts)
     # Pull out (file, block) pairs with awk; blocks go to numbered temporary files.
     tmp=$(mktemp -d)
     awk -v dir="$tmp" '
-      /^<!-- excerpt of .* -->$/ { file = $4; next }
-      /^```cpp$/ && file != "" { n++; print file > (dir "/" n ".file"); inside = 1; next }
-      /^```$/ && inside { inside = 0; file = ""; next }
+      /^ *<!-- excerpt of .* -->$/ { file = $4; next }
+      /^ *```cpp$/ { n++; print (file == "" ? "-" : file) > (dir "/" n ".file"); inside = 1; next }
+      /^ *```$/ && inside { inside = 0; file = ""; next }
       inside { print > (dir "/" n ".block") }
       !inside && !/^```cpp$/ && !/^$/ { file = "" }' "$doc"
     for f in "$tmp"/*.file; do
       [ -e "$f" ] || continue
-      target=$source/$(cat "$f")
       block=${f%.file}.block
+      if [ "$(cat "$f")" = "-" ]; then
+        echo "$doc: a C++ block that is not marked as an excerpt of a compiled file (<!-- excerpt of FILE -->):"; head -3 "$block"
+        failed=$((failed + 1)); continue
+      fi
+      target=$source/$(cat "$f")
       checked=$((checked + 1))
       if ! python3 - "$target" "$block" <<'PY'
 import sys
