@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include "lecon/autoencoders/autoencoder.hpp"
 #include "lecon/autoencoders/corruption.hpp"
@@ -10,6 +11,7 @@
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/model_io.hpp"
 #include "lecon/core/data_store.hpp"
+#include "lecon/core/hdf5_io.hpp"
 #include "lecon/core/parallel.hpp"
 #include "lecon/optimizers/schedule.hpp"
 #include "lecon/optimizers/sgd.hpp"
@@ -400,6 +402,24 @@ BOOST_AUTO_TEST_CASE(models_and_stacks_save_and_load) {
   BOOST_TEST(arma::approx_equal(loaded.predict(x).matrix(), model.predict(x).matrix(), "absdiff", 0.0));
   BOOST_TEST(!autoencoder_of(loaded).tied());
   BOOST_TEST((autoencoder_of(loaded).decoder_activation() == Activation::linear));
+  // The activations are stored by name; a file from before names were stored holds their numbers.
+  BOOST_TEST(H5Reader(dir.file("dae.h5")).attribute_string("/layers/001_Autoencoder", "decoder") == "linear");
+  {
+    H5Writer w(dir.file("numbers.h5"));
+    w.set_attribute("/", "format", "lecon-sequential-1");
+    w.set_attribute("/", "layers", 1.0);
+    const std::string g = "/layers/000_Autoencoder";
+    w.set_attribute(g, "kind", "Autoencoder");
+    for (const auto& [key, value] : std::map<std::string, double>{{"inputs", 2}, {"units", 1}, {"tied", 1}, {"encoder", 1}, {"decoder", 0}})
+      w.set_attribute(g, key, value);  // encoder 1 = sigmoid, decoder 0 = linear
+    w.write(g + "/W", Tensor<double>(Shape{2, 1}));
+    w.write(g + "/b", Tensor<double>(Shape{1, 1}));
+    w.write(g + "/b_prime", Tensor<double>(Shape{1, 2}));
+    w.commit();
+  }
+  Sequential<double> old = load_model<double>(dir.file("numbers.h5"));
+  BOOST_TEST((autoencoder_of(old).encoder_activation() == Activation::sigmoid));
+  BOOST_TEST((autoencoder_of(old).decoder_activation() == Activation::linear));
 
   StackOptions stack_settings = stack_options({5, 3}, 0.3);
   stack_settings.layers[1].corruption_level = 0;  // a plain top layer: no Corruption layer in its model

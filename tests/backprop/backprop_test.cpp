@@ -6,6 +6,7 @@
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/loss.hpp"
 #include "lecon/backprop/model_io.hpp"
+#include "lecon/backprop/pipeline.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core/dataset.hpp"
 #include "lecon/core/hdf5_io.hpp"
@@ -49,7 +50,7 @@ BOOST_AUTO_TEST_CASE(dense_layer) {
 }
 
 BOOST_AUTO_TEST_CASE(every_activation_layer) {
-  for (Activation kind : {Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu, Activation::elu, Activation::softplus}) {
+  for (Activation kind : all_activations()) {
     Rng rng(2);
     ActivationLayer<double> layer(kind);
     require_checks(check_layer_gradients(layer, Shape{5, 6}, rng), activation_name(kind));
@@ -220,6 +221,129 @@ BOOST_AUTO_TEST_CASE(save_and_load_give_the_same_predictions) {
   BOOST_TEST(file.attribute_string("/layers/001_Activation", "kind") == "Activation");
 }
 
+BOOST_AUTO_TEST_CASE(model_files_store_activation_names_and_whole_numbers_as_integers) {
+  test::ScratchDir dir("model");
+  Rng rng(4);
+  Sequential<float> model;
+  model.add<Dense<float>>(3, 4, rng).add<ActivationLayer<float>>(Activation::relu).add<Dense<float>>(4, 2, rng);
+  save_model(dir.file("m.h5"), model);
+  const H5Reader file(dir.file("m.h5"));
+  BOOST_TEST(file.attribute_is_text("/layers/001_Activation", "activation"));
+  BOOST_TEST(file.attribute_string("/layers/001_Activation", "activation") == "relu");
+  // HDF5's own view of the types (h5py shows what HDF5 stores): counts are integers.
+  H5::H5File raw(dir.file("m.h5"), H5F_ACC_RDONLY);
+  BOOST_TEST(raw.openGroup("/layers/000_Dense").openAttribute("inputs").getTypeClass() == H5T_INTEGER);
+  BOOST_TEST(raw.openGroup("/layers/000_Dense").openAttribute("units").getTypeClass() == H5T_INTEGER);
+  BOOST_TEST(raw.openGroup("/").openAttribute("layers").getTypeClass() == H5T_INTEGER);
+  BOOST_TEST(file.attribute_number("/layers/000_Dense", "units") == 4.0);
+}
+
+BOOST_AUTO_TEST_CASE(every_activation_in_the_list_round_trips_through_a_model_file) {
+  // Sweeps LECON_ACTIVATIONS: an activation added to the list is saved by name and comes back as itself,
+  // with the same outputs, without any other change to the model files.
+  test::ScratchDir dir("model");
+  for (Activation kind : all_activations()) {
+    Rng rng(5);
+    Sequential<double> model;
+    model.add<Dense<double>>(3, 4, rng).add<ActivationLayer<double>>(kind).add<Dense<double>>(4, 2, rng);
+    save_model(dir.file("a.h5"), model);
+    BOOST_TEST(H5Reader(dir.file("a.h5")).attribute_string("/layers/001_Activation", "activation") == activation_name(kind));
+    Sequential<double> back = load_model<double>(dir.file("a.h5"));
+    const auto* layer = dynamic_cast<const ActivationLayer<double>*>(&back.layer(1));
+    BOOST_REQUIRE(layer != nullptr);
+    BOOST_TEST((layer->activation() == kind), activation_name(kind));
+    Tensor<double> x(Shape{6, 3});
+    rng.fill_normal(x.matrix(), 0.0, 2.0);
+    BOOST_TEST(arma::approx_equal(model.predict(x).matrix(), back.predict(x).matrix(), "absdiff", 0.0), activation_name(kind));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(old_files_with_activation_numbers_load_and_unknown_activations_name_the_known_ones) {
+  test::ScratchDir dir("model");
+  auto write = [&](const std::string& name, auto activation) {
+    H5Writer w(dir.file(name));
+    w.set_attribute("/", "format", "lecon-sequential-1");
+    w.set_attribute("/", "layers", 1.0);  // a float count, as files before integers were written
+    w.set_attribute("/layers/000_Activation", "kind", "Activation");
+    w.set_attribute("/layers/000_Activation", "activation", activation);
+    w.commit();
+  };
+  write("old.h5", 3.0);  // relu's place in the list
+  Sequential<float> old = load_model<float>(dir.file("old.h5"));
+  BOOST_TEST((dynamic_cast<const ActivationLayer<float>&>(old.layer(0)).activation() == Activation::relu));
+  write("number.h5", 99.0);
+  test::check_error<FileError>([&] { load_model<float>(dir.file("number.h5")); },
+                               {"number.h5: /layers/000_Activation: layer setting 'activation' = 99 is not a known activation number",
+                                "linear, sigmoid, tanh, relu"});
+  write("swish.h5", std::string("swish"));
+  test::check_error<FileError>([&] { load_model<float>(dir.file("swish.h5")); },
+                               {"swish.h5: /layers/000_Activation: layer setting 'activation' = 'swish' is not a known activation (known: linear, sigmoid"});
+}
+
+BOOST_AUTO_TEST_CASE(summary_names_the_activations) {
+  Rng rng(6);
+  Sequential<float> model;
+  model.add<Dense<float>>(4, 16, rng).add<ActivationLayer<float>>(Activation::relu).add<Dense<float>>(16, 3, rng);
+  // The example of Sequential::summary's comment, line for line.
+  BOOST_TEST(model.summary(Shape{1, 4}) ==
+             "Layer (type)          Output shape      Param #\n"
+             "Dense 0               (16)              80\n"
+             "Activation(relu) 1    (16)              0\n"
+             "Dense 2               (3)               51\n"
+             "Total params: 131\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_model_file_carries_its_input_pipeline) {
+  test::ScratchDir dir("pipeline");
+  Rng rng(7);
+  arma::Mat<Real> raw(3, 40);  // (d x n) raw features far from 0 and 1
+  rng.fill_normal(raw, 50.0f, 10.0f);
+  Pipeline pipeline;
+  pipeline.task = "classification";
+  pipeline.scaling = Pipeline::Scaling::standardize;
+  pipeline.standardizer.fit(raw);
+  pipeline.feature_names = {"a", "b", "c"};
+  pipeline.target = "kind";
+  pipeline.class_names = {"x", "y"};
+  pipeline.trained_with = {{"optimizer", "adam"}};
+  Sequential<float> model;
+  model.add<Dense<float>>(3, 4, rng).add<ActivationLayer<float>>(Activation::tanh).add<Dense<float>>(4, 2, rng);
+  auto predict_raw = [](Sequential<float>& m, const Pipeline& p, arma::Mat<Real> x) {
+    p.apply(x);
+    const Shape shape{x.n_cols, x.n_rows};  // before x is moved
+    return m.predict(Tensor<float>(shape, std::move(x))).matrix();
+  };
+  const arma::Mat<float> before = predict_raw(model, pipeline, raw);
+  save_model(dir.file("m.h5"), model, &pipeline);
+  Sequential<float> back = load_model<float>(dir.file("m.h5"));
+  const Pipeline loaded = load_pipeline(dir.file("m.h5"));
+  BOOST_TEST(arma::approx_equal(predict_raw(back, loaded, raw), before, "absdiff", 0.0f));  // bit for bit
+  BOOST_TEST(loaded.class_names == pipeline.class_names, boost::test_tools::per_element());
+  BOOST_TEST(loaded.feature_names == pipeline.feature_names, boost::test_tools::per_element());
+  BOOST_TEST(loaded.target == "kind");
+  BOOST_TEST(loaded.trained_with.at("optimizer") == "adam");
+  // What h5py shows: words and names as text, the Standardizer as two float arrays.
+  const H5Reader file(dir.file("m.h5"));
+  BOOST_TEST(file.attribute_string("/pipeline", "scaling") == "standardize");
+  BOOST_TEST(file.shape("/pipeline/mean").str() == "(3)");
+  BOOST_TEST(file.read<float>("/pipeline/sd").data()[2] == pipeline.standardizer.sd()[2]);
+  // A model saved without a pipeline has an empty one; a pipeline that does not fit is an error.
+  save_model(dir.file("bare.h5"), model);
+  BOOST_TEST(load_pipeline(dir.file("bare.h5")).empty());
+  arma::Mat<Real> two(2, 5, arma::fill::ones);
+  test::check_error<Error>([&] { loaded.apply(two); }, {"the model takes 3 input values per sample, given 2"});
+  {
+    H5Writer w(dir.file("negative.h5"));
+    w.set_attribute("/pipeline", "scaling", "standardize");
+    w.write("/pipeline/mean", Tensor<float>(Shape{2}));
+    Tensor<float> sd(Shape{2});
+    sd.data()[1] = -1;
+    w.write("/pipeline/sd", sd);
+    w.commit();
+  }
+  test::check_error<FileError>([&] { load_pipeline(dir.file("negative.h5")); }, {"negative.h5: /pipeline: Standardizer: a negative standard deviation"});
+}
+
 BOOST_AUTO_TEST_CASE(a_checkpoint_is_the_model_file_plus_the_optimizer_state) {
   test::ScratchDir dir("checkpoint");
   Rng rng(10);
@@ -273,7 +397,7 @@ BOOST_AUTO_TEST_CASE(bad_model_files_are_reported) {
     w.set_attribute("/layers/000_Magic", "kind", "Magic");
     w.commit();
   }
-  test::check_error<FileError>([&] { load_model<float>(dir.file("odd.h5")); }, {"odd.h5", "unknown layer kind 'Magic'"});
+  test::check_error<FileError>([&] { load_model<float>(dir.file("odd.h5")); }, {"odd.h5", "unknown layer kind 'Magic' (known kinds: ", "Dense", "Softmax"});
   {
     H5Writer w(dir.file("nan.h5"));
     w.set_attribute("/", "format", "lecon-sequential-1");

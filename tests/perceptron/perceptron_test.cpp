@@ -19,13 +19,26 @@ BOOST_AUTO_TEST_CASE(values_at_known_points) {
   BOOST_TEST(ReluFn<double>::value(-3) == 0.0);
   BOOST_TEST(ReluFn<double>::value(3) == 3.0);
   BOOST_TEST(std::abs(EluFn<double>::value(-1) - (std::exp(-1.0) - 1)) < 1e-15);
+  BOOST_TEST(LeakyReluFn<double>::value(-2) == -0.02);
+  BOOST_TEST(LeakyReluFn<double>::value(3) == 3.0);
+  BOOST_TEST(LeakyReluFn<double>::derivative(-2, -0.02) == 0.01);
+  BOOST_TEST(LeakyReluFn<double>::derivative(3, 3) == 1.0);
+  BOOST_TEST((activation_from_name("leaky_relu") == Activation::leaky_relu));
   BOOST_TEST((activation_from_name("relu") == Activation::relu));
   BOOST_TEST(activation_name(Activation::softplus) == "softplus");
-  test::check_error<OptionError>([] { activation_from_name("swish"); }, {"activation 'swish'", "expected linear"});
+  test::check_error<OptionError>([] { activation_from_name("swish"); }, {"activation 'swish'", "expected one of linear, sigmoid, tanh, relu"});
+  // The one list: every activation's name leads back to it, in the order old model files numbered them.
+  BOOST_TEST(all_activations().size() == kActivationCount);
+  for (std::size_t i = 0; i < all_activations().size(); ++i) {
+    const Activation kind = all_activations()[i];
+    BOOST_TEST(static_cast<std::size_t>(kind) == i);
+    BOOST_TEST((activation_from_name(activation_name(kind)) == kind), activation_name(kind));
+  }
+  BOOST_TEST(static_cast<int>(Activation::relu) == 3);  // old model files store relu as 3.0
 }
 
 BOOST_AUTO_TEST_CASE(derivatives_match_finite_differences) {
-  for (Activation kind : {Activation::linear, Activation::sigmoid, Activation::tanh, Activation::relu, Activation::elu, Activation::softplus}) {
+  for (Activation kind : all_activations()) {
     arma::mat a = arma::linspace<arma::mat>(-4, 4, 81);
     a += 0.0123;  // keep away from the kinks of ReLU and ELU at 0
     arma::mat y, d, up, down;

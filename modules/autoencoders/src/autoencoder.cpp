@@ -68,9 +68,12 @@ template <typename T>
 std::map<std::string, double> Autoencoder<T>::config() const {
   return {{"inputs", static_cast<double>(inputs())},
           {"units", static_cast<double>(hidden_units())},
-          {"tied", tied_ ? 1.0 : 0.0},
-          {"encoder", static_cast<double>(encoder_)},
-          {"decoder", static_cast<double>(decoder_)}};
+          {"tied", tied_ ? 1.0 : 0.0}};
+}
+
+template <typename T>
+std::map<std::string, std::string> Autoencoder<T>::text_config() const {
+  return {{"encoder", activation_name(encoder_)}, {"decoder", activation_name(decoder_)}};
 }
 
 template <typename T>
@@ -162,14 +165,12 @@ void register_autoencoder_layers() {
     using T = decltype(tag);
     register_layer<T>("Autoencoder", [](const LayerConfig& c) -> LayerPtr<T> {
       const std::size_t inputs = c.size("inputs"), units = c.size("units"), tied = c.size("tied");
-      const std::size_t encoder = c.size("encoder"), decoder = c.size("decoder");
-      const std::size_t last = static_cast<std::size_t>(Activation::softplus);
+      const Activation encoder = c.activation("encoder"), decoder = c.activation("decoder");  // names, or old files' numbers
       if (tied > 1) throw Error("layer setting 'tied' = " + std::to_string(tied) + " is not 0 or 1");
-      if (encoder > last || decoder > last) throw Error("unknown activation number " + std::to_string(std::max(encoder, decoder)));
       if (tied == 1) c.expect_parameters({{units, inputs}, {units}, {inputs}});  // W, b, b'
       else c.expect_parameters({{units, inputs}, {units}, {inputs, units}, {inputs}});  // W, b, W', b'
       Rng unused(0);  // the weights are read from the file right after
-      return std::make_unique<Autoencoder<T>>(inputs, units, unused, tied == 1, static_cast<Activation>(encoder), static_cast<Activation>(decoder));
+      return std::make_unique<Autoencoder<T>>(inputs, units, unused, tied == 1, encoder, decoder);
     });
     register_layer<T>("Corruption", [](const LayerConfig& c) -> LayerPtr<T> {
       const std::size_t noise = c.size("noise");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -36,11 +37,7 @@ std::map<std::string, LayerFactory<T>>& registry() {
       Rng unused(0);  // the weights are read from the file right after
       return std::make_unique<Dense<T>>(inputs, units, unused);
     };
-    built_in["Activation"] = [](const LayerConfig& c) -> LayerPtr<T> {
-      const std::size_t kind = c.size("activation");
-      if (kind > static_cast<std::size_t>(Activation::softplus)) throw Error("unknown activation number " + std::to_string(kind));
-      return std::make_unique<ActivationLayer<T>>(static_cast<Activation>(kind));
-    };
+    built_in["Activation"] = [](const LayerConfig& c) -> LayerPtr<T> { return std::make_unique<ActivationLayer<T>>(c.activation("activation")); };
     built_in["Softmax"] = [](const LayerConfig&) -> LayerPtr<T> { return std::make_unique<Softmax<T>>(); };
     return built_in;
   }();
@@ -53,16 +50,26 @@ std::string layer_group(std::size_t i, const std::string& kind) {
   return "/layers/" + std::string(index) + "_" + kind;
 }
 
+// A setting: a whole number (a count, a size, a flag) as an integer, anything else as a 64-bit float. Both
+// read back as the same double: integers up to 2^53 are exact in either type.
+void write_setting(H5Writer& file, const std::string& group, const std::string& key, double value) {
+  if (value == std::floor(value) && std::abs(value) <= 9007199254740992.0)  // 2^53
+    file.set_integer_attribute(group, key, static_cast<std::int64_t>(value));
+  else
+    file.set_attribute(group, key, value);
+}
+
 // The model's part of a model file or checkpoint.
 template <typename T>
 void write_model(H5Writer& file, Sequential<T>& model) {
   file.set_attribute("/", "format", "lecon-sequential-1");
-  file.set_attribute("/", "layers", static_cast<double>(model.size()));
+  file.set_integer_attribute("/", "layers", static_cast<std::int64_t>(model.size()));
   for (std::size_t i = 0; i < model.size(); ++i) {
     Layer<T>& layer = model.layer(i);
     const std::string group = layer_group(i, layer.kind());
     file.set_attribute(group, "kind", layer.kind());
-    for (const auto& [key, value] : layer.config()) file.set_attribute(group, key, value);
+    for (const auto& [key, value] : layer.config()) write_setting(file, group, key, value);
+    for (const auto& [key, value] : layer.text_config()) file.set_attribute(group, key, value);
     for (Param<T>* p : layer.params()) file.write(group + "/" + p->name, Tensor<T>::from_columns(p->value));  // (units x inputs) reads as (inputs, units)
   }
 }
@@ -108,16 +115,25 @@ Sequential<T> read_model(const H5Reader& file) {
   for (const std::string& name : layer_groups_in_order(file, count)) {
     const std::string group = "/layers/" + name;
     const std::string kind = file.attribute_string(group, "kind");
-    if (registry<T>().count(kind) == 0) throw FileError(path, group + ": unknown layer kind '" + kind + "'");
+    if (registry<T>().count(kind) == 0) {
+      std::string known;
+      for (const std::string& k : layer_kinds<T>()) known += (known.empty() ? "" : ", ") + k;
+      throw FileError(path, group + ": unknown layer kind '" + kind + "' (known kinds: " + known +
+                                "; a module's kinds are known once it registered them, e.g. register_autoencoder_layers())");
+    }
     std::map<std::string, double> config;
-    for (const std::string& key : file.attribute_names(group))
-      if (key != "kind") config[key] = file.attribute_number(group, key);
+    std::map<std::string, std::string> texts;
+    for (const std::string& key : file.attribute_names(group)) {
+      if (key == "kind") continue;
+      if (file.attribute_is_text(group, key)) texts[key] = file.attribute_string(group, key);
+      else config[key] = file.attribute_number(group, key);
+    }
     // What the file really stores for this layer (each shape is checked against the file's size).
     std::size_t stored = 0;
     for (const std::string& child : file.children(group)) stored += file.shape(group + "/" + child).size();
     LayerPtr<T> layer;
     try {
-      layer = registry<T>().at(kind)(LayerConfig(config, stored));
+      layer = registry<T>().at(kind)(LayerConfig(config, stored, texts));
     } catch (const std::out_of_range&) {
       throw FileError(path, group + ": incomplete layer configuration");
     } catch (const Error& e) {
@@ -145,6 +161,29 @@ std::size_t LayerConfig::size(const std::string& key) const {
   if (!(value >= 0 && value < 2147483648.0 && value == std::floor(value)))
     throw Error("layer setting '" + key + "' = " + text_of(value) + " is not a whole number in [0, 2^31)");
   return static_cast<std::size_t>(value);
+}
+
+const std::string& LayerConfig::text(const std::string& key) const {
+  const auto found = texts_.find(key);
+  if (found == texts_.end()) throw Error("layer setting '" + key + "' is missing (expected a name)");
+  return found->second;
+}
+
+Activation LayerConfig::activation(const std::string& key) const {
+  const auto named = texts_.find(key);
+  if (named != texts_.end()) {
+    try {
+      return activation_from_name(named->second);
+    } catch (const OptionError&) {
+      throw Error("layer setting '" + key + "' = '" + named->second + "' is not a known activation (known: " + activation_names() + ")");
+    }
+  }
+  // Files written before names were stored: the activation's position in LECON_ACTIVATIONS.
+  const std::size_t number = size(key);
+  if (number >= kActivationCount)
+    throw Error("layer setting '" + key + "' = " + std::to_string(number) + " is not a known activation number (0 to " +
+                std::to_string(kActivationCount - 1) + ": " + activation_names() + ")");
+  return all_activations()[number];
 }
 
 double LayerConfig::number(const std::string& key, double low, double high) const {
@@ -176,9 +215,17 @@ void register_layer(const std::string& kind, LayerFactory<T> factory) {
 }
 
 template <typename T>
-void save_model(const std::string& path, Sequential<T>& model) {
+std::vector<std::string> layer_kinds() {
+  std::vector<std::string> kinds;
+  for (const auto& entry : registry<T>()) kinds.push_back(entry.first);
+  return kinds;  // a std::map's keys: sorted
+}
+
+template <typename T>
+void save_model(const std::string& path, Sequential<T>& model, const Pipeline* pipeline) {
   H5Writer file(path);
   write_model(file, model);
+  if (pipeline) write_pipeline(file, *pipeline);
   file.commit();
 }
 
@@ -197,8 +244,8 @@ void Optimizer<T>::save_state(H5Writer& file, const std::string& group) const {
   for (const StateBuffer& buffer : buffers) positions = std::max(positions, buffer.per_parameter->size());
   file.set_attribute(group, "name", name());
   file.set_attribute(group, "learning_rate", learning_rate_);
-  file.set_attribute(group, "iterations", static_cast<double>(iterations_));
-  file.set_attribute(group, "parameters", static_cast<double>(positions));
+  file.set_integer_attribute(group, "iterations", static_cast<std::int64_t>(iterations_));
+  file.set_integer_attribute(group, "parameters", static_cast<std::int64_t>(positions));
   for (const auto& [key, value] : config()) file.set_attribute(group + "/config", key, value);
   for (const auto& [key, value] : self.state_scalars()) file.set_attribute(group + "/scalars", key, *value);
   for (const StateBuffer& buffer : buffers)
@@ -325,8 +372,8 @@ const char* const kTraining = "/training";
 std::string observer_group(std::size_t i) { return std::string(kTraining) + "/observers/" + position_name(i); }
 
 void write_training_state(H5Writer& file, const TrainingState& state) {
-  file.set_attribute(kTraining, "epoch", static_cast<double>(state.epoch));
-  file.set_attribute(kTraining, "stopped", state.stopped ? 1.0 : 0.0);
+  file.set_integer_attribute(kTraining, "epoch", static_cast<std::int64_t>(state.epoch));
+  file.set_integer_attribute(kTraining, "stopped", state.stopped ? 1 : 0);
   const Rng::State rng = state.rng.state();
   file.write_words(std::string(kTraining) + "/rng", std::vector<std::uint64_t>(rng.begin(), rng.end()));
   auto write_series = [&](const std::string& name, const std::vector<double>& values) {
@@ -373,12 +420,13 @@ TrainingState read_training_state(const H5Reader& file) {
 
 template <typename T>
 void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer, const TrainingState& state,
-                     const std::vector<TrainingObserver<T>*>& observers) {
+                     const std::vector<TrainingObserver<T>*>& observers, const Pipeline* pipeline) {
   H5Writer file(path);
   write_model(file, model);
+  if (pipeline) write_pipeline(file, *pipeline);
   optimizer.save_state(file, "/optimizer");
   write_training_state(file, state);
-  file.set_attribute(kTraining, "observers", static_cast<double>(observers.size()));
+  file.set_integer_attribute(kTraining, "observers", static_cast<std::int64_t>(observers.size()));
   for (std::size_t i = 0; i < observers.size(); ++i) observers[i]->save_state(file, observer_group(i));
   file.commit();
 }
@@ -410,12 +458,14 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
   for (std::size_t i = 0; i < observers.size(); ++i) observers[i]->load_state(file, observer_group(i));
 }
 
-template void save_model<float>(const std::string&, Sequential<float>&);
-template void save_model<double>(const std::string&, Sequential<double>&);
+template void save_model<float>(const std::string&, Sequential<float>&, const Pipeline*);
+template void save_model<double>(const std::string&, Sequential<double>&, const Pipeline*);
 template Sequential<float> load_model<float>(const std::string&);
 template Sequential<double> load_model<double>(const std::string&);
 template void register_layer<float>(const std::string&, LayerFactory<float>);
 template void register_layer<double>(const std::string&, LayerFactory<double>);
+template std::vector<std::string> layer_kinds<float>();
+template std::vector<std::string> layer_kinds<double>();
 template void Optimizer<float>::save_state(H5Writer&, const std::string&) const;
 template void Optimizer<double>::save_state(H5Writer&, const std::string&) const;
 template void Optimizer<float>::load_state(const H5Reader&, const std::string&);
@@ -425,9 +475,9 @@ template void save_checkpoint<double>(const std::string&, Sequential<double>&, c
 template void load_checkpoint<float>(const std::string&, Sequential<float>&, Optimizer<float>&);
 template void load_checkpoint<double>(const std::string&, Sequential<double>&, Optimizer<double>&);
 template void save_checkpoint<float>(const std::string&, Sequential<float>&, const Optimizer<float>&, const TrainingState&,
-                                     const std::vector<TrainingObserver<float>*>&);
+                                     const std::vector<TrainingObserver<float>*>&, const Pipeline*);
 template void save_checkpoint<double>(const std::string&, Sequential<double>&, const Optimizer<double>&, const TrainingState&,
-                                      const std::vector<TrainingObserver<double>*>&);
+                                      const std::vector<TrainingObserver<double>*>&, const Pipeline*);
 template void load_checkpoint<float>(const std::string&, Sequential<float>&, Optimizer<float>&, TrainingState&,
                                      const std::vector<TrainingObserver<float>*>&);
 template void load_checkpoint<double>(const std::string&, Sequential<double>&, Optimizer<double>&, TrainingState&,

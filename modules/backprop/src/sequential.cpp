@@ -84,7 +84,10 @@ std::string Sequential<T>::summary(const Shape& input) {
     std::size_t count = 0;
     for (Param<T>* p : layers_[i]->params()) count += p->value.n_elem;
     total += count;
-    std::string name = layers_[i]->kind() + " " + std::to_string(i);
+    // The kind and its named settings: "Activation(relu) 1", "Autoencoder(sigmoid, linear) 0".
+    std::string named;
+    for (const auto& [key, value] : layers_[i]->text_config()) named += (named.empty() ? "" : ", ") + value;
+    std::string name = layers_[i]->kind() + (named.empty() ? "" : "(" + named + ")") + " " + std::to_string(i);
     os << name << std::string(name.size() < 22 ? 22 - name.size() : 1, ' ') << shape.sample_str()
        << std::string(shape.sample_str().size() < 18 ? 18 - shape.sample_str().size() : 1, ' ') << count << '\n';
   }

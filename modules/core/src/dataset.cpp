@@ -74,6 +74,13 @@ TrainValidation train_validation_split(const Dataset& data, double validation_fr
   return {data.subset(arma::uvec(train_idx)), data.subset(arma::uvec(valid_idx))};
 }
 
+Standardizer::Standardizer(arma::Col<Real> mean, arma::Col<Real> sd) : mean_(std::move(mean)), sd_(std::move(sd)) {
+  if (mean_.n_elem != sd_.n_elem)
+    throw Error("Standardizer: " + std::to_string(mean_.n_elem) + " means but " + std::to_string(sd_.n_elem) + " standard deviations");
+  if (!mean_.is_finite() || !sd_.is_finite()) throw Error("Standardizer: NaN or infinite mean or standard deviation");
+  if (sd_.n_elem > 0 && sd_.min() < 0) throw Error("Standardizer: a negative standard deviation");
+}
+
 void Standardizer::fit(const arma::Mat<Real>& x) {
   // Accumulate in double: a float mean over 60,000 samples loses digits.
   const arma::mat xd = arma::conv_to<arma::mat>::from(x);

@@ -244,6 +244,15 @@ void H5Writer::set_attribute(const std::string& object_name, const std::string& 
   }
 }
 
+void H5Writer::set_integer_attribute(const std::string& object_name, const std::string& key, std::int64_t value) {
+  try {
+    H5::Attribute attr = create_attribute(object_name, key, H5::PredType::STD_I64LE, H5::DataSpace(H5S_SCALAR));
+    attr.write(H5::PredType::NATIVE_INT64, &value);
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot write attribute " + object_name + "@" + key + ": " + e.getDetailMsg());
+  }
+}
+
 void H5Writer::set_attribute(const std::string& object_name, const std::string& key, const std::vector<std::string>& values) {
   try {
     std::size_t width = 1;
@@ -504,6 +513,14 @@ std::string H5Reader::attribute_string(const std::string& object_name, const std
     std::string value;
     attr.read(attr.getStrType(), value);
     return value;
+  } catch (const H5::Exception& e) {
+    throw FileError(path_, "cannot read attribute " + object_name + "@" + key + ": " + e.getDetailMsg());
+  }
+}
+
+bool H5Reader::attribute_is_text(const std::string& object_name, const std::string& key) const {
+  try {
+    return attribute(object_name, key).getTypeClass() == H5T_STRING;
   } catch (const H5::Exception& e) {
     throw FileError(path_, "cannot read attribute " + object_name + "@" + key + ": " + e.getDetailMsg());
   }

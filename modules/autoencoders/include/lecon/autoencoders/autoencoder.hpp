@@ -38,6 +38,8 @@ class Autoencoder : public Layer<T> {
   // tied: W, b, b';  untied: W, b, W', b'  (saved as "W", "b", "W_prime", "b_prime")
   std::vector<Param<T>*> params() override;
   std::map<std::string, double> config() const override;
+  // The encoder's and decoder's activations by name ("sigmoid").
+  std::map<std::string, std::string> text_config() const override;
 
   std::size_t inputs() const { return W_.value.n_cols; }         // d
   std::size_t hidden_units() const { return W_.value.n_rows; }   // h

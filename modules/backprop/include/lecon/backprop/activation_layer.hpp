@@ -15,7 +15,8 @@ class ActivationLayer : public Layer<T> {
   void forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) override;
   // [slide: backward pass]  ∂L/∂a = ∂L/∂y ⊙ σ'(a)
   void backward(const Tensor<T>& dy, Tensor<T>* dx) override;
-  std::map<std::string, double> config() const override { return {{"activation", static_cast<double>(kind_)}}; }
+  // Saved by name ("relu"); files written before names were stored hold the list's number (activations.hpp).
+  std::map<std::string, std::string> text_config() const override { return {{"activation", activation_name(kind_)}}; }
   Activation activation() const { return kind_; }
 
  private:

@@ -53,8 +53,11 @@ class Layer {
   virtual void forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) = 0;
   virtual void backward(const Tensor<T>& dy, Tensor<T>* dx) = 0;
   virtual std::vector<Param<T>*> params() { return {}; }
-  // The numbers that rebuild the layer (saved as HDF5 attributes).
+  // The numbers that rebuild the layer (saved as HDF5 attributes: whole numbers as integers, the rest as
+  // 64-bit floats).
   virtual std::map<std::string, double> config() const { return {}; }
+  // The settings that are names, such as an activation ("relu"), saved as text attributes beside config().
+  virtual std::map<std::string, std::string> text_config() const { return {}; }
 };
 
 template <typename T>

@@ -1,7 +1,10 @@
 #pragma once
 // Saving and loading a Sequential model as HDF5, readable by h5py:
-//   /                    attributes: format = "lecon-sequential-1", layers = count
-//   /layers/000_Dense    attributes: kind, and the layer's config (inputs, units, ...)
+//   /                    attributes: format = "lecon-sequential-1", layers = count (an integer)
+//   /layers/000_Dense    attributes: kind, and the layer's config (inputs, units, ...): whole numbers as
+//                        64-bit integers, other numbers as 64-bit floats, names as text
+//                        (/layers/001_Activation@activation = "relu"). Files written before that stored
+//                        every setting as a float and an activation as its number (3.0); they still load.
 //   /layers/000_Dense/W  the parameters; a (units x inputs) weight matrix reads in h5py as
 //                        (inputs, units), the layout of a keras Dense kernel
 // Written atomically (temporary file, then rename): a crash while saving keeps the previous file.
@@ -37,12 +40,16 @@
 #include <string>
 
 #include "lecon/backprop/optimizer.hpp"
+#include "lecon/backprop/pipeline.hpp"
 #include "lecon/backprop/sequential.hpp"
+#include "lecon/perceptron/activations.hpp"
 
 namespace lecon {
 
+// With a pipeline (pipeline.hpp), the file also carries the model's input pipeline under /pipeline, so that
+// the model predicts from raw data alone: load it back with load_pipeline(path).
 template <typename T>
-void save_model(const std::string& path, Sequential<T>& model);
+void save_model(const std::string& path, Sequential<T>& model, const Pipeline* pipeline = nullptr);
 
 template <typename T>
 Sequential<T> load_model(const std::string& path);
@@ -69,7 +76,7 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
 //   fit(model, loss, adam, x, y, FitOptions{3}, state, {&schedule, &early_stopping});
 template <typename T>
 void save_checkpoint(const std::string& path, Sequential<T>& model, const Optimizer<T>& optimizer, const TrainingState& state,
-                     const std::vector<TrainingObserver<T>*>& observers);
+                     const std::vector<TrainingObserver<T>*>& observers, const Pipeline* pipeline = nullptr);
 // Replaces model, optimizer state, `state` and the observers' state by the saved ones. Throws FileError
 // naming the file for a checkpoint without training state, another number of observers, or an observer's
 // state that does not match it (another kind, other settings, weights that do not fit the model). Everything
@@ -83,10 +90,16 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
 // that a corrupt or hostile file is one clear error before anything large is allocated.
 class LayerConfig {
  public:
-  LayerConfig(std::map<std::string, double> values, std::size_t stored_parameters)
-      : values_(std::move(values)), stored_parameters_(stored_parameters) {}
+  LayerConfig(std::map<std::string, double> values, std::size_t stored_parameters, std::map<std::string, std::string> texts = {})
+      : values_(std::move(values)), texts_(std::move(texts)), stored_parameters_(stored_parameters) {}
 
   const std::map<std::string, double>& values() const { return values_; }
+  const std::map<std::string, std::string>& texts() const { return texts_; }
+  // A text setting (Layer::text_config), else Error naming the key.
+  const std::string& text(const std::string& key) const;
+  // An activation: its name ("relu"), or, in files written before names were stored, its number in
+  // LECON_ACTIVATIONS (3.0). Anything else is an Error that lists the known names.
+  Activation activation(const std::string& key) const;
   // A size (inputs, kernel, ...): a whole number in [0, 2^31), else Error naming the key.
   std::size_t size(const std::string& key) const;
   // A real setting (a dropout rate, ...) in [low, high), else Error naming the key.
@@ -99,13 +112,19 @@ class LayerConfig {
 
  private:
   std::map<std::string, double> values_;
+  std::map<std::string, std::string> texts_;
   std::size_t stored_parameters_;  // the numbers in the layer's datasets in the file
 };
 
-// How load_model rebuilds a layer of a given kind from its config (modules add their layers here).
+// How load_model rebuilds a layer of a given kind from its config: the one registry of layer kinds. Backprop's
+// own kinds (Dense, Activation, Softmax) are always there; other modules add theirs with register_layer
+// (e.g. register_autoencoder_layers()). An unknown kind in a file is an error that lists the known ones.
 template <typename T>
 using LayerFactory = std::function<LayerPtr<T>(const LayerConfig& config)>;
 template <typename T>
 void register_layer(const std::string& kind, LayerFactory<T> factory);
+// The kinds load_model knows now, sorted.
+template <typename T>
+std::vector<std::string> layer_kinds();
 
 }  // namespace lecon

@@ -52,7 +52,14 @@ class Sequential {
   Tensor<T> predict(const Tensor<T>& x, std::size_t batch_size = 1024);
   // Index of the largest output of each sample.   -> (n)
   arma::uvec predict_classes(const Tensor<T>& x, std::size_t batch_size = 1024);
-  // keras' model.summary(): one line per layer with output shape and parameter count.
+  // keras' model.summary() for a batch of shape `input` (n, ...), n any: one line per layer with
+  // its kind, its named settings (the activation), its position, the output shape of one sample and its
+  // parameter count, then the total. For Dense(4, 16), relu, Dense(16, 3) and input Shape{1, 4}:
+  //   Layer (type)          Output shape      Param #
+  //   Dense 0               (16)              80
+  //   Activation(relu) 1    (16)              0
+  //   Dense 2               (3)               51
+  //   Total params: 131
   std::string summary(const Shape& input);
 
  private:

@@ -56,6 +56,10 @@ TrainValidation train_validation_split(const Dataset& data, double validation_fr
 // Features with sd == 0 (constant pixels) are only centred.
 class Standardizer {
  public:
+  Standardizer() = default;
+  // A fitted one (read back from a model file): mean and sd of d features; throws Error unless both have d
+  // finite entries and every sd is >= 0.
+  Standardizer(arma::Col<Real> mean, arma::Col<Real> sd);
   void fit(const arma::Mat<Real>& x);          // x: (d x n)
   void apply(arma::Mat<Real>& x) const;        // in place; x: (d x n) with the fitted d
   const arma::Col<Real>& mean() const { return mean_; }

@@ -51,6 +51,8 @@ class H5Writer {
   void set_attribute(const std::string& object, const std::string& key, const std::string& value);
   void set_attribute(const std::string& object, const std::string& key, double value);
   void set_attribute(const std::string& object, const std::string& key, const std::vector<std::string>& values);
+  // A 64-bit signed integer (a count: h5py shows 3, not 3.0).
+  void set_integer_attribute(const std::string& object, const std::string& key, std::int64_t value);
 
   // Writes the checksum header and the HDF5 image to <path> atomically. Throws FileError with the OS's
   // reason (full disk, read-only file system, ...); the old file is then intact.
@@ -116,6 +118,8 @@ class H5Reader {
   // Names of the attributes of a group or dataset.
   std::vector<std::string> attribute_names(const std::string& object) const;
   bool has_attribute(const std::string& object, const std::string& key) const;
+  // Whether the attribute holds text (else a number, or something attribute_number refuses).
+  bool attribute_is_text(const std::string& object, const std::string& key) const;
   std::string attribute_string(const std::string& object, const std::string& key) const;
   double attribute_number(const std::string& object, const std::string& key) const;
   std::vector<std::string> attribute_strings(const std::string& object, const std::string& key) const;

@@ -6,17 +6,47 @@
 // so that derivatives expressed through the output (sigmoid, tanh, ELU) cost nothing extra.
 #include <armadillo>
 #include <cmath>
+#include <cstddef>
 #include <string>
+#include <vector>
 
 #include "lecon/core/error.hpp"
 #include "lecon/core/parallel.hpp"
 
 namespace lecon {
 
-enum class Activation { linear, sigmoid, tanh, relu, elu, softplus };
+// THE list of activations, the only place that names them all. One entry per activation:
+//   X(name, function object)
+// The name is what option values and model files use ("relu"); the function object, defined below, gives
+// value and derivative. The enum, the name lookup, with_activation's dispatch, model files and the tests
+// that sweep every activation all come from this list, so adding an activation is its function object,
+// one line here, and its value test. Append only: an entry's position is the number that model files
+// written before names were stored (`activation: 3.0`) hold for it.
+#define LECON_ACTIVATIONS(X) \
+  X(linear, LinearFn)        \
+  X(sigmoid, SigmoidFn)      \
+  X(tanh, TanhFn)            \
+  X(relu, ReluFn)            \
+  X(elu, EluFn)              \
+  X(softplus, SoftplusFn)    \
+  X(leaky_relu, LeakyReluFn)
 
-Activation activation_from_name(const std::string& name);  // "relu" -> Activation::relu; throws OptionError
+#define LECON_ACTIVATION_ENUMERATOR(name, fn) name,
+enum class Activation { LECON_ACTIVATIONS(LECON_ACTIVATION_ENUMERATOR) };
+#undef LECON_ACTIVATION_ENUMERATOR
+
+#define LECON_ACTIVATION_ONE(name, fn) +1
+// How many activations the list holds.
+inline constexpr std::size_t kActivationCount = 0 LECON_ACTIVATIONS(LECON_ACTIVATION_ONE);
+#undef LECON_ACTIVATION_ONE
+
+// Every activation, in the list's order.
+const std::vector<Activation>& all_activations();
+// "relu" -> Activation::relu ("logistic" is accepted for sigmoid); throws OptionError listing the known names.
+Activation activation_from_name(const std::string& name);
 std::string activation_name(Activation kind);
+// "linear, sigmoid, tanh, relu, elu, softplus": the known names, for messages.
+std::string activation_names();
 
 // [slide: activation functions] sigmoid σ(a) = 1 / (1 + e^-a),  σ'(a) = σ(a)(1 - σ(a))
 template <typename T>
@@ -54,6 +84,15 @@ struct EluFn {
   static T derivative(T a, T y) { return a > T(0) ? T(1) : y + alpha; }
 };
 
+// [paper: Maas, Hannun & Ng 2013] leaky ReLU σ(a) = a if a > 0 else α a,  σ'(a) = 1 if a > 0 else α  (α = 0.01)
+template <typename T>
+struct LeakyReluFn {
+  static constexpr T alpha = T(0.01);
+  // Branch-free like ReluFn: max(a, 0) + α min(a, 0).
+  static T value(T a) { return std::max(a, T(0)) + alpha * std::min(a, T(0)); }
+  static T derivative(T a, T) { return alpha + (T(1) - alpha) * static_cast<T>(a > T(0)); }
+};
+
 // tanh(a),  tanh'(a) = 1 - tanh(a)^2
 template <typename T>
 struct TanhFn {
@@ -72,14 +111,13 @@ struct LinearFn {
 template <typename T, typename Visitor>
 decltype(auto) with_activation(Activation kind, Visitor&& visit) {
   switch (kind) {
-    case Activation::linear: return visit(LinearFn<T>{});
-    case Activation::sigmoid: return visit(SigmoidFn<T>{});
-    case Activation::tanh: return visit(TanhFn<T>{});
-    case Activation::relu: return visit(ReluFn<T>{});
-    case Activation::elu: return visit(EluFn<T>{});
-    case Activation::softplus: return visit(SoftplusFn<T>{});
+#define LECON_ACTIVATION_CASE(name, fn) \
+  case Activation::name:                \
+    return visit(fn<T>{});
+    LECON_ACTIVATIONS(LECON_ACTIVATION_CASE)
+#undef LECON_ACTIVATION_CASE
   }
-  throw Error("unknown activation");
+  throw Error("unknown activation number " + std::to_string(static_cast<int>(kind)));
 }
 
 // y = σ(a) element-wise.

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Docs that cannot drift from the code (issue 16):
+#   check_docs.sh excerpts <source dir>
+#     every ```cpp block of README.md and docs/*.md must follow a line "<!-- excerpt of FILE -->" and appear,
+#     line for line, in FILE, a file the build compiles (tests/docs/doc_examples.cpp and its two siblings,
+#     docs/example/main.cpp): so the docs' C++ compiles, with -Werror, and cannot drift from the API.
+#   check_docs.sh readme-tool <source dir> <lecon executable> <work dir>
+#     runs the README's three iris commands (the ```sh block after "iris in three commands") as written,
+#     from a folder laid out like the repository, and checks each one succeeded.
+set -u
+mode=$1 source=$2
+case $mode in
+excerpts)
+  checked=0 failed=0
+  for doc in "$source"/README.md "$source"/docs/*.md; do
+    # Pull out (file, block) pairs with awk; blocks go to numbered temporary files.
+    tmp=$(mktemp -d)
+    awk -v dir="$tmp" '
+      /^ *<!-- excerpt of .* -->$/ { file = $4; next }
+      /^ *```cpp$/ { n++; print (file == "" ? "-" : file) > (dir "/" n ".file"); inside = 1; next }
+      /^ *```$/ && inside { inside = 0; file = ""; next }
+      inside { print > (dir "/" n ".block") }
+      !inside && !/^```cpp$/ && !/^$/ { file = "" }' "$doc"
+    for f in "$tmp"/*.file; do
+      [ -e "$f" ] || continue
+      block=${f%.file}.block
+      if [ "$(cat "$f")" = "-" ]; then
+        echo "$doc: a C++ block that is not marked as an excerpt of a compiled file (<!-- excerpt of FILE -->):"; head -3 "$block"
+        failed=$((failed + 1)); continue
+      fi
+      target=$source/$(cat "$f")
+      checked=$((checked + 1))
+      if ! python3 - "$target" "$block" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+block = open(sys.argv[2]).read()
+sys.exit(0 if block in text else 1)
+PY
+      then
+        echo "$doc: a block marked as an excerpt of $(cat "$f") is not in that file:"; cat "$block"; failed=$((failed + 1))
+      fi
+    done
+    rm -rf "$tmp"
+  done
+  echo "$checked excerpts checked, $failed differ"
+  [ $checked -gt 0 ] && [ $failed -eq 0 ]
+  ;;
+readme-tool)
+  lecon=$3 work=$4
+  rm -rf "$work" && mkdir -p "$work/build/bin" && cd "$work" || exit 1
+  ln -s "$source/data" data
+  ln -s "$lecon" build/bin/lecon
+  awk '/iris in three/ { want = 1 } want && /^```sh$/ { inside = 1; next } inside && /^```$/ { exit } inside' "$source/README.md" > commands.sh
+  [ "$(grep -c '^build/bin/lecon ' commands.sh)" -eq 3 ] || { echo "expected three lecon commands in README.md"; cat commands.sh; exit 1; }
+  set -e
+  while read -r line; do echo "\$ $line"; eval "$line" 2>/dev/null; done < commands.sh
+  [ "$(wc -l < predictions.csv)" -eq 151 ]
+  echo "the README's iris commands ran"
+  ;;
+esac
