@@ -62,13 +62,13 @@ check_md5 "$fashion" "$fashion_md5"
 # --- convert (only when the .h5 is missing, older than its source or the converter, or no longer loads) ---
 # `lecon_convert_data --check` loads the file as the labs do: a file an older converter wrote (without a
 # checksum, say, or refused by today's checks) is converted again instead of failing in every lab.
-convert_if_stale() {  # convert_if_stale <name> <source> <newest source file>
-  local out="$here/$1.h5" why
+convert_if_stale() {  # convert_if_stale <name> <source> <newest source file> [converter kind, default <name>]
+  local out="$here/$1.h5" kind="${4:-$1}" why
   if [ ! -f "$out" ] || [ "$3" -nt "$out" ] || [ "$convert" -nt "$out" ]; then
-    "$convert" "$1" "$2" "$out"
+    "$convert" "$kind" "$2" "$out"
   elif ! why=$("$convert" --check "$out" 2>&1 >/dev/null); then
     echo "data: converting $1 again: ${why#lecon_convert_data: error: }"
-    "$convert" "$1" "$2" "$out"
+    "$convert" "$kind" "$2" "$out"
   fi
 }
 convert_if_stale mnist "$downloads/mnist" "$downloads/mnist/t10k-labels-idx1-ubyte"
@@ -100,7 +100,7 @@ elif [ -n "${LECON_DATA_MIRROR:-}" ] && [ -f "$LECON_DATA_MIRROR/cifar10-jpeg/te
   # The JPEG re-encodings: data/cifar10.h5 says so in its source attribute, and lab 09 in its tables.
   mirror="$LECON_DATA_MIRROR/cifar10-jpeg"
   if [ ! -f "$here/cifar10.h5" ]; then echo "data: decoding CIFAR-10 from the JPEG mirror (\$LECON_DATA_MIRROR/cifar10-jpeg)"; fi
-  convert_if_stale cifar10-jpeg "$mirror" "$mirror/test_batch.tar.gz"
+  convert_if_stale cifar10 "$mirror" "$mirror/test_batch.tar.gz" cifar10-jpeg
 elif [ ! -f "$here/cifar10.h5" ]; then
   echo "data: CIFAR-10 not found (optional; lab 09 skips it). Either run: make data CIFAR=download"
   echo "      or download $cifar_url yourself, check its MD5 ($cifar_md5) and unpack it into data/"
