@@ -190,10 +190,11 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   return outcome;
 }
 
-// [paper: Krizhevsky, Sutskever & Hinton 2012, §4.1; cuda-convnet's CIFAR data provider] the inputs are centred
-// before training: here each colour channel to mean 0 and standard deviation 1 over the training images,
+// [paper: Krizhevsky, Sutskever & Hinton 2012, §2] the inputs are centred before training (they subtract the
+// training set's mean image, as cuda-convnet's CIFAR data provider does); here each colour channel is also
+// scaled, to mean 0 and standard deviation 1 over the training images:
 //   x' = (x - μ_c) / σ_c,
-// the same μ and σ applied to the test images. (cuda-convnet subtracts the mean image instead.)
+// with the same μ and σ applied to the test images.
 void standardise_channels(Dataset& train, Dataset& test) {
   const std::size_t channels = train.x.shape()[1], plane = train.x.shape()[2] * train.x.shape()[3];
   for (std::size_t c = 0; c < channels; ++c) {

@@ -36,7 +36,7 @@ constexpr std::size_t kMaxPixels = std::size_t(1) << 24;  // a header claiming m
 
 // The part of decoding that libjpeg may jump out of. Everything it changes lives in the caller (reached
 // through the pointers and references, which this frame never reassigns), so nothing is left in an
-// indeterminate state by the jump [C11 7.13.2.1]. Returns false with `problem` set, or with libjpeg's
+// indeterminate state by the jump [spec: C11 §7.13.2.1]. Returns false with `problem` set, or with libjpeg's
 // message in manager->message.
 bool decode_guarded(jpeg_decompress_struct* info, ErrorManager* manager, const std::vector<std::uint8_t>& bytes, RgbImage& image,
                     std::string& problem) {

@@ -94,7 +94,7 @@ std::vector<TarMember> read_tar_gz(const std::string& path, const std::string& d
     const std::uint8_t* header = data.data() + at;
     if (std::all_of(header, header + kBlock, [](std::uint8_t b) { return b == 0; })) break;  // end of archive
     const std::string where = "tar header at byte " + std::to_string(at);
-    // [ustar] chksum: the sum of the header's bytes with the chksum field itself read as eight spaces.
+    // [spec: POSIX.1 (IEEE Std 1003.1), pax, "ustar Interchange Format"] chksum: the sum of the header's bytes with the chksum field itself read as eight spaces.
     std::uint64_t stored = 0, size = 0, sum = 0;
     for (std::size_t i = 0; i < kBlock; ++i) sum += (i >= 148 && i < 156) ? ' ' : header[i];
     if (!octal(header, 148, 8, stored) || stored != sum) throw FileError(display_name, where + ": bad header checksum, expected a ustar archive");

@@ -4,7 +4,7 @@
 // A tar is a sequence of 512-byte blocks: for each member a header block (name in bytes 0-99, size in
 // bytes 124-135 as octal text, header checksum in bytes 148-155, type in byte 156, "ustar" at 257 and a
 // name prefix in bytes 345-499) followed by the member's bytes padded to a whole block; two zero blocks
-// end the archive [POSIX.1-1988 ustar format, IEEE Std 1003.1 "pax", section "ustar Interchange Format"].
+// end the archive [spec: POSIX.1 (IEEE Std 1003.1), pax, "ustar Interchange Format"].
 // Only regular files are returned; every header's checksum is checked. A truncated gzip stream, a
 // member running past the end, a bad checksum or an archive without its end blocks is a FileError
 // naming `display_name` (what the user knows the file as) and, where there is one, the member.
