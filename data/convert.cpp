@@ -4,6 +4,8 @@
 //   lecon_convert_data iris          <iris.csv>                      <out.h5>
 //   lecon_convert_data cifar10       <cifar-10-batches-bin dir>      <out.h5>
 //   lecon_convert_data cifar100      <cifar-100-binary dir>          <out.h5>
+//   lecon_convert_data cifar10-jpeg  <mirror dir>/cifar10-jpeg       <out.h5> [images per batch, default 10000]
+//                     (JPEG q75 re-encodings of CIFAR-10, cifar_jpeg_mirror.hpp; the tests use small batches)
 //   lecon_convert_data --check <data/name.h5>   exit 0 if the file loads as the labs load it, else 2
 // Sources that would give an empty part (0 images, 0x0 pixels, no feature column, too few rows) are
 // refused with a one-line message naming the source file.
@@ -12,6 +14,7 @@
 #include <iostream>
 #include <string>
 
+#include "lecon/cifar_jpeg/cifar_jpeg_mirror.hpp"
 #include "lecon/core.hpp"
 
 namespace {
@@ -83,7 +86,7 @@ int check(const std::string& h5) {
   return 0;
 }
 
-int convert(const std::string& kind, const std::string& from, const std::string& out) {
+int convert(const std::string& kind, const std::string& from, const std::string& out, std::size_t images_per_batch) {
   DataSplit split;
   bool pixels = true;
   if (kind == "mnist") {
@@ -97,10 +100,12 @@ int convert(const std::string& kind, const std::string& from, const std::string&
     pixels = false;
   } else if (kind == "cifar10") {
     split = load_cifar10_dir(from);
+  } else if (kind == "cifar10-jpeg") {
+    split = load_cifar10_jpeg_dir(from, images_per_batch);  // decoded in full before save_data writes anything
   } else if (kind == "cifar100") {
     split = load_cifar100_dir(from);
   } else {
-    throw OptionError("unknown data set '" + kind + "': expected mnist, fashion-mnist, iris, cifar10 or cifar100");
+    throw OptionError("unknown data set '" + kind + "': expected mnist, fashion-mnist, iris, cifar10, cifar10-jpeg or cifar100");
   }
   check_converted(split, from);
   save_data(out, split, pixels);
@@ -113,13 +118,22 @@ int convert(const std::string& kind, const std::string& from, const std::string&
 
 int main(int argc, char** argv) {
   const bool checking = argc == 3 && std::string(argv[1]) == "--check";
-  if (argc != 4 && !checking) {
-    std::cerr << "usage: lecon_convert_data {mnist|fashion-mnist|iris|cifar10|cifar100} <source> <out.h5>\n"
+  const bool jpeg_count = argc == 5 && std::string(argv[1]) == "cifar10-jpeg";
+  if (argc != 4 && !checking && !jpeg_count) {
+    std::cerr << "usage: lecon_convert_data {mnist|fashion-mnist|iris|cifar10|cifar10-jpeg|cifar100} <source> <out.h5>\n"
+                 "       lecon_convert_data cifar10-jpeg <dir> <out.h5> <images per batch>\n"
                  "       lecon_convert_data --check <data/name.h5>\n";
     return 2;
   }
   try {
-    return checking ? check(argv[2]) : convert(argv[1], argv[2], argv[3]);
+    std::size_t images_per_batch = 10000;  // the official batches
+    if (jpeg_count) {
+      const std::string count = argv[4];
+      if (count.empty() || count.size() > 6 || count.find_first_not_of("0123456789") != std::string::npos || std::stoul(count) == 0)
+        throw OptionError("images per batch: expected a whole number from 1 to 999999, got '" + count + "'");
+      images_per_batch = std::stoul(count);
+    }
+    return checking ? check(argv[2]) : convert(argv[1], argv[2], argv[3], images_per_batch);
   } catch (const std::exception& e) {
     std::cerr << "lecon_convert_data: error: " << e.what() << '\n';
     return 2;

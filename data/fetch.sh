@@ -4,7 +4,11 @@
 #   Fashion-MNIST: Debian package dataset-fashion-mnist (gzip idx), checked against the package's files
 #   iris:          data/iris.csv, committed
 #   MNIST variants: regenerated into data/mnist-variants/ from mnist.h5 and the photographs in backgrounds/
-# Usage: data/fetch.sh <build dir>
+#   CIFAR-10, the first of: the official binary files under data/ or data/downloads/ (placed by hand);
+#                  with CIFAR=download, the official binary tarball (MD5-checked); a mirror of JPEG
+#                  re-encodings in $LECON_DATA_MIRROR/cifar10-jpeg/ (data/README.md). Otherwise skipped.
+#   CIFAR-100:     the official binary files under data/ or data/downloads/ only
+# Usage: [CIFAR=download] [LECON_DATA_MIRROR=<dir>] data/fetch.sh <build dir>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: data/fetch.sh <build dir>}
@@ -58,21 +62,49 @@ check_md5 "$fashion" "$fashion_md5"
 # --- convert (only when the .h5 is missing, older than its source or the converter, or no longer loads) ---
 # `lecon_convert_data --check` loads the file as the labs do: a file an older converter wrote (without a
 # checksum, say, or refused by today's checks) is converted again instead of failing in every lab.
-convert_if_stale() {  # convert_if_stale <name> <source> <newest source file>
-  local out="$here/$1.h5" why
+convert_if_stale() {  # convert_if_stale <name> <source> <newest source file> [converter kind, default <name>]
+  local out="$here/$1.h5" kind="${4:-$1}" why
   if [ ! -f "$out" ] || [ "$3" -nt "$out" ] || [ "$convert" -nt "$out" ]; then
-    "$convert" "$1" "$2" "$out"
+    "$convert" "$kind" "$2" "$out"
   elif ! why=$("$convert" --check "$out" 2>&1 >/dev/null); then
     echo "data: converting $1 again: ${why#lecon_convert_data: error: }"
-    "$convert" "$1" "$2" "$out"
+    "$convert" "$kind" "$2" "$out"
   fi
 }
 convert_if_stale mnist "$downloads/mnist" "$downloads/mnist/t10k-labels-idx1-ubyte"
 convert_if_stale fashion-mnist "$fashion" "$fashion/t10k-labels-idx1-ubyte.gz"
 convert_if_stale iris "$here/iris.csv" "$here/iris.csv"
+# --- CIFAR-10 (docs/core.md, "CIFAR-10: where make data finds it") ---------------------------------
+cifar_url=https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz
+cifar_md5=c32a1d4ab5d03f1284b67883e8d87530
+cifar_bin=""
 for d in "$downloads/cifar-10-batches-bin" "$here/cifar-10-batches-bin"; do
-  if [ -f "$d/test_batch.bin" ]; then convert_if_stale cifar10 "$d" "$d/test_batch.bin"; fi
+  if [ -f "$d/test_batch.bin" ]; then cifar_bin=$d; break; fi
 done
+if [ -z "$cifar_bin" ] && [ "${CIFAR:-}" = download ]; then
+  command -v curl >/dev/null || { echo "data: curl is needed to download CIFAR-10 (apt-get install curl)" >&2; exit 2; }
+  echo "data: downloading $cifar_url (163 MB)"
+  curl -fL --retry 3 -o "$downloads/cifar-10-binary.tar.gz.part" "$cifar_url" || { echo "data: the CIFAR-10 download failed ($cifar_url)" >&2; exit 2; }
+  if [ "$(md5sum < "$downloads/cifar-10-binary.tar.gz.part" | cut -d' ' -f1)" != "$cifar_md5" ]; then
+    rm -f "$downloads/cifar-10-binary.tar.gz.part"
+    echo "data: checksum mismatch for cifar-10-binary.tar.gz (expected MD5 $cifar_md5, as on the CIFAR page); run make data CIFAR=download again" >&2
+    exit 2
+  fi
+  rm -rf "$downloads/cifar-10-batches-bin"
+  tar xzf "$downloads/cifar-10-binary.tar.gz.part" -C "$downloads" && rm -f "$downloads/cifar-10-binary.tar.gz.part"
+  cifar_bin="$downloads/cifar-10-batches-bin"
+fi
+if [ -n "$cifar_bin" ]; then
+  convert_if_stale cifar10 "$cifar_bin" "$cifar_bin/test_batch.bin"
+elif [ -n "${LECON_DATA_MIRROR:-}" ] && [ -f "$LECON_DATA_MIRROR/cifar10-jpeg/test_batch.tar.gz" ]; then
+  # The JPEG re-encodings: data/cifar10.h5 says so in its source attribute, and lab 09 in its tables.
+  mirror="$LECON_DATA_MIRROR/cifar10-jpeg"
+  if [ ! -f "$here/cifar10.h5" ]; then echo "data: decoding CIFAR-10 from the JPEG mirror (\$LECON_DATA_MIRROR/cifar10-jpeg)"; fi
+  convert_if_stale cifar10 "$mirror" "$mirror/test_batch.tar.gz" cifar10-jpeg
+elif [ ! -f "$here/cifar10.h5" ]; then
+  echo "data: CIFAR-10 not found (optional; lab 09 skips it). Either run: make data CIFAR=download"
+  echo "      or download $cifar_url yourself, check its MD5 ($cifar_md5) and unpack it into data/"
+fi
 for d in "$downloads/cifar-100-binary" "$here/cifar-100-binary"; do
   if [ -f "$d/test.bin" ]; then convert_if_stale cifar100 "$d" "$d/test.bin"; fi
 done

@@ -1,11 +1,14 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/loss.hpp"
 #include "lecon/backprop/model_io.hpp"
+#include "lecon/cnn/augmentation.hpp"
+#include "lecon/cnn/cifar_net.hpp"
 #include "lecon/cnn/conv2d.hpp"
 #include "lecon/cnn/flatten.hpp"
 #include "lecon/cnn/lenet.hpp"
@@ -209,6 +212,17 @@ BOOST_AUTO_TEST_CASE(pooling_and_flatten) {
   require_checks(check_layer_gradients(flatten, Shape{3, 2, 3, 4}, rng), "Flatten");
 }
 
+BOOST_AUTO_TEST_CASE(random_crop_flip) {
+  // Training mode: the Rng is re-seeded for every evaluation, so the crops stay fixed during the check.
+  Rng rng(8);
+  for (std::size_t padding : {0, 1, 2}) {
+    RandomCropFlip<double> augment(padding, true);
+    require_checks(check_layer_gradients(augment, Shape{5, 2, 4, 5}, rng), "RandomCropFlip p=" + std::to_string(padding));
+  }
+  RandomCropFlip<double> augment(2, true);
+  require_checks(check_layer_gradients(augment, Shape{3, 2, 4, 5}, rng, false), "RandomCropFlip in eval mode");
+}
+
 BOOST_AUTO_TEST_CASE(a_broken_convolution_fails_the_check) {
   // The same check must catch a wrong backward, or the passes above would mean nothing.
   struct BrokenConv : Conv2D<double> {
@@ -243,6 +257,92 @@ BOOST_AUTO_TEST_CASE(lenet_shapes_and_weight_sharing) {
   Sequential<float> cifar = lenet<float>(3, 32, 32, 10, rng);
   BOOST_TEST(cifar.parameter_count() == 3u * 25 * 20 + 20 + 25050 + 1250u * 500 + 500 + 5010);
   test::check_error<Error>([&] { lenet<float>(1, 12, 12, 10, rng); }, {"too small for LeNet"});
+}
+
+BOOST_AUTO_TEST_CASE(cifar_18pct_shapes) {
+  Rng rng(1);
+  Sequential<float> model = cifar_18pct<float>(10, rng);
+  // conv 3->32, 32->32, 32->64 (5x5, with biases) and the dense layer 64·3·3 -> 10
+  BOOST_TEST(model.parameter_count() == (75u * 32 + 32) + (800u * 32 + 32) + (800u * 64 + 64) + (576u * 10 + 10));
+  const Tensor<float>& y = model.forward(Tensor<float>(Shape{4, 3, 32, 32}), Context{});
+  BOOST_TEST(y.shape() == (Shape{4, 10}));
+  Shape shape{1, 3, 32, 32};
+  std::vector<std::size_t> sides;
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    shape = model.layer(i).output_shape(shape);
+    if (model.layer(i).kind() == "MaxPool2D" || model.layer(i).kind() == "AvgPool2D") sides.push_back(shape[2]);
+  }
+  BOOST_TEST(sides == (std::vector<std::size_t>{15, 7, 3}), boost::test_tools::per_element());
+  test::check_error<Error>([&] { cifar_18pct<float>(1, rng); }, {"at least 2 classes"});
+}
+
+BOOST_AUTO_TEST_CASE(augmentation_invariants) {
+  Rng rng(3);
+  Tensor<float> x(Shape{6, 3, 5, 7});
+  rng.fill_uniform(x.matrix(), 0.1f, 1.0f);  // no zero pixel, so a zero in a crop is padding
+  const std::size_t p = 2;
+  // Offset (p, p) without flip is the identity; a flip applied twice is the identity.
+  std::vector<CropFlip> centre(6, CropFlip{p, p, false}), flipped(6, CropFlip{p, p, true});
+  Tensor<float> y, z;
+  crop_and_flip(x, y, centre, p);
+  BOOST_TEST(arma::approx_equal(y.matrix(), x.matrix(), "absdiff", 0.0f));
+  crop_and_flip(x, y, flipped, p);
+  BOOST_TEST(!arma::approx_equal(y.matrix(), x.matrix(), "absdiff", 0.0f));
+  BOOST_TEST(y.at(0, 1, 2, 0) == x.at(0, 1, 2, 6));  // column j comes from column W - 1 - j
+  crop_and_flip(y, z, flipped, p);
+  BOOST_TEST(arma::approx_equal(z.matrix(), x.matrix(), "absdiff", 0.0f));
+  // A shift by (a - p, b - p): every output pixel is the input pixel it names, or 0 where that lies in the
+  // padding; the number of zeros is exactly the rows and columns shifted out.
+  for (std::size_t a = 0; a <= 2 * p; ++a)
+    for (std::size_t b = 0; b <= 2 * p; ++b) {
+      std::vector<CropFlip> draw(6, CropFlip{a, b, false});
+      crop_and_flip(x, y, draw, p);
+      BOOST_TEST(y.shape() == x.shape());
+      const long da = static_cast<long>(a) - static_cast<long>(p), db = static_cast<long>(b) - static_cast<long>(p);
+      const std::size_t inside = (5 - static_cast<std::size_t>(std::labs(da))) * (7 - static_cast<std::size_t>(std::labs(db)));
+      BOOST_TEST(arma::accu(y.matrix().col(4) != 0.0f) == 3 * inside);
+      for (long i = 0; i < 5; ++i)
+        for (long j = 0; j < 7; ++j) {
+          const long r = i + da, c = j + db;
+          const float expected = r < 0 || r >= 5 || c < 0 || c >= 7 ? 0.0f : x.at(4, 2, static_cast<std::size_t>(r), static_cast<std::size_t>(c));
+          BOOST_TEST(y.at(4, 2, static_cast<std::size_t>(i), static_cast<std::size_t>(j)) == expected);
+        }
+    }
+  test::check_error<Error>([&] { crop_and_flip(x, y, std::vector<CropFlip>(6, CropFlip{2 * p + 1, 0, false}), p); }, {"outside [0, 4]"});
+  test::check_error<Error>([&] { crop_and_flip(x, y, std::vector<CropFlip>(5), p); }, {"5 crops for a batch of 6"});
+}
+
+BOOST_AUTO_TEST_CASE(augmentation_layer_draws_from_the_seed) {
+  Tensor<float> x(Shape{64, 3, 8, 8});
+  Rng fill(4);
+  fill.fill_uniform(x.matrix(), 0.1f, 1.0f);
+  RandomCropFlip<float> layer(4, true);
+  auto run = [&](std::uint64_t seed) {
+    Rng rng(seed);
+    Tensor<float> y;
+    layer.forward(x, y, Context{true, &rng});
+    return y;
+  };
+  const Tensor<float> a = run(1), b = run(1), c = run(2);
+  BOOST_TEST(arma::approx_equal(a.matrix(), b.matrix(), "absdiff", 0.0f));   // one seed, one augmentation
+  BOOST_TEST(!arma::approx_equal(a.matrix(), c.matrix(), "absdiff", 0.0f));
+  // Over 64 samples both flips and several offsets occur, every offset within [0, 2p].
+  std::size_t flips = 0;
+  std::set<std::size_t> rows;
+  for (const CropFlip& d : layer.draws()) {
+    flips += d.flip;
+    rows.insert(d.row_offset);
+    BOOST_TEST(d.row_offset <= 8u);
+    BOOST_TEST(d.column_offset <= 8u);
+  }
+  BOOST_TEST(flips > 10u);
+  BOOST_TEST(flips < 54u);
+  BOOST_TEST(rows.size() > 4u);
+  // Eval mode: the images pass unchanged.
+  Tensor<float> y;
+  layer.forward(x, y, Context{});
+  BOOST_TEST(arma::approx_equal(y.matrix(), x.matrix(), "absdiff", 0.0f));
+  BOOST_TEST(layer.draws().empty());
 }
 
 BOOST_AUTO_TEST_CASE(save_and_load_reproduce_the_predictions) {

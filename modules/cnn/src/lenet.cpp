@@ -3,6 +3,7 @@
 #include "lecon/backprop/activation_layer.hpp"
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/model_io.hpp"
+#include "lecon/cnn/augmentation.hpp"
 #include "lecon/cnn/conv2d.hpp"
 #include "lecon/cnn/flatten.hpp"
 #include "lecon/cnn/pooling.hpp"
@@ -53,6 +54,9 @@ void register_cnn_layers() {
     });
     register_layer<T>("AvgPool2D", [](const LayerConfig& c) -> LayerPtr<T> {
       return std::make_unique<AvgPool2D<T>>(c.size("kernel"), c.size("stride"));
+    });
+    register_layer<T>("RandomCropFlip", [](const LayerConfig& c) -> LayerPtr<T> {
+      return std::make_unique<RandomCropFlip<T>>(c.size("padding"), c.size("flip") != 0);
     });
     register_layer<T>("Flatten", [](const LayerConfig&) -> LayerPtr<T> { return std::make_unique<Flatten<T>>(); });
   };

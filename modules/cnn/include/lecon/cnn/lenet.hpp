@@ -25,7 +25,7 @@ struct SharingRow {
 template <typename T>
 std::vector<SharingRow> weight_sharing(Sequential<T>& model, const Shape& input);
 
-// Makes load_model know Conv2D, MaxPool2D, AvgPool2D and Flatten (call once before loading such a model).
+// Makes load_model know Conv2D, MaxPool2D, AvgPool2D, Flatten and RandomCropFlip (call once before loading such a model).
 void register_cnn_layers();
 
 }  // namespace lecon
