@@ -208,15 +208,18 @@ BOOST_AUTO_TEST_CASE(output_sizes_follow_the_slide_formula) {
 }
 
 BOOST_AUTO_TEST_CASE(evaluation_in_chunks_equals_one_training_batch) {
-  Rng rng(4);
-  Conv2D<double> conv(2, 3, 3, rng, 1, 1);
-  const Tensor<double> x = random_tensor(Shape{600, 2, 5, 5}, rng);  // more than one 256-sample chunk
-  Tensor<double> train, eval;
-  conv.forward(x, train, Context{true, nullptr});
-  conv.forward(x, eval, Context{false, nullptr});
-  BOOST_TEST(arma::abs(train.matrix() - eval.matrix()).max() == 0.0);
-  // Chunked evaluation keeps only the last chunk's patches: backward must refuse, not read stale memory.
-  test::check_error<Error>([&] { conv.backward(train, nullptr); }, {"Conv2D::backward", "training mode"});
+  for (std::size_t channels : {2, 6}) {  // the direct path and the lowered one
+    Rng rng(4);
+    Conv2D<double> conv(channels, 3, 3, rng, 1, 1);
+    const Tensor<double> x = random_tensor(Shape{600, channels, 5, 5}, rng);  // many groups and blocks
+    Tensor<double> train, eval;
+    conv.forward(x, train, Context{true, nullptr});
+    conv.forward(x, eval, Context{false, nullptr});
+    BOOST_TEST(arma::abs(train.matrix() - eval.matrix()).max() == 0.0);
+    // Evaluation keeps nothing for backward (training keeps x to make the patches again): backward must
+    // refuse, not read a batch that may be gone.
+    test::check_error<Error>([&] { conv.backward(train, nullptr); }, {"Conv2D::backward", "training mode"});
+  }
 }
 
 BOOST_AUTO_TEST_CASE(pooling_on_a_hand_example) {

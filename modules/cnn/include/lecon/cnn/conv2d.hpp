@@ -8,13 +8,15 @@
 //
 // Lowering to GEMM (im2col). Copy every K x K x C patch the kernel visits into one row of a matrix P:
 //   P[(n, i, j), (c, u, v)] = x_n[c, s·i + u - p, s·j + v - p]          (n·H'·W' rows, C·K·K columns)
-// and the whole convolution of a batch is ONE matrix product with the weights seen as a (C·K·K x F)
+// and the convolution of a block of samples is ONE matrix product with the weights seen as a (C·K·K x F)
 // matrix Wm (F = filters; Wm's memory is PyTorch's (F, C, K, K) weight array):
 //   Y = P · Wm + 1 bᵀ                                               (n·H'·W' x F)
 // Backward is two more products and the reverse copy (col2im adds each patch gradient back into place):
 //   ∂L/∂Wm = Pᵀ · ∂L/∂Y,   ∂L/∂b = (∂L/∂Y)ᵀ 1,   ∂L/∂P = ∂L/∂Y · Wmᵀ,   ∂L/∂x = col2im(∂L/∂P)
 // Y's rows come ordered (sample, position), one column per filter; the tensor layout wants (sample,
-// filter, position), so a cheap parallel copy over the samples rearranges it (and the reverse for ∂L/∂Y).
+// filter, position), so a cheap copy rearranges it (and the reverse for ∂L/∂Y). The batch is split into
+// at most 8 groups of samples, one per thread at a time, each lowered in blocks whose P fits the L2 cache;
+// backward makes each block's P again from x instead of keeping the whole batch's (docs/cnn.md).
 //
 // Fast path for a first layer: with stride 1 and at most kDirectChannels input channels (an image's 1 or 3) the
 // layer skips im2col and computes the sum above directly, a row of outputs at a time in SIMD registers
