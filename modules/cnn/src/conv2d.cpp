@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include "conv2d_direct.hpp"
 #include "lecon/core/parallel.hpp"
@@ -99,15 +100,23 @@ void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count,
   const std::size_t C = geometry_.channels, K = geometry_.kernel, s = geometry_.stride, p = geometry_.padding;
   const std::size_t H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
   P.set_size(count * positions_, geometry_.patch_size());
-  if (s == 1 && p == 0) {  // no padding, unit stride, so no bounds at all
+  if (s == 1) {  // unit stride: no bounds at all, on the image itself or on a zero-bordered copy of it
+    const std::size_t Hp = H + 2 * p, Wp = W + 2 * p;
+    std::vector<T> padded(p > 0 ? C * Hp * Wp : 0, T(0));  // the border stays zero; the inside is overwritten per sample
     for (std::size_t m = 0; m < count; ++m) {
       const T* image = x.data() + (first + m) * x.sample_size();
+      if (p > 0) {  // x[c, r - p, q - p] at (c, r, q) of the copy: the padding costs no tests below
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t r = 0; r < H; ++r)
+            std::copy(image + (c * H + r) * W, image + (c * H + r + 1) * W, padded.data() + (c * Hp + r + p) * Wp + p);
+        image = padded.data();
+      }
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t u = 0; u < K; ++u)
           for (std::size_t v = 0; v < K; ++v) {
-            const T* in = image + (c * H + u) * W + v;
+            const T* in = image + (c * Hp + u) * Wp + v;
             T* out = P.colptr((c * K + u) * K + v) + m * positions_;
-            for (std::size_t i = 0; i < Ho; ++i, in += W, out += Wo)
+            for (std::size_t i = 0; i < Ho; ++i, in += Wp, out += Wo)
               for (std::size_t j = 0; j < Wo; ++j) out[j] = in[j];
           }
     }
