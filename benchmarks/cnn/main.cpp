@@ -2,15 +2,18 @@
 // dense 10) on MNIST, softmax cross-entropy, SGD momentum 0.9, lr 0.01, batch 64, float32. Training
 // samples/s over one epoch (median of --repeats epochs, each from fresh weights) and test accuracy
 // after one epoch, at 1 and 2 threads; the fraction of the sgemm roofline measured in the same run;
-// peak memory; and PyTorch on the same network in the same run when it is installed.
+// peak memory; and PyTorch on the same network in the same run when it is installed. Then the same for the
+// CIFAR network (cuda-convnet layers-18pct) on synthetic images.
 #include <sys/resource.h>
 
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "bench.hpp"
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/sequential.hpp"
+#include "lecon/cnn/cifar_net.hpp"
 #include "lecon/cnn/conv2d.hpp"
 #include "lecon/cnn/lenet.hpp"
 #include "lecon/core.hpp"
@@ -78,12 +81,66 @@ Run run_lecon(const DataSplit& mnist, int repeats, std::uint64_t seed) {
   return run;
 }
 
+// The CIFAR network (cuda-convnet layers-18pct, cifar_net.hpp) on synthetic 3x32x32 images: uniform in [0, 1)
+// with random labels, since speed does not depend on the pictures (and the benchmark then needs no CIFAR
+// files). Batch 128 as in cuda-convnet; SGD momentum 0.9, lr 0.01.
+constexpr std::size_t kCifarBatch = 128;
+
+struct Synthetic {
+  Tensor<Real> x, y;
+};
+Synthetic synthetic_cifar(std::size_t samples, std::uint64_t seed) {
+  Rng rng(seed);
+  Synthetic data{Tensor<Real>(Shape{samples, 3, 32, 32}), Tensor<Real>()};
+  rng.fill_uniform(data.x.matrix(), Real(0), Real(1));
+  arma::uvec labels(samples);
+  for (std::size_t i = 0; i < samples; ++i) labels[i] = rng.uniform_int(10);
+  data.y = Tensor<Real>::from_columns(one_hot<Real>(labels, 10));
+  return data;
+}
+
+Run run_lecon_cifar(const Synthetic& data, int repeats, std::uint64_t seed) {
+  Run run;
+  for (int r = 0; r < repeats; ++r) {
+    Rng rng(seed + static_cast<std::uint64_t>(r));
+    Sequential<Real> model = cifar_18pct<Real>(10, rng);
+    SoftmaxCrossEntropy<Real> loss;
+    SGD<Real> sgd(0.01, 0.9);
+    const History h = fit(model, loss, sgd, data.x, data.y, FitOptions{1, kCifarBatch}, rng);
+    run.rates.push_back(static_cast<double>(data.x.batch()) / h.seconds.back());
+  }
+  run.peak_mib = peak_mib();
+  return run;
+}
+
+// --profile: where one training step's time goes, layer by layer, at 1 and 2 threads; no epochs, no RESULTS.md.
+void profile(const DataSplit& mnist, std::uint64_t seed) {
+  const arma::uvec first = arma::regspace<arma::uvec>(0, kBatch - 1);
+  const Tensor<Real> x = mnist.train.x.gather(first);
+  const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(mnist.train.y.elem(first), 10));
+  for (int threads : {1, 2}) {
+    set_thread_count(threads);
+    Rng rng(seed);
+    Sequential<Real> model = lenet<Real>(1, 28, 28, 10, rng);
+    bench::profile_layers(model, SoftmaxCrossEntropy<Real>(), x, y, 50, std::cout);
+  }
+  const Synthetic cifar = synthetic_cifar(kCifarBatch, seed);
+  for (int threads : {1, 2}) {
+    set_thread_count(threads);
+    Rng rng(seed);
+    Sequential<Real> model = cifar_18pct<Real>(10, rng);
+    bench::profile_layers(model, SoftmaxCrossEntropy<Real>(), cifar.x, cifar.y, 10, std::cout);
+  }
+}
+
 void run(const LabContext& ctx, int argc, char** argv) {
   const int repeats = bench::repeats(ctx);
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
+  if (ctx.options["profile"].as<bool>()) return profile(mnist, ctx.seed);
   const std::string idx_dir = ctx.data_dir + "/downloads/mnist";
   const bool with_torch = bench::torch_available() && std::filesystem::exists(idx_dir);
   if (!with_torch) std::cout << "PyTorch not found (apt-get install python3-torch to compare in the same run)\n";
+  const std::string load_before = bench::load_average();
   Rng rng(ctx.seed);
   Sequential<Real> probe = lenet<Real>(1, 28, 28, 10, rng);
   const double flops_per_sample = training_flops_per_sample(probe, Shape{1, 1, 28, 28});
@@ -121,10 +178,48 @@ void run(const LabContext& ctx, int argc, char** argv) {
   table.add_note("peak MiB: the process's peak resident memory (getrusage), the data set in float32 (215 MiB) included; lecon's "
                  "figure after its 2-thread run is the peak of the whole benchmark process");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same network, data and settings, torch.set_num_threads");
+  table.add_note("load average (1, 5, 15 min) before the run: " + load_before + ", after the LeNet rows: " + bench::load_average() + " on " +
+                 std::to_string(std::thread::hardware_concurrency()) + " cores (above the core count, other work shared the machine)");
   table.add_note(describe_blas());
   table.print(std::cout);
 
-  bench::publish(ctx, "cnn", "MNIST LeNet training (`bench_cnn`)", argc, argv, table.markdown());
+  const std::size_t cifar_samples = static_cast<std::size_t>(ctx.options["cifar-samples"].as<int>());
+  const Synthetic cifar = synthetic_cifar(cifar_samples, ctx.seed);
+  Sequential<Real> cifar_probe = cifar_18pct<Real>(10, rng);
+  const double cifar_flops = training_flops_per_sample(cifar_probe, Shape{1, 3, 32, 32});
+  Table cifar_table("CIFAR network (cuda-convnet layers-18pct: conv 32, max-pool, conv 32, avg-pool, conv 64, avg-pool, dense 10), "
+                    "SGD momentum 0.9, lr 0.01, batch 128, float32, synthetic 3x32x32 images: one training epoch",
+                    {"threads", "lecon samples/s", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "lecon / PyTorch"});
+  const bool torch_cifar = bench::torch_available();
+  for (int threads : {1, 2}) {
+    set_thread_count(threads);
+    const double roofline = bench::gemm_gflops<float>(1024, 3);
+    std::cout << "CIFAR network, " << threads << " thread(s): sgemm roofline " << fixed(roofline, 1) << " GFLOP/s; lecon..." << std::flush;
+    const double rate = bench::median(run_lecon_cifar(cifar, repeats, ctx.seed).rates);
+    const double gflops = rate * cifar_flops * 1e-9;
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(gflops, 1), fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0)};
+    if (torch_cifar) {
+      std::cout << " PyTorch..." << std::flush;
+      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_cifar.py";
+      const bench::PeerRun theirs = bench::run_torch_script(script, "--samples " + std::to_string(cifar_samples) + " --threads " +
+                                                                        std::to_string(threads) + " --epochs " + std::to_string(repeats));
+      torch_version = theirs.version;
+      const double torch_rate = bench::median(theirs.rates);
+      row.insert(row.end(), {fixed(torch_rate, 0), fixed(rate / torch_rate, 2) + "x"});
+    } else {
+      row.insert(row.end(), {"n/a", "n/a"});
+    }
+    std::cout << '\n';
+    cifar_table.add_row(row);
+  }
+  cifar_table.add_note("samples/s: median over " + std::to_string(repeats) + " epochs of " + std::to_string(cifar_samples) +
+                       " synthetic images (uniform in [0, 1), random labels: the speed does not depend on the pictures), each from fresh weights");
+  cifar_table.add_note("GFLOP/s counts " + fixed(cifar_flops / 1e6, 2) + " MFLOP per training sample (as above); roofline measured in this run");
+  if (torch_cifar) cifar_table.add_note("PyTorch " + torch_version + ", the same network (benchmarks/cnn/torch_cifar.py), batch, settings and number of synthetic samples");
+  cifar_table.add_note("load average (1, 5, 15 min) after the run: " + bench::load_average() + " on " + std::to_string(std::thread::hardware_concurrency()) + " cores");
+  cifar_table.print(std::cout);
+
+  bench::publish(ctx, "cnn", "MNIST LeNet and CIFAR network training (`bench_cnn`)", argc, argv, table.markdown() + "\n" + cifar_table.markdown());
 }
 
 }  // namespace
@@ -132,5 +227,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
 int main(int argc, char** argv) {
   LabProgram program("bench_cnn", "LeNet training speed on MNIST against the GEMM roofline and PyTorch");
   bench::add_common_options(program, 3);
+  program.count_option("cifar-samples", 6400, "synthetic images per timed epoch of the CIFAR network", Range::at_least(128));
+  program.options().add_options()("profile", po::bool_switch(), "print where one training step's time goes, layer by layer, and stop");
   return program.run(argc, argv, [&](const LabContext& ctx) { run(ctx, argc, argv); });
 }

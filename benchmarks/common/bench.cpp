@@ -13,6 +13,7 @@
 
 #include "lecon/core/blas_runtime.hpp"
 #include "lecon/core/error.hpp"
+#include "lecon/core/parallel.hpp"
 #include "lecon/core/rng.hpp"
 #include "lecon/labkit/table.hpp"
 
@@ -148,6 +149,51 @@ PeerRun run_torch_script(const std::string& script, const std::string& arguments
   run.accuracy = json_number(out, "accuracy");
   run.version = out.substr(v + 10, out.find('"', v + 10) - v - 10);
   return run;
+}
+
+void profile_layers(Sequential<Real>& model, const Loss<Real>& loss, const Tensor<Real>& x, const Tensor<Real>& y, int steps,
+                    std::ostream& out) {
+  using clock = std::chrono::steady_clock;
+  const std::size_t L = model.size();
+  std::vector<Tensor<Real>> outputs(L), gradients(L);
+  std::vector<std::vector<double>> forward_ms(L), backward_ms(L);
+  std::vector<double> loss_ms;
+  Rng rng(1);
+  const Context train{true, &rng};
+  Tensor<Real> dy;
+  for (int step = 0; step <= steps; ++step) {  // step 0 warms up (allocations, page faults, threads)
+    const Tensor<Real>* input = &x;
+    for (std::size_t i = 0; i < L; ++i) {
+      const auto start = clock::now();
+      model.layer(i).forward(*input, outputs[i], train);
+      if (step > 0) forward_ms[i].push_back(std::chrono::duration<double, std::milli>(clock::now() - start).count());
+      input = &outputs[i];
+    }
+    const auto start = clock::now();
+    loss.gradient(outputs.back(), y, dy);
+    if (step > 0) loss_ms.push_back(std::chrono::duration<double, std::milli>(clock::now() - start).count());
+    const Tensor<Real>* upstream = &dy;
+    for (std::size_t i = L; i-- > 0;) {
+      const auto begin = clock::now();
+      model.layer(i).backward(*upstream, i == 0 ? nullptr : &gradients[i]);
+      if (step > 0) backward_ms[i].push_back(std::chrono::duration<double, std::milli>(clock::now() - begin).count());
+      upstream = &gradients[i];
+    }
+  }
+  double total = median(loss_ms);
+  for (std::size_t i = 0; i < L; ++i) total += median(forward_ms[i]) + median(backward_ms[i]);
+  Table table("Per-layer time of one training step, batch " + std::to_string(x.batch()) + ", " + std::to_string(thread_count()) +
+                  " thread(s), median of " + std::to_string(steps) + " steps (ms)",
+              {"layer", "output", "forward", "backward", "share"});
+  Shape shape = x.shape();
+  for (std::size_t i = 0; i < L; ++i) {
+    shape = model.layer(i).output_shape(shape);
+    const double f = median(forward_ms[i]), b = median(backward_ms[i]);
+    table.add_row({model.layer(i).kind(), shape.str(), fixed(f, 3), fixed(b, 3), fixed(100 * (f + b) / total, 1) + "%"});
+  }
+  table.add_row({"loss gradient", "", fixed(median(loss_ms), 3), "", fixed(100 * median(loss_ms) / total, 1) + "%"});
+  table.add_row({"total", "", "", "", fixed(total, 3) + " ms"});
+  table.print(out);
 }
 
 void add_common_options(LabProgram& program, int default_repeats) {

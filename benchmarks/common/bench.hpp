@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/sequential.hpp"
 #include "lecon/labkit/lab.hpp"
 
 namespace lecon::bench {
@@ -63,5 +65,12 @@ int repeats(const LabContext& ctx);
 // machine and the command line, then `body`.
 void publish(const LabContext& ctx, const std::string& name, const std::string& heading, int argc, char** argv,
              const std::string& body);
+
+// Where a training step's time goes: runs `steps` training steps of `model` on the one batch (x, y) (forward,
+// loss gradient, backward; no optimizer step, so the weights stay put) and prints, per layer, the median
+// milliseconds of its forward and of its backward, and their share of the step. --profile in bench_cnn
+// and bench_mlp; the speed figures of RESULTS.md come from whole epochs, not from this.
+void profile_layers(Sequential<Real>& model, const Loss<Real>& loss, const Tensor<Real>& x, const Tensor<Real>& y, int steps,
+                    std::ostream& out);
 
 }  // namespace lecon::bench

@@ -10,6 +10,7 @@
 #include "lecon/cnn/augmentation.hpp"
 #include "lecon/cnn/cifar_net.hpp"
 #include "lecon/cnn/conv2d.hpp"
+#include "lecon/cnn/conv2d_reference.hpp"
 #include "lecon/cnn/flatten.hpp"
 #include "lecon/cnn/lenet.hpp"
 #include "lecon/cnn/pooling.hpp"
@@ -73,6 +74,8 @@ const std::vector<ConvCase> kCases = {
     {2, 3, 3, 1, 2, 4, 5},  // padding larger than needed ("full" convolution)
     {3, 5, 1, 1, 0, 3, 4},  // 1x1 convolution: a dense layer per pixel
     {1, 2, 5, 3, 2, 9, 8},  // large stride and kernel
+    {5, 3, 3, 1, 0, 6, 7},  // stride 1 through im2col (more channels than the direct kernels take)
+    {6, 2, 3, 1, 1, 5, 5},  // the same with padding
 };
 
 std::string describe(const ConvCase& c) {
@@ -115,6 +118,87 @@ BOOST_AUTO_TEST_CASE(im2col_gemm_equals_the_direct_sum) {
   }
 }
 
+// Geometries for the fast paths against the plain loops: both paths (direct: stride 1 and at most 4
+// channels), rows shorter than one vector, exactly one, and longer but not a multiple (the overlapping last
+// tile), filter counts that are and are not multiples of the kernels' 4-filter blocks, padding, odd sizes.
+struct FastCase {
+  std::size_t batch, channels, filters, kernel, stride, padding, height, width;
+};
+const std::vector<FastCase> kFastCases = {
+    {3, 1, 20, 5, 1, 0, 28, 28},  // LeNet's first layer (direct): Wo = 24, one and a half vectors of floats
+    {2, 3, 8, 5, 1, 2, 32, 32},   // CIFAR's first layer (direct, padded): Wo = 32
+    {1, 1, 3, 3, 1, 0, 5, 7},     // batch 1, rows shorter than a vector
+    {2, 2, 5, 3, 1, 1, 9, 18},    // Wo = 18: one vector and a bit
+    {4, 4, 7, 1, 1, 0, 6, 16},    // 1x1 kernel, Wo = 16 exactly, 7 filters (a block of 4 and 3 single ones)
+    {3, 3, 4, 4, 1, 3, 7, 11},    // even kernel, padding 3 (outputs that see only padding)
+    {9, 2, 6, 3, 1, 1, 8, 8},     // more samples than groups: groups of different sizes
+    {2, 5, 6, 3, 1, 1, 9, 10},    // 5 channels: im2col + GEMM
+    {3, 20, 7, 5, 1, 0, 12, 12},  // LeNet's second layer's shape (im2col), fewer filters
+    {2, 3, 4, 3, 2, 1, 11, 9},    // stride 2 (im2col)
+    {1, 2, 3, 5, 3, 2, 13, 12},   // stride 3, batch 1
+};
+
+std::string describe(const FastCase& c) {
+  return "n=" + std::to_string(c.batch) + " " +
+         describe(ConvCase{c.channels, c.filters, c.kernel, c.stride, c.padding, c.height, c.width});
+}
+
+template <typename T>
+T max_relative_difference(const arma::Mat<T>& a, const arma::Mat<T>& b) {
+  return arma::abs(a - b).max() / std::max<T>(T(1), arma::abs(b).max());
+}
+
+template <typename T>
+void check_against_reference(const FastCase& c, T tolerance) {
+  Rng rng(11);
+  Conv2D<T> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+  rng.fill_normal(conv.b().value, T(0), T(1));
+  Tensor<T> x(Shape{c.batch, c.channels, c.height, c.width});
+  rng.fill_normal(x.matrix(), T(0), T(1));
+  Tensor<T> y;
+  conv.forward(x, y, Context{true, nullptr});
+  const Tensor<T> expected = conv2d_reference_forward(conv.geometry(), conv.W().value, conv.b().value, x);
+  BOOST_REQUIRE(y.shape() == expected.shape());
+  const std::string what = describe(c) + (conv.direct() ? " (direct)" : " (im2col)") + (sizeof(T) == 4 ? " float" : " double");
+  BOOST_TEST(max_relative_difference(y.matrix(), expected.matrix()) < tolerance, what << " forward");
+  Tensor<T> dy(y.shape()), dx, dx_expected;
+  rng.fill_normal(dy.matrix(), T(0), T(1));
+  conv.backward(dy, &dx);
+  arma::Mat<T> dW, db;
+  conv2d_reference_backward(conv.geometry(), conv.W().value, x, dy, dW, db, dx_expected);
+  BOOST_TEST(max_relative_difference(conv.W().grad, dW) < tolerance, what << " dL/dW");
+  BOOST_TEST(max_relative_difference(conv.b().grad, db) < tolerance, what << " dL/db");
+  BOOST_TEST(max_relative_difference(dx.matrix(), dx_expected.matrix()) < tolerance, what << " dL/dx");
+  // The first layer's case: no dL/dx asked for, the parameter gradients unchanged.
+  const arma::Mat<T> dW_with_dx = conv.W().grad;
+  conv.backward(dy, nullptr);
+  BOOST_TEST(max_relative_difference(conv.W().grad, dW_with_dx) == T(0), what << " dL/dW without dL/dx");
+}
+
+BOOST_AUTO_TEST_CASE(fast_paths_equal_the_reference_loops) {
+  std::size_t direct = 0;
+  for (const FastCase& c : kFastCases) {
+    check_against_reference<double>(c, 1e-12);
+    check_against_reference<float>(c, 1e-5f);
+    Rng rng(1);
+    direct += Conv2D<float>(c.channels, c.filters, c.kernel, rng, c.stride, c.padding).direct() ? 1 : 0;
+  }
+  BOOST_TEST(direct == 7u);  // both paths are exercised
+}
+
+BOOST_AUTO_TEST_CASE(the_reference_is_the_slide_formula) {
+  // The reference itself against the seven-loop sum above (written independently), so that a slip in one
+  // does not hide a slip in the other.
+  for (const ConvCase& c : kCases) {
+    Rng rng(12);
+    Conv2D<double> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+    rng.fill_normal(conv.b().value, 0.0, 1.0);
+    const Tensor<double> x = random_tensor(Shape{2, c.channels, c.height, c.width}, rng);
+    const Tensor<double> y = conv2d_reference_forward(conv.geometry(), conv.W().value, conv.b().value, x);
+    BOOST_TEST(arma::abs(y.matrix() - direct_convolution(conv, x).matrix()).max() < 1e-12, describe(c));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(output_sizes_follow_the_slide_formula) {
   Rng rng(1);
   // H' = ⌊(H + 2p - K) / s⌋ + 1
@@ -127,15 +211,18 @@ BOOST_AUTO_TEST_CASE(output_sizes_follow_the_slide_formula) {
 }
 
 BOOST_AUTO_TEST_CASE(evaluation_in_chunks_equals_one_training_batch) {
-  Rng rng(4);
-  Conv2D<double> conv(2, 3, 3, rng, 1, 1);
-  const Tensor<double> x = random_tensor(Shape{600, 2, 5, 5}, rng);  // more than one 256-sample chunk
-  Tensor<double> train, eval;
-  conv.forward(x, train, Context{true, nullptr});
-  conv.forward(x, eval, Context{false, nullptr});
-  BOOST_TEST(arma::abs(train.matrix() - eval.matrix()).max() == 0.0);
-  // Chunked evaluation keeps only the last chunk's patches: backward must refuse, not read stale memory.
-  test::check_error<Error>([&] { conv.backward(train, nullptr); }, {"Conv2D::backward", "training mode"});
+  for (std::size_t channels : {2, 6}) {  // the direct path and the lowered one
+    Rng rng(4);
+    Conv2D<double> conv(channels, 3, 3, rng, 1, 1);
+    const Tensor<double> x = random_tensor(Shape{600, channels, 5, 5}, rng);  // many groups and blocks
+    Tensor<double> train, eval;
+    conv.forward(x, train, Context{true, nullptr});
+    conv.forward(x, eval, Context{false, nullptr});
+    BOOST_TEST(arma::abs(train.matrix() - eval.matrix()).max() == 0.0);
+    // Evaluation keeps nothing for backward (training keeps x to make the patches again): backward must
+    // refuse, not read a batch that may be gone.
+    test::check_error<Error>([&] { conv.backward(train, nullptr); }, {"Conv2D::backward", "training mode"});
+  }
 }
 
 BOOST_AUTO_TEST_CASE(pooling_on_a_hand_example) {

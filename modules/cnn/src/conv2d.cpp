@@ -4,16 +4,24 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+#include <vector>
 
+#include "conv2d_direct.hpp"
 #include "lecon/core/parallel.hpp"
 
 namespace lecon {
 
 namespace {
 
-// In eval mode the batch is lowered this many samples at a time, so predicting 10,000 images does not
-// hold all their patches at once (LeNet's second layer: 128 KB of patches per image).
-constexpr std::size_t kEvalChunk = 256;
+// Both paths split a batch into this many groups of consecutive samples at most: one thread takes a group,
+// with its own buffers and its own share of the weight gradient. The count depends on the batch size only,
+// so the order of the gradient's sum does not change with the thread count.
+constexpr std::size_t kGroups = 8;
+// The lowered path works through a group a block of samples at a time, so that a block's patch matrix
+// (C·K·K values per output position) stays in the L2 cache: about 512 KB of floats. Lowering the whole
+// batch at once wrote 8 MB of patches per step for LeNet's second layer and 92 MB for the CIFAR network's.
+constexpr std::size_t kBlockValues = std::size_t(1) << 17;
 
 // The outputs t = 0 .. outputs-1 whose input coordinate s·t + offset - p falls inside [0, size): [lo, hi).
 // Outside that range the kernel sits on the zero padding.
@@ -26,15 +34,27 @@ Range valid_outputs(std::size_t outputs, std::size_t size, std::size_t offset, s
   return {lo, hi};
 }
 
-// C (m x n) = Aᵀ B for column-major A (k x m) and B (k x n) with leading dimensions lda, ldb: lets a
-// product run on a block of rows of P and ∂L/∂Y without copying it out.
-void gemm_tn(std::size_t m, std::size_t n, std::size_t k, const float* A, std::size_t lda, const float* B, std::size_t ldb, float* C) {
-  cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, A,
-              static_cast<int>(lda), B, static_cast<int>(ldb), 0.0f, C, static_cast<int>(m));
+// Column-major products on raw memory (a block of rows of P and ∂L/∂Y without copying it out):
+//   gemm_nn: C (m x n) = A (m x k) · B (k x n)
+//   gemm_tn: C (m x n) = Aᵀ B + beta C for A (k x m, leading dimension lda) and B (k x n, ldb)
+//   gemm_nt: C (m x n) = A (m x k) · Bᵀ for B (n x k)
+void gemm_nn(std::size_t m, std::size_t n, std::size_t k, const float* A, const float* B, float* C) {
+  cblas_sgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), 1.0f, A, int(m), B, int(k), 0.0f, C, int(m));
 }
-void gemm_tn(std::size_t m, std::size_t n, std::size_t k, const double* A, std::size_t lda, const double* B, std::size_t ldb, double* C) {
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, A,
-              static_cast<int>(lda), B, static_cast<int>(ldb), 0.0, C, static_cast<int>(m));
+void gemm_nn(std::size_t m, std::size_t n, std::size_t k, const double* A, const double* B, double* C) {
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, int(m), int(n), int(k), 1.0, A, int(m), B, int(k), 0.0, C, int(m));
+}
+void gemm_tn(std::size_t m, std::size_t n, std::size_t k, const float* A, std::size_t lda, const float* B, std::size_t ldb, float* C, float beta) {
+  cblas_sgemm(CblasColMajor, CblasTrans, CblasNoTrans, int(m), int(n), int(k), 1.0f, A, int(lda), B, int(ldb), beta, C, int(m));
+}
+void gemm_tn(std::size_t m, std::size_t n, std::size_t k, const double* A, std::size_t lda, const double* B, std::size_t ldb, double* C, double beta) {
+  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, int(m), int(n), int(k), 1.0, A, int(lda), B, int(ldb), beta, C, int(m));
+}
+void gemm_nt(std::size_t m, std::size_t n, std::size_t k, const float* A, const float* B, float* C) {
+  cblas_sgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(m), int(n), int(k), 1.0f, A, int(m), B, int(n), 0.0f, C, int(m));
+}
+void gemm_nt(std::size_t m, std::size_t n, std::size_t k, const double* A, const double* B, double* C) {
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(m), int(n), int(k), 1.0, A, int(m), B, int(n), 0.0, C, int(m));
 }
 
 }  // namespace
@@ -76,32 +96,40 @@ Shape Conv2D<T>::output_shape(const Shape& input) const {
 }
 
 template <typename T>
-void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count) {
+void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count, arma::Mat<T>& P) const {
   const std::size_t C = geometry_.channels, K = geometry_.kernel, s = geometry_.stride, p = geometry_.padding;
   const std::size_t H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
-  P_.set_size(count * positions_, geometry_.patch_size());
-  if (s == 1 && p == 0) {  // the common case (LeNet): no padding, unit stride, so no bounds at all
-    parallel_for(count, [&](std::size_t m) {
+  P.set_size(count * positions_, geometry_.patch_size());
+  if (s == 1) {  // unit stride: no bounds at all, on the image itself or on a zero-bordered copy of it
+    const std::size_t Hp = H + 2 * p, Wp = W + 2 * p;
+    std::vector<T> padded(p > 0 ? C * Hp * Wp : 0, T(0));  // the border stays zero; the inside is overwritten per sample
+    for (std::size_t m = 0; m < count; ++m) {
       const T* image = x.data() + (first + m) * x.sample_size();
+      if (p > 0) {  // x[c, r - p, q - p] at (c, r, q) of the copy: the padding costs no tests below
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t r = 0; r < H; ++r)
+            std::copy(image + (c * H + r) * W, image + (c * H + r + 1) * W, padded.data() + (c * Hp + r + p) * Wp + p);
+        image = padded.data();
+      }
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t u = 0; u < K; ++u)
           for (std::size_t v = 0; v < K; ++v) {
-            const T* in = image + (c * H + u) * W + v;
-            T* out = P_.colptr((c * K + u) * K + v) + m * positions_;
-            for (std::size_t i = 0; i < Ho; ++i, in += W, out += Wo)
+            const T* in = image + (c * Hp + u) * Wp + v;
+            T* out = P.colptr((c * K + u) * K + v) + m * positions_;
+            for (std::size_t i = 0; i < Ho; ++i, in += Wp, out += Wo)
               for (std::size_t j = 0; j < Wo; ++j) out[j] = in[j];
           }
-    }, geometry_.patch_size() * positions_);
+    }
     return;
   }
-  parallel_for(count, [&](std::size_t m) {
+  for (std::size_t m = 0; m < count; ++m) {
     const T* image = x.data() + (first + m) * x.sample_size();
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t u = 0; u < K; ++u) {
         const Range rows = valid_outputs(Ho, H, u, s, p);  // output rows whose input row s·i + u - p exists
         for (std::size_t v = 0; v < K; ++v) {
           // Column (c, u, v) of P, rows of sample m: x[c, s·i + u - p, s·j + v - p] over all (i, j).
-          T* column = P_.colptr((c * K + u) * K + v) + m * positions_;
+          T* column = P.colptr((c * K + u) * K + v) + m * positions_;
           const Range cols = valid_outputs(Wo, W, v, s, p);
           std::fill(column, column + rows.lo * Wo, T(0));
           std::fill(column + rows.hi * Wo, column + Ho * Wo, T(0));
@@ -124,7 +152,62 @@ void Conv2D<T>::im2col(const Tensor<T>& x, std::size_t first, std::size_t count)
           }
         }
       }
-  }, geometry_.patch_size() * positions_);
+  }
+}
+
+template <typename T>
+void Conv2D<T>::forward_direct(const Tensor<T>& x, Tensor<T>& y) {
+  const std::size_t n = x.batch(), groups = std::min(n, kGroups);
+  const direct_conv::Plan plan = direct_conv::make_plan(geometry_.channels, geometry_.filters, geometry_.kernel, geometry_.padding,
+                                                        in_shape_[2], in_shape_[3], direct_conv::lanes<T>());
+  scratch_.set_size(plan.xp_size(), groups);
+  const std::size_t per_sample = geometry_.filters * geometry_.patch_size() * positions_;  // multiply-adds
+  parallel_for(groups, [&](std::size_t g) {
+    T* xp = scratch_.colptr(g);
+    for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m) {
+      direct_conv::pad_input(plan, x.data() + m * x.sample_size(), xp);
+      // [slide: convolution]  y = b + Σ_c Σ_u Σ_v W · x, directly (conv2d_direct.hpp)
+      direct_conv::forward(plan, xp, W_.value.memptr(), b_.value.memptr(), y.data() + m * y.sample_size());
+    }
+  }, per_sample * (n / groups));
+}
+
+template <typename T>
+void Conv2D<T>::backward_direct(const Tensor<T>& dy, Tensor<T>* dx) {
+  const std::size_t n = dy.batch(), groups = std::min(n, kGroups), F = geometry_.filters, CKK = geometry_.patch_size();
+  const direct_conv::Plan plan = direct_conv::make_plan(geometry_.channels, F, geometry_.kernel, geometry_.padding, in_shape_[2],
+                                                        in_shape_[3], direct_conv::lanes<T>());
+  const std::size_t xp = plan.xp_size(), dyp = plan.dyp_size();
+  scratch_.set_size(xp + dyp + (dx ? xp : 0), groups);
+  weight_parts_.zeros(CKK * F * direct_conv::lanes<T>(), groups);  // per group: partial sums, a vector per weight
+  bias_parts_.zeros(F, groups);
+  if (dx) ensure_shape(*dx, in_shape_);
+  parallel_for(groups, [&](std::size_t g) {
+    T* x_padded = scratch_.colptr(g);
+    T* dy_padded = x_padded + xp;
+    T* dx_padded = dy_padded + dyp;
+    for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m) {
+      const T* grad = dy.data() + m * dy.sample_size();
+      for (std::size_t f = 0; f < F; ++f)  // ∂L/∂b_f = Σ_{i,j} ∂L/∂y[f, i, j], this sample's share
+        bias_parts_(f, g) += std::accumulate(grad + f * positions_, grad + (f + 1) * positions_, T(0));
+      direct_conv::pad_input(plan, x_->data() + m * x_->sample_size(), x_padded);
+      direct_conv::pad_gradient(plan, grad, dy_padded);
+      direct_conv::weight_gradient(plan, x_padded, dy_padded, weight_parts_.colptr(g));  // ∂L/∂W, this sample's share
+      if (!dx) continue;
+      std::fill(dx_padded, dx_padded + xp, T(0));
+      direct_conv::input_gradient(plan, dy_padded, W_.value.memptr(), dx_padded);
+      direct_conv::crop_gradient(plan, dx_padded, dx->data() + m * dx->sample_size());
+    }
+  }, F * CKK * positions_ * (dx ? 2 : 1) * (n / groups));
+  W_.grad.zeros(CKK, F);
+  for (std::size_t g = 0; g < groups; ++g) direct_conv::reduce_weight_gradient(plan, weight_parts_.colptr(g), W_.grad.memptr());
+  b_.grad = arma::sum(bias_parts_, 1);
+}
+
+template <typename T>
+std::size_t Conv2D<T>::block_samples() const {
+  // A block's patches, about kBlockValues values, stay in the core's L2 cache from im2col to the product.
+  return std::max<std::size_t>(1, kBlockValues / (positions_ * geometry_.patch_size()));
 }
 
 template <typename T>
@@ -133,57 +216,62 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   in_shape_ = x.shape();
   ensure_shape(y, out_shape_);
   positions_ = out_shape_[2] * out_shape_[3];
-  const std::size_t n = x.batch(), F = geometry_.filters;
-  // Training keeps every patch for backward; evaluation goes chunk by chunk.
-  const std::size_t chunk = ctx.training ? std::max<std::size_t>(n, 1) : kEvalChunk;
-  for (std::size_t first = 0; first < n; first += chunk) {
-    const std::size_t count = std::min(chunk, n - first);
-    im2col(x, first, count);
-    {
-      const SerialIfSmall serial(P_.n_rows * W_.value.n_elem);  // one image (prediction): no thread pool
-      Y_ = P_ * W_.value;  // [slide: convolution as a matrix product]  Y = P · Wm   (one GEMM for the chunk)
-    }
-    // Rearrange rows (sample, position) x filters into the tensor's (sample, filter, position), adding b.
-    parallel_for(count, [&](std::size_t m) {
-      T* out = y.data() + (first + m) * y.sample_size();
-      for (std::size_t f = 0; f < F; ++f) {
-        const T* in = Y_.colptr(f) + m * positions_;
-        const T bias = b_.value[f];
-        for (std::size_t q = 0; q < positions_; ++q) out[f * positions_ + q] = in[q] + bias;
+  x_ = ctx.training ? &x : nullptr;  // backward reads x again (recomputing the patches) instead of keeping them
+  if (direct()) return forward_direct(x, y);
+  const std::size_t n = x.batch(), F = geometry_.filters, CKK = geometry_.patch_size(), groups = std::min(n, kGroups);
+  const std::size_t block = block_samples();
+  patches_.resize(groups);
+  products_.resize(groups);
+  const SerialIfSmall serial(n * positions_ * CKK * F);  // one image (prediction): no thread pool
+  parallel_for(groups, [&](std::size_t g) {
+    arma::Mat<T>& P = patches_[g];
+    arma::Mat<T>& Y = products_[g];
+    for (std::size_t first = n * g / groups, end = n * (g + 1) / groups; first < end; first += block) {
+      const std::size_t count = std::min(block, end - first);
+      im2col(x, first, count, P);
+      Y.set_size(count * positions_, F);
+      gemm_nn(Y.n_rows, F, CKK, P.memptr(), W_.value.memptr(), Y.memptr());  // [slide: convolution as a matrix product]  Y = P · Wm
+      // Rows (sample, position) x filters into the tensor's (sample, filter, position), adding b.
+      for (std::size_t m = 0; m < count; ++m) {
+        T* out = y.data() + (first + m) * y.sample_size();
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* in = Y.colptr(f) + m * positions_;
+          const T bias = b_.value[f];
+          for (std::size_t q = 0; q < positions_; ++q) out[f * positions_ + q] = in[q] + bias;
+        }
       }
-    }, F * positions_);
-  }
-  have_patches_ = n <= chunk;
+    }
+  }, (n / groups) * positions_ * CKK * F);
 }
 
 template <typename T>
-void Conv2D<T>::col2im(Tensor<T>& dx) const {
+void Conv2D<T>::col2im(const arma::Mat<T>& dP, Tensor<T>& dx, std::size_t first, std::size_t count) const {
   const std::size_t C = geometry_.channels, K = geometry_.kernel, s = geometry_.stride, p = geometry_.padding;
   const std::size_t H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
   // EXERCISE col2im BEGIN
-  dx.matrix().zeros();
-  // Each sample's gradient lands only in its own column of dx: the samples run in parallel without races.
+  T* block = dx.data() + first * dx.sample_size();
+  std::fill(block, block + count * dx.sample_size(), T(0));
   if (s == 1 && p == 0) {
-    parallel_for(dx.batch(), [&](std::size_t m) {
-      T* image = dx.data() + m * dx.sample_size();
+    for (std::size_t m = 0; m < count; ++m) {
+      T* image = block + m * dx.sample_size();
       for (std::size_t c = 0; c < C; ++c)
         for (std::size_t u = 0; u < K; ++u)
           for (std::size_t v = 0; v < K; ++v) {
-            const T* in = dP_.colptr((c * K + u) * K + v) + m * positions_;
+            const T* in = dP.colptr((c * K + u) * K + v) + m * positions_;
             T* out = image + (c * H + u) * W + v;
             for (std::size_t i = 0; i < Ho; ++i, in += Wo, out += W)
               for (std::size_t j = 0; j < Wo; ++j) out[j] += in[j];
           }
-    }, geometry_.patch_size() * positions_);
+    }
     return;
   }
-  parallel_for(dx.batch(), [&](std::size_t m) {
-    T* image = dx.data() + m * dx.sample_size();
+  for (std::size_t m = 0; m < count; ++m) {
+    T* image = block + m * dx.sample_size();
     for (std::size_t c = 0; c < C; ++c)
       for (std::size_t u = 0; u < K; ++u) {
         const Range rows = valid_outputs(Ho, H, u, s, p);  // entries on the zero padding have no input behind them
         for (std::size_t v = 0; v < K; ++v) {
-          const T* column = dP_.colptr((c * K + u) * K + v) + m * positions_;
+          const T* column = dP.colptr((c * K + u) * K + v) + m * positions_;
           const Range cols = valid_outputs(Wo, W, v, s, p);
           const std::size_t n = cols.hi - cols.lo;
           if (n == 0) continue;
@@ -198,50 +286,54 @@ void Conv2D<T>::col2im(Tensor<T>& dx) const {
           }
         }
       }
-  }, geometry_.patch_size() * positions_);
+  }
   // EXERCISE col2im END
 }
 
 template <typename T>
 void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
-  if (!have_patches_) throw Error("Conv2D::backward needs a forward pass in training mode first");
+  if (x_ == nullptr) throw Error("Conv2D::backward needs a forward pass in training mode first");
   if (dy.shape() != out_shape_) throw Error("Conv2D::backward: gradient " + dy.shape().str() + " does not match output " + out_shape_.str());
-  const std::size_t n = dy.batch(), F = geometry_.filters;
-  // The tensor's (sample, filter, position) back into rows (sample, position) x filters, and each
-  // sample's share of ∂L/∂b_f = Σ over samples and positions of ∂L/∂y.
-  dY_.set_size(n * positions_, F);
-  bias_parts_.set_size(F, n);
-  parallel_for(n, [&](std::size_t m) {
-    const T* in = dy.data() + m * dy.sample_size();
-    for (std::size_t f = 0; f < F; ++f) {
-      const T* plane = in + f * positions_;
-      std::copy(plane, plane + positions_, dY_.colptr(f) + m * positions_);
-      T sum = 0;
-      for (std::size_t q = 0; q < positions_; ++q) sum += plane[q];
-      bias_parts_(f, m) = sum;
+  if (direct()) return backward_direct(dy, dx);
+  const std::size_t n = dy.batch(), F = geometry_.filters, CKK = geometry_.patch_size(), groups = std::min(n, kGroups);
+  const std::size_t block = block_samples();
+  patches_.resize(groups);
+  products_.resize(groups);
+  patch_gradients_.resize(groups);
+  weight_parts_.set_size(CKK * F, groups);
+  bias_parts_.zeros(F, groups);
+  if (dx) ensure_shape(*dx, in_shape_);
+  const SerialIfSmall serial(n * positions_ * CKK * F);
+  parallel_for(groups, [&](std::size_t g) {
+    arma::Mat<T>& P = patches_[g];
+    arma::Mat<T>& dY = products_[g];
+    arma::Mat<T>& dP = patch_gradients_[g];
+    T* dW = weight_parts_.colptr(g);
+    for (std::size_t first = n * g / groups, end = n * (g + 1) / groups; first < end; first += block) {
+      const std::size_t count = std::min(block, end - first);
+      im2col(*x_, first, count, P);  // the same patches forward multiplied, made again while they are in cache
+      // The tensor's (sample, filter, position) back into rows (sample, position) x filters, and the block's
+      // share of ∂L/∂b_f = Σ over samples and positions of ∂L/∂y.
+      dY.set_size(count * positions_, F);
+      for (std::size_t m = 0; m < count; ++m) {
+        const T* in = dy.data() + (first + m) * dy.sample_size();
+        for (std::size_t f = 0; f < F; ++f) {
+          const T* plane = in + f * positions_;
+          std::copy(plane, plane + positions_, dY.colptr(f) + m * positions_);
+          bias_parts_(f, g) += std::accumulate(plane, plane + positions_, T(0));
+        }
+      }
+      // ∂L/∂Wm = Pᵀ · ∂L/∂Y, this group's share (the first block sets it, the others add)
+      gemm_tn(CKK, F, dY.n_rows, P.memptr(), P.n_rows, dY.memptr(), dY.n_rows, dW, first == n * g / groups ? T(0) : T(1));
+      if (dx == nullptr) continue;  // the first layer: no ∂L/∂x, no col2im
+      dP.set_size(dY.n_rows, CKK);
+      gemm_nt(dY.n_rows, CKK, F, dY.memptr(), W_.value.memptr(), dP.memptr());  // ∂L/∂P = ∂L/∂Y · Wmᵀ
+      col2im(dP, *dx, first, count);  // ∂L/∂x: every patch entry added back where it was copied from
     }
-  }, F * positions_);
+  }, (n / groups) * positions_ * CKK * F * (dx ? 2 : 1));
+  // The groups' shares, summed in a fixed order: the result does not depend on the thread count.
+  W_.grad = arma::reshape(arma::sum(weight_parts_, 1), CKK, F);
   b_.grad = arma::sum(bias_parts_, 1);
-  // ∂L/∂Wm = Pᵀ · ∂L/∂Y. The inner dimension (n·H'·W' rows: 36,864 in LeNet's first layer) is long and
-  // the result small, a shape BLAS threads poorly; so the rows are cut into blocks whose products run
-  // in parallel and are summed. The number of blocks depends on the size only, never on the thread
-  // count, so the order of the sum does not change with the thread count.
-  const std::size_t rows = dY_.n_rows, blocks = std::clamp<std::size_t>(rows / 2048, 1, 8), CKK = geometry_.patch_size();
-  const SerialIfSmall serial(rows * CKK * F);  // the multiply-adds of each product below
-  if (blocks == 1) {
-    W_.grad = P_.t() * dY_;
-  } else {
-    weight_parts_.set_size(CKK * F, blocks);
-    parallel_for(blocks, [&](std::size_t block) {
-      const std::size_t r0 = rows * block / blocks, r1 = rows * (block + 1) / blocks;
-      gemm_tn(CKK, F, r1 - r0, P_.memptr() + r0, rows, dY_.memptr() + r0, rows, weight_parts_.colptr(block));
-    });
-    W_.grad = arma::reshape(arma::sum(weight_parts_, 1), CKK, F);
-  }
-  if (dx == nullptr) return;          // the first layer: no ∂L/∂x, no col2im
-  dP_ = dY_ * W_.value.t();           // ∂L/∂P = ∂L/∂Y · Wmᵀ
-  ensure_shape(*dx, in_shape_);
-  col2im(*dx);                        // ∂L/∂x: every patch entry added back where it was copied from
 }
 
 template <typename T>

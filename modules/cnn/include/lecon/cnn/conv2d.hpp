@@ -8,13 +8,20 @@
 //
 // Lowering to GEMM (im2col). Copy every K x K x C patch the kernel visits into one row of a matrix P:
 //   P[(n, i, j), (c, u, v)] = x_n[c, s·i + u - p, s·j + v - p]          (n·H'·W' rows, C·K·K columns)
-// and the whole convolution of a batch is ONE matrix product with the weights seen as a (C·K·K x F)
+// and the convolution of a block of samples is ONE matrix product with the weights seen as a (C·K·K x F)
 // matrix Wm (F = filters; Wm's memory is PyTorch's (F, C, K, K) weight array):
 //   Y = P · Wm + 1 bᵀ                                               (n·H'·W' x F)
 // Backward is two more products and the reverse copy (col2im adds each patch gradient back into place):
 //   ∂L/∂Wm = Pᵀ · ∂L/∂Y,   ∂L/∂b = (∂L/∂Y)ᵀ 1,   ∂L/∂P = ∂L/∂Y · Wmᵀ,   ∂L/∂x = col2im(∂L/∂P)
 // Y's rows come ordered (sample, position), one column per filter; the tensor layout wants (sample,
-// filter, position), so a cheap parallel copy over the samples rearranges it (and the reverse for ∂L/∂Y).
+// filter, position), so a cheap copy rearranges it (and the reverse for ∂L/∂Y). The batch is split into
+// at most 8 groups of samples, one per thread at a time, each lowered in blocks whose P fits the L2 cache;
+// backward makes each block's P again from x instead of keeping the whole batch's (docs/cnn.md).
+//
+// Fast path for a first layer: with stride 1 and at most kDirectChannels input channels (an image's 1 or 3) the
+// layer skips im2col and computes the sum above directly, a row of outputs at a time in SIMD registers
+// (modules/cnn/src/conv2d_direct.hpp; docs/cnn.md). Both paths are tested against the plain loops of
+// conv2d_reference.hpp.
 //
 // Weight sharing: the layer has F·C·K·K + F parameters whatever the image size, where a dense layer
 // from the same input to the same output would have (C·H·W)·(F·H'·W') + F·H'·W' (docs/cnn.md counts LeNet).
@@ -46,22 +53,33 @@ class Conv2D : public Layer<T> {
   std::map<std::string, double> config() const override;
 
   const ConvGeometry& geometry() const { return geometry_; }
+  // Up to this many input channels (with stride 1) the layer uses the direct kernels instead of im2col + GEMM.
+  static constexpr std::size_t kDirectChannels = 4;
+  // Whether this layer takes the direct path.
+  bool direct() const { return geometry_.stride == 1 && geometry_.channels <= kDirectChannels; }
   Param<T>& W() { return W_; }  // (C·K·K x F): column f is filter f, entries in (c, u, v) order
   Param<T>& b() { return b_; }  // (F x 1)
 
  private:
-  // Fills rows [0, count·H'·W') of P_ with the patches of samples first .. first + count - 1.
-  void im2col(const Tensor<T>& x, std::size_t first, std::size_t count);
-  // Adds the patch gradients dP_ of every sample back into dx (which starts at zero).
-  void col2im(Tensor<T>& dx) const;
+  // P (count·H'·W' x C·K·K) <- the patches of samples first .. first + count - 1 of x.
+  void im2col(const Tensor<T>& x, std::size_t first, std::size_t count, arma::Mat<T>& P) const;
+  // Samples first .. first + count - 1 of dx <- the patch gradients dP (count·H'·W' x C·K·K) added back in place.
+  void col2im(const arma::Mat<T>& dP, Tensor<T>& dx, std::size_t first, std::size_t count) const;
+  // How many samples the lowered path puts in one block (one im2col and one product).
+  std::size_t block_samples() const;
+  // The direct path's forward and backward (direct() is true).
+  void forward_direct(const Tensor<T>& x, Tensor<T>& y);
+  void backward_direct(const Tensor<T>& dy, Tensor<T>* dx);
 
   ConvGeometry geometry_;
   Param<T> W_, b_;
   Shape in_shape_, out_shape_;
   std::size_t positions_ = 0;   // H'·W'
-  bool have_patches_ = false;   // P_ holds the whole last batch (set by forward), so backward may run
-  arma::Mat<T> P_, Y_, dY_, dP_;  // scratch, reused from batch to batch
-  arma::Mat<T> bias_parts_, weight_parts_;  // per-sample bias sums, per-block weight-gradient products
+  const Tensor<T>* x_ = nullptr;  // the input of the last forward in training mode (as Dense keeps its x); null after eval
+  // Scratch, one per group of samples, reused from batch to batch: patches P, products Y (and ∂L/∂Y), ∂L/∂P.
+  std::vector<arma::Mat<T>> patches_, products_, patch_gradients_;
+  arma::Mat<T> bias_parts_, weight_parts_;  // per-group shares of ∂L/∂b and ∂L/∂W
+  arma::Mat<T> scratch_;                    // direct path: padded buffers, one column per group of samples
 };
 
 }  // namespace lecon

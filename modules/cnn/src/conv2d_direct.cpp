@@ -1,0 +1,257 @@
+// Direct convolution kernels (the contract: conv2d_direct.hpp). Written with GCC's vector extension so
+// that one source gives AVX-512, AVX2 and SSE2 code: each entry point is compiled three times (target
+// attributes) and the first call picks the one the CPU runs (by feature, not by CPU model), so the
+// binaries still run on any x86-64 (LECON_NATIVE stays off) and use the wide registers where they exist.
+#include "conv2d_direct.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define LECON_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define LECON_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define LECON_TARGET_AVX512
+#define LECON_TARGET_AVX2
+#endif
+#define LECON_INLINE inline __attribute__((always_inline))
+
+namespace lecon::direct_conv {
+
+namespace {
+
+// 64 bytes of T: one AVX-512 register, two AVX2 registers, four SSE2 registers.
+template <typename T>
+struct Lanes;
+template <>
+struct Lanes<float> {
+  typedef float Vec __attribute__((vector_size(64)));
+  static constexpr std::size_t count = 16;
+};
+template <>
+struct Lanes<double> {
+  typedef double Vec __attribute__((vector_size(64)));
+  static constexpr std::size_t count = 8;
+};
+
+template <typename T>
+using Vec = typename Lanes<T>::Vec;
+
+template <typename T>
+LECON_INLINE Vec<T> load(const T* p) {  // unaligned
+  Vec<T> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename T>
+LECON_INLINE void store(T* p, const Vec<T>& v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <typename T>
+LECON_INLINE Vec<T> broadcast(T s) {
+  return Vec<T>{} + s;  // once per tile; in the inner loops, vector * scalar lets the compiler broadcast from memory
+}
+template <typename T>
+LECON_INLINE T sum(const Vec<T>& v) {
+  T s = 0;
+  for (std::size_t t = 0; t < Lanes<T>::count; ++t) s += v[t];
+  return s;
+}
+
+// Forward for NF consecutive filters f0 .. f0 + NF - 1 (NF accumulators live in registers):
+//   y[f, i, j0 .. j0 + L) = b[f] + Σ_{c,u,v} W[f, c, u, v] · xp[c, i + u, j0 + v .. j0 + v + L)   [slide: convolution]
+template <typename T, std::size_t NF>
+LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, T* y) {
+  constexpr std::size_t L = Lanes<T>::count;
+  const std::size_t CKK = g.patch();
+  // Tiles of L outputs; when Wo is not a multiple of L the last tile ends at Wo and overlaps the one before
+  // (it recomputes a few outputs, but every store is a whole vector: a partial store costs more).
+  const std::size_t tiles = (g.Wo + L - 1) / L;
+  for (std::size_t i = 0; i < g.Ho; ++i)
+    for (std::size_t tile = 0; tile < tiles; ++tile) {
+      const std::size_t j0 = g.Wo >= L ? std::min(tile * L, g.Wo - L) : 0;
+      Vec<T> acc[NF];
+      for (std::size_t k = 0; k < NF; ++k) acc[k] = broadcast(b[f0 + k]);
+      for (std::size_t c = 0; c < g.C; ++c)
+        for (std::size_t u = 0; u < g.K; ++u) {
+          const T* row = xp + (c * g.Hp + i + u) * g.Wq + j0;
+          const T* w = Wm + f0 * CKK + (c * g.K + u) * g.K;  // W[f0, c, u, 0]
+          for (std::size_t v = 0; v < g.K; ++v) {
+            const Vec<T> in = load(row + v);
+            for (std::size_t k = 0; k < NF; ++k) acc[k] += in * w[k * CKK + v];
+          }
+        }
+      for (std::size_t k = 0; k < NF; ++k) {
+        T* out = y + ((f0 + k) * g.Ho + i) * g.Wo + j0;
+        if (g.Wo >= L) {
+          store(out, acc[k]);
+        } else {  // a row shorter than one vector (small images)
+          for (std::size_t t = 0; t < g.Wo; ++t) out[t] = acc[k][t];
+        }
+      }
+    }
+}
+
+template <typename T>
+LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wm, const T* b, T* y) {
+  std::size_t f = 0;
+  for (; f + 4 <= g.F; f += 4) forward_filters<T, 4>(g, xp, Wm, b, f, y);
+  for (; f < g.F; ++f) forward_filters<T, 1>(g, xp, Wm, b, f, y);
+}
+
+// ∂L/∂W[f, c, u, v] += Σ_i Σ_j ∂L/∂y[f, i, j] · xp[c, i + u, j + v] for NF filters at once   [slide: backpropagation through a convolution]
+// The sum over j is kept as L partial sums (one vector) per weight, added up once per batch by
+// reduce_weight_gradient: a horizontal sum per weight and sample would cost as much as the products.
+template <typename T, std::size_t NF>
+LECON_INLINE void weight_filters(const Plan& g, const T* xp, const T* dyp, std::size_t f0, T* dWv) {
+  constexpr std::size_t L = Lanes<T>::count;
+  const std::size_t CKK = g.patch();
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t u = 0; u < g.K; ++u)
+      for (std::size_t v = 0; v < g.K; ++v) {
+        const std::size_t tap = (c * g.K + u) * g.K + v;
+        Vec<T> acc[NF];
+        for (std::size_t k = 0; k < NF; ++k) acc[k] = load(dWv + ((f0 + k) * CKK + tap) * L);
+        for (std::size_t i = 0; i < g.Ho; ++i) {
+          const T* row = xp + (c * g.Hp + i + u) * g.Wq + v;
+          const T* grad = dyp + (f0 * g.Ho + i) * g.Wr;
+          for (std::size_t j0 = 0; j0 < g.Wr; j0 += L) {
+            const Vec<T> in = load(row + j0);
+            for (std::size_t k = 0; k < NF; ++k) acc[k] += load(grad + k * g.Ho * g.Wr + j0) * in;
+          }
+        }
+        for (std::size_t k = 0; k < NF; ++k) store(dWv + ((f0 + k) * CKK + tap) * L, acc[k]);
+      }
+}
+
+template <typename T>
+LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyp, T* dWv) {
+  std::size_t f = 0;
+  for (; f + 4 <= g.F; f += 4) weight_filters<T, 4>(g, xp, dyp, f, dWv);
+  for (; f < g.F; ++f) weight_filters<T, 1>(g, xp, dyp, f, dWv);
+}
+
+// ∂L/∂xp[c, i + u, j + v] += Σ_f W[f, c, u, v] · ∂L/∂y[f, i, j]: each pixel collects the gradient of every
+// output whose window covers it   [slide: backpropagation through a convolution]
+template <typename T>
+LECON_INLINE void input_all(const Plan& g, const T* dyp, const T* Wm, T* dxp) {
+  constexpr std::size_t L = Lanes<T>::count;
+  const std::size_t CKK = g.patch();
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t i = 0; i < g.Ho; ++i)
+      for (std::size_t u = 0; u < g.K; ++u)
+        for (std::size_t v = 0; v < g.K; ++v) {
+          T* out = dxp + (c * g.Hp + i + u) * g.Wq + v;
+          const T* w = Wm + (c * g.K + u) * g.K + v;  // W[0, c, u, v]; filter f at w[f · CKK]
+          for (std::size_t j0 = 0; j0 < g.Wr; j0 += L) {
+            Vec<T> acc = load(out + j0);
+            for (std::size_t f = 0; f < g.F; ++f) acc += load(dyp + (f * g.Ho + i) * g.Wr + j0) * w[f * CKK];
+            store(out + j0, acc);
+          }
+        }
+}
+
+}  // namespace
+
+Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes) {
+  Plan g{};
+  g.C = C, g.F = F, g.K = K, g.p = p, g.H = H, g.W = W;
+  g.Ho = H + 2 * p - K + 1, g.Wo = W + 2 * p - K + 1;
+  g.Hp = H + 2 * p;
+  g.Wr = (g.Wo + lanes - 1) / lanes * lanes;
+  g.Wq = g.Wr + K - 1;
+  return g;
+}
+
+template <typename T>
+void pad_input(const Plan& g, const T* x, T* xp) {
+  std::fill(xp, xp + g.xp_size(), T(0));
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t r = 0; r < g.H; ++r) std::copy(x + (c * g.H + r) * g.W, x + (c * g.H + r + 1) * g.W, xp + (c * g.Hp + r + g.p) * g.Wq + g.p);
+}
+
+template <typename T>
+void pad_gradient(const Plan& g, const T* dy, T* dyp) {
+  for (std::size_t r = 0; r < g.F * g.Ho; ++r) {
+    std::copy(dy + r * g.Wo, dy + (r + 1) * g.Wo, dyp + r * g.Wr);
+    std::fill(dyp + r * g.Wr + g.Wo, dyp + (r + 1) * g.Wr, T(0));
+  }
+}
+
+template <typename T>
+std::size_t lanes() {
+  return Lanes<T>::count;
+}
+
+template <typename T>
+void reduce_weight_gradient(const Plan& g, const T* dWv, T* dWm) {
+  constexpr std::size_t L = Lanes<T>::count;
+  for (std::size_t w = 0; w < g.patch() * g.F; ++w) {
+    T sum = 0;
+    for (std::size_t t = 0; t < L; ++t) sum += dWv[w * L + t];
+    dWm[w] += sum;
+  }
+}
+
+template <typename T>
+void crop_gradient(const Plan& g, const T* dxp, T* dx) {
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t r = 0; r < g.H; ++r) {
+      const T* in = dxp + (c * g.Hp + r + g.p) * g.Wq + g.p;
+      std::copy(in, in + g.W, dx + (c * g.H + r) * g.W);
+    }
+}
+
+// Each kernel compiled three times: for AVX-512 (with FMA), AVX2 + FMA, and plain x86-64 (SSE2).
+#define LECON_DIRECT_KERNELS(SUFFIX, TARGET)                                                                                         \
+  template <typename T>                                                                                                             \
+  TARGET void forward_##SUFFIX(const Plan& g, const T* xp, const T* Wm, const T* b, T* y) { forward_all(g, xp, Wm, b, y); }          \
+  template <typename T>                                                                                                             \
+  TARGET void weight_##SUFFIX(const Plan& g, const T* xp, const T* dyp, T* dWm) { weight_all(g, xp, dyp, dWm); }                     \
+  template <typename T>                                                                                                             \
+  TARGET void input_##SUFFIX(const Plan& g, const T* dyp, const T* Wm, T* dxp) { input_all(g, dyp, Wm, dxp); }
+namespace {
+LECON_DIRECT_KERNELS(avx512, LECON_TARGET_AVX512)
+LECON_DIRECT_KERNELS(avx2, LECON_TARGET_AVX2)
+LECON_DIRECT_KERNELS(generic, )
+
+// The widest kernel set this CPU runs, chosen once (the CPU does not change while the program runs).
+enum class Isa { avx512, avx2, generic };
+Isa best_isa() {
+#if defined(__GNUC__) && defined(__x86_64__)
+  static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::avx512
+                         : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? Isa::avx2
+                                                                                                : Isa::generic;
+  return isa;
+#else
+  return Isa::generic;
+#endif
+}
+}  // namespace
+
+#define LECON_DISPATCH(NAME, ...)                \
+  switch (best_isa()) {                          \
+    case Isa::avx512: return NAME##_avx512(__VA_ARGS__); \
+    case Isa::avx2: return NAME##_avx2(__VA_ARGS__);     \
+    default: return NAME##_generic(__VA_ARGS__);         \
+  }
+
+void forward(const Plan& g, const float* xp, const float* Wm, const float* b, float* y) { LECON_DISPATCH(forward, g, xp, Wm, b, y) }
+void forward(const Plan& g, const double* xp, const double* Wm, const double* b, double* y) { LECON_DISPATCH(forward, g, xp, Wm, b, y) }
+void weight_gradient(const Plan& g, const float* xp, const float* dyp, float* dWm) { LECON_DISPATCH(weight, g, xp, dyp, dWm) }
+void weight_gradient(const Plan& g, const double* xp, const double* dyp, double* dWm) { LECON_DISPATCH(weight, g, xp, dyp, dWm) }
+void input_gradient(const Plan& g, const float* dyp, const float* Wm, float* dxp) { LECON_DISPATCH(input, g, dyp, Wm, dxp) }
+void input_gradient(const Plan& g, const double* dyp, const double* Wm, double* dxp) { LECON_DISPATCH(input, g, dyp, Wm, dxp) }
+
+template void pad_input<float>(const Plan&, const float*, float*);
+template void pad_input<double>(const Plan&, const double*, double*);
+template void pad_gradient<float>(const Plan&, const float*, float*);
+template void pad_gradient<double>(const Plan&, const double*, double*);
+template std::size_t lanes<float>();
+template std::size_t lanes<double>();
+template void reduce_weight_gradient<float>(const Plan&, const float*, float*);
+template void reduce_weight_gradient<double>(const Plan&, const double*, double*);
+template void crop_gradient<float>(const Plan&, const float*, float*);
+template void crop_gradient<double>(const Plan&, const double*, double*);
+
+}  // namespace lecon::direct_conv
