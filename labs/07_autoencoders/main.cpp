@@ -353,16 +353,8 @@ StackResult train_dbn(const LabContext& ctx, const std::string& label, const Dat
   return result;
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::istringstream in(text);
-  for (std::string name; std::getline(in, name, ',');)
-    if (!name.empty()) names.push_back(name);
-  return names;
-}
-
 void vincent_table(const LabContext& ctx) {
-  std::vector<std::string> names = split_names(ctx.options["datasets"].as<std::string>());
+  std::vector<std::string> names = split_comma_list(ctx.options["datasets"].as<std::string>());
   if (names.empty()) names = ctx.full ? std::vector<std::string>{"basic", "rot", "bg-rand", "bg-img", "rot-bg-img", "rect", "rect-img", "convex", "mnist"}
                                       : std::vector<std::string>{"basic", "rect"};
   const StackSettings settings = ctx.full ? StackSettings{{1000, 1000, 1000}, 15, 100, 10, 0.05, {0.1, 0.3}}
@@ -442,7 +434,7 @@ const std::vector<std::string> kParts = {"filters", "pca", "table"};
 
 void run(const LabContext& ctx) {
   register_autoencoder_layers();
-  std::vector<std::string> parts = split_names(ctx.options["parts"].as<std::string>());
+  std::vector<std::string> parts = split_comma_list(ctx.options["parts"].as<std::string>());
   auto wanted = [&](const std::string& part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
   if (wanted("filters") || wanted("pca")) {
     const DataSplit mnist = load_data(ctx.data_dir, "mnist");
@@ -472,10 +464,10 @@ int main(int argc, char** argv) {
     ("parts", po::value<std::string>()->default_value("filters,pca,table"),
      "what to run, comma-separated: filters (AE and DAE on MNIST), pca (PCA against autoencoders), table (the Vincent et al. 2008 table)");
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& part : split_names(ctx.options["parts"].as<std::string>()))
+    for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
         throw OptionError("--parts: '" + part + "' is not a part of this lab; expected filters, pca or table");
-    for (const std::string& name : split_names(ctx.options["datasets"].as<std::string>()))
+    for (const std::string& name : split_comma_list(ctx.options["datasets"].as<std::string>()))
       if (name != "mnist" && std::none_of(kVincent2008.begin(), kVincent2008.end(), [&](const Published& p) { return p.name == name; }))
         throw OptionError("--datasets: '" + name + "' is not a data set of the table; expected basic, rot, bg-rand, bg-img, rot-bg-img, rect, rect-img, convex or mnist");
   });

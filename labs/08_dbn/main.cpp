@@ -363,19 +363,11 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
   monitors.save(ctx.out_path("rbm_monitors"));
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::istringstream in(text);
-  for (std::string name; std::getline(in, name, ',');)
-    if (!name.empty()) names.push_back(name);
-  return names;
-}
-
 const std::vector<std::string> kParts = {"autoencoder", "classifier", "rbm"};
 
 void run(const LabContext& ctx) {
   const auto start = Clock::now();
-  const std::vector<std::string> parts = split_names(ctx.options["parts"].as<std::string>());
+  const std::vector<std::string> parts = split_comma_list(ctx.options["parts"].as<std::string>());
   auto wanted = [&](const std::string& part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
   Settings s;
   const int limit = ctx.options["train-limit"].as<int>();
@@ -410,7 +402,7 @@ int main(int argc, char** argv) {
      "what to run, comma-separated: autoencoder (30-D and 2-D deep autoencoders), classifier (784-500-500-2000-10), rbm (CD-1 against CD-25)");
   lab.count_option("train-limit", 0, "training images (0: 10,000 in quick mode, 60,000 in full mode)", Range::at_least(0));
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& part : split_names(ctx.options["parts"].as<std::string>()))
+    for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
         throw OptionError("--parts: '" + part + "' is not a part of this lab; expected autoencoder, classifier or rbm");
   });

@@ -269,21 +269,13 @@ std::string row_name(const Outcome& o) {
          (o.train_size < 50000 ? ", " + std::to_string(o.train_size) + " training images" : "") + ")";
 }
 
-std::vector<std::string> split_names(const std::string& text) {
-  std::vector<std::string> names;
-  std::istringstream in(text);
-  for (std::string name; std::getline(in, name, ',');)
-    if (!name.empty()) names.push_back(name);
-  return names;
-}
-
 const std::vector<std::string> kParts = {"mnist", "fashion-mnist", "cifar10-lenet", "cifar10-18pct"};
 constexpr std::size_t kQuickCifarImages = 10000;  // quick mode trains both CIFAR networks on the first 10,000 images
 
 void run(const LabContext& ctx) {
   const auto epochs = static_cast<std::size_t>(ctx.epochs_or(2, 15));
   const auto limit = static_cast<std::size_t>(ctx.options["train-limit"].as<int>());
-  const std::vector<std::string> parts = split_names(ctx.options["parts"].as<std::string>());
+  const std::vector<std::string> parts = split_comma_list(ctx.options["parts"].as<std::string>());
   auto wanted = [&](const std::string& part) { return std::find(parts.begin(), parts.end(), part) != parts.end(); };
 
   // Weight sharing, counted by the code (docs/cnn.md quotes this table).
@@ -430,7 +422,7 @@ int main(int argc, char** argv) {
     ("parts", po::value<std::string>()->default_value("mnist,fashion-mnist,cifar10-lenet,cifar10-18pct"),
      "comma-separated parts to run: mnist, fashion-mnist, cifar10-lenet, cifar10-18pct");
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& part : split_names(ctx.options["parts"].as<std::string>()))
+    for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
         throw OptionError("--parts: '" + part + "' is not a part of this lab; expected mnist, fashion-mnist, cifar10-lenet or cifar10-18pct");
     const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();

@@ -89,6 +89,14 @@ bool lock_is_free(const std::string& dir) {
 
 BOOST_AUTO_TEST_SUITE(lab)
 
+BOOST_AUTO_TEST_CASE(comma_lists_keep_their_non_empty_items_in_order) {
+  using V = std::vector<std::string>;
+  BOOST_TEST((lecon::split_comma_list("basic,rot") == V{"basic", "rot"}));
+  BOOST_TEST((lecon::split_comma_list(",a,,b,") == V{"a", "b"}));
+  BOOST_TEST(lecon::split_comma_list("").empty());
+  BOOST_TEST((lecon::split_comma_list("one") == V{"one"}));
+}
+
 BOOST_AUTO_TEST_CASE(common_and_own_options_reach_the_body) {
   test::ScratchDir dir("lab");
   std::string err;

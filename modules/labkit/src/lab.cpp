@@ -245,4 +245,12 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
   }
 }
 
+std::vector<std::string> split_comma_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
 }  // namespace lecon

@@ -100,6 +100,10 @@ class LabProgram {
 // The name of the lock file a running lab holds in its --out directory.
 inline constexpr const char* kOutLockFile = ".lecon-lock";
 
+// The non-empty items of a comma-separated option value ("basic,rot" -> {"basic", "rot"}; "a,,b" -> {"a", "b"}),
+// for options such as --parts and --datasets; the lab checks the names.
+std::vector<std::string> split_comma_list(const std::string& text);
+
 // The version banner: program name, lecon version, compiler, Armadillo and BLAS.
 std::string version_text(const std::string& program);
 
