@@ -178,8 +178,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
   table.add_note("peak MiB: the process's peak resident memory (getrusage), the data set in float32 (215 MiB) included; lecon's "
                  "figure after its 2-thread run is the peak of the whole benchmark process");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same network, data and settings, torch.set_num_threads");
-  table.add_note("load average (1, 5, 15 min) before the run: " + load_before + ", after the LeNet rows: " + bench::load_average() + " on " +
-                 std::to_string(std::thread::hardware_concurrency()) + " cores (above the core count, other work shared the machine)");
+  table.add_note(bench::load_note(load_before, bench::load_average()) + " (after: once the LeNet rows were done)");
   table.add_note(describe_blas());
   table.print(std::cout);
 
@@ -216,7 +215,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                        " synthetic images (uniform in [0, 1), random labels: the speed does not depend on the pictures), each from fresh weights");
   cifar_table.add_note("GFLOP/s counts " + fixed(cifar_flops / 1e6, 2) + " MFLOP per training sample (as above); roofline measured in this run");
   if (torch_cifar) cifar_table.add_note("PyTorch " + torch_version + ", the same network (benchmarks/cnn/torch_cifar.py), batch, settings and number of synthetic samples");
-  cifar_table.add_note("load average (1, 5, 15 min) after the run: " + bench::load_average() + " on " + std::to_string(std::thread::hardware_concurrency()) + " cores");
+  cifar_table.add_note(bench::load_note(load_before, bench::load_average()) + " (before: the start of the whole benchmark)");
   cifar_table.print(std::cout);
 
   bench::publish(ctx, "cnn", "MNIST LeNet and CIFAR network training (`bench_cnn`)", argc, argv, table.markdown() + "\n" + cifar_table.markdown());

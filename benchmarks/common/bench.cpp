@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "lecon/core/blas_runtime.hpp"
 #include "lecon/core/error.hpp"
@@ -88,6 +89,19 @@ std::string load_average() {
   os.precision(2);
   os << std::fixed << one << ", " << five << ", " << fifteen;
   return os.str();
+}
+
+std::string load_note(const std::string& before, const std::string& after) {
+  const auto busy = [](const std::string& load) {
+    try {
+      return std::stod(load) > static_cast<double>(std::thread::hardware_concurrency());
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  return "load average (1, 5, 15 min) before the run: " + before + "; after: " + after +
+         (busy(before) || busy(after) ? " (above the core count: other work shared the machine)"
+                                      : " (below the core count: the machine was otherwise idle)");
 }
 
 std::string today() {

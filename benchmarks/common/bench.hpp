@@ -28,6 +28,10 @@ std::string machine_description();
 // The load average over 1, 5 and 15 minutes, "1.02, 0.87, 0.55" (/proc/loadavg): above the core count,
 // other work shared the machine and the timings are not a fair comparison.
 std::string load_average();
+// A table note: "load average (1, 5, 15 min) before the run: B; after: A (below the core count: the machine
+// was otherwise idle)", or "(above the core count: other work shared the machine)" when either 1-minute
+// figure exceeds the number of cores.
+std::string load_note(const std::string& before, const std::string& after);
 // Today's date as YYYY-MM-DD.
 std::string today();
 // The command line as typed.

@@ -41,6 +41,7 @@ def run(build_model, sample_shape, lr, batch):
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
     torch.manual_seed(args.seed)
     x_train = read_images(args.mnist + "/train-images-idx3-ubyte", sample_shape)
     y_train = read_labels(args.mnist + "/train-labels-idx1-ubyte")

@@ -107,17 +107,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                  "and ∂L/∂h through W_hh; no ∂L/∂x); roofline: sgemm n = 1024 through Armadillo, measured in this run");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), torch.nn.LSTM(batch_first=True) + Linear, the same "
                                  "sizes, settings and number of samples (benchmarks/lstm/torch_lstm.py), torch.set_num_threads");
-  // The 1-minute load average above the core count means other work shared the machine during the run.
-  const auto busy = [](const std::string& load) {
-    try {
-      return std::stod(load) > static_cast<double>(std::thread::hardware_concurrency());
-    } catch (const std::exception&) {
-      return false;
-    }
-  };
-  table.add_note("load average (1, 5, 15 min) before the run: " + load_before + "; after: " + load_after +
-                 (busy(load_before) || busy(load_after) ? " (above the core count: other work shared the machine)"
-                                                        : " (below the core count: the machine was otherwise idle)"));
+  table.add_note(bench::load_note(load_before, load_after));
   table.add_note(describe_blas());
   table.print(std::cout);
 

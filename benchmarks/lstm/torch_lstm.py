@@ -36,6 +36,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
     torch.manual_seed(args.seed)
     x = torch.randn(args.samples, args.steps, args.inputs)
     y = torch.randint(0, 10, (args.samples,))

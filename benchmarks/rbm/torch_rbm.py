@@ -30,6 +30,7 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
     torch.manual_seed(args.seed)
     x = torch_peer.read_images(args.mnist + "/train-images-idx3-ubyte", (784,))
     x_test = torch_peer.read_images(args.mnist + "/t10k-images-idx3-ubyte", (784,))
