@@ -2,6 +2,7 @@
 // Single autoencoders as models, and stacks of them: SAA (plain) and SdA (denoising) are the same code
 // with ν = 0 or ν > 0 ([paper: Vincent et al. 2008], [paper: Bengio et al. 2007]).
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   StackOptions options = stack_options({500, 500, 500}, 0.25);   // hidden sizes, ν
 //   options.training.epochs = 15;
 //   StackedAutoencoder<Real> sda = pretrain_stack<Real>(x_train, options, [] { return std::make_unique<SGD<Real>>(0.01); }, rng);
@@ -58,6 +59,7 @@ using OptimizerFactory = std::function<std::unique_ptr<Optimizer<T>>()>;
 
 // The observers of layer k's fit (regularisers, a progress bar), given the fresh optimizer that trains it
 // (a LearningRateScheduler is bound to it). The caller keeps them alive until pretrain_stack returns:
+// Compiled example (tests/docs/header_examples.cpp):
 //   std::vector<std::unique_ptr<LearningRateScheduler<Real>>> schedules;
 //   auto observers = [&](std::size_t, Optimizer<Real>& opt) -> std::vector<TrainingObserver<Real>*> {
 //     schedules.push_back(std::make_unique<LearningRateScheduler<Real>>(opt, StepDecay(0.01, 0.5, 5)));

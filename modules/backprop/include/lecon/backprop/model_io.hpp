@@ -66,12 +66,13 @@ void load_checkpoint(const std::string& path, Sequential<T>& model, Optimizer<T>
 
 // The whole training run: also `state` (the Rng's full state, the epoch counter, whether it stopped, the
 // History) and the state of every observer that has one (TrainingObserver::save_state).
+// Compiled example (tests/docs/header_examples.cpp):
 //   TrainingState state(Rng(1));                                  // first process
 //   FitOptions piece{3};                                          // 3 epochs
 //   piece.finish = false;                                         // a later fit continues the run
 //   fit(model, loss, adam, x, y, piece, state, {&schedule, &early_stopping});
 //   save_checkpoint("run.h5", model, adam, state, {&schedule, &early_stopping});
-//   ...                                                           // a new process: fresh objects, as before
+//   // a new process: fresh objects, as before
 //   load_checkpoint("run.h5", model, adam, state, {&schedule, &early_stopping});
 //   fit(model, loss, adam, x, y, FitOptions{3}, state, {&schedule, &early_stopping});
 template <typename T>

@@ -1,6 +1,7 @@
 #pragma once
 // A stack of layers with keras' fit / evaluate / predict / predict_classes.
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   Sequential<float> model;
 //   model.add<Dense<float>>(4, 5, rng).add<ActivationLayer<float>>(Activation::relu)
 //        .add<Dense<float>>(5, 3, rng);
@@ -8,7 +9,8 @@
 //   History h = fit(model, loss, opt, x_train, y_train, FitOptions{500, 50}, rng);
 //
 // A run in pieces (a checkpoint between them, model_io.hpp) keeps its state in a TrainingState:
-//   TrainingState state(Rng(seed));
+// Compiled example (tests/docs/header_examples.cpp):
+//   TrainingState state{Rng(seed)};
 //   fit(model, loss, opt, x, y, options, state, observers);   // advances state.epoch, state.rng, ...
 #include <functional>
 #include <map>

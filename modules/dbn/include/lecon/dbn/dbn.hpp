@@ -8,6 +8,7 @@
 // backpropagation of the reconstruction error through the whole autoencoder. The same weights under a
 // softmax layer give the classifier of [paper: Hinton, Osindero & Teh 2006] ("RBM + backpropagation").
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   DbnOptions options = hinton_salakhutdinov_2006_dbn({1000, 500, 250, 30}, 50, true);  // linear code layer
 //   Dbn<Real> dbn = pretrain_dbn<Real>(x, options, rng);       // x: (n, 784), pixels in [0, 1]
 //   Sequential<Real> autoencoder = dbn.autoencoder();           // 784-1000-500-250-30-250-500-1000-784

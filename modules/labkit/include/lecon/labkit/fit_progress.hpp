@@ -3,9 +3,10 @@
 // and shows the epoch and its training loss. Header-only, since it needs modules/backprop, which labkit
 // itself does not link: a lab that includes it links lecon_backprop (every lab that trains does).
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   FitOptions options{epochs, 32};
 //   FitProgress<Real> progress("mini-batch (batch 32)", options, x.batch());
-//   fit(model, loss, sgd, x, y, options, rng, {&progress, &other_observers...});
+//   fit(model, loss, sgd, x, y, options, rng, {&progress, &l2});
 //
 // Put it first among the observers: on a terminal its line must end before another observer prints.
 #include <cstdio>

@@ -1,10 +1,11 @@
 #pragma once
 // The front end every lab shares: the same options, the same header, the same error handling.
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   int main(int argc, char** argv) {
 //     lecon::LabProgram lab("01_neuron", "Activations, the perceptron and XOR");
 //     lab.options().add_options()("hidden", po::value<int>()->default_value(2), "hidden units");
-//     return lab.run(argc, argv, [&](const lecon::LabContext& ctx) { ... });
+//     return lab.run(argc, argv, [&](const lecon::LabContext& ctx) { std::cout << ctx.options["hidden"].as<int>() << "\n"; });
 //   }
 //
 // Common options: --help, --version, --data-dir, --out, --seed, --threads, --quick/--full, --epochs

@@ -3,8 +3,9 @@
 // layer of logistic units, fitted by BFGS (vmmin) to a criterion plus weight decay.
 //
 //   R:    nnet(x, y, size = 2, decay = 5e-4, maxit = 200, softmax = TRUE, Wts = w0)
-//   C++:  NnetOptions o; o.size = 2; o.decay = 5e-4; o.maxit = 200; o.softmax = true;
-//         NnetFit fit = fit_nnet(x, y, o, w0);          // x: (p x n), y: (K x n), one sample per column
+// Compiled example (tests/docs/header_examples.cpp):
+//   NnetOptions o; o.size = 2; o.decay = 5e-4; o.maxit = 200; o.softmax = true;
+//   NnetFit fit = fit_nnet(x, y, o, w0);          // x: (p x n), y: (K x n), one sample per column
 //
 // The options keep R's names and defaults. Starting weights: either given (R's Wts, in R's order, see
 // network.hpp) or drawn uniformly from [-rang, rang] with lecon::Rng; the draws are not R's runif, so

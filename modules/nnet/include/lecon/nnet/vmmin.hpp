@@ -5,6 +5,7 @@
 //
 // Full batch: the whole data set is one function of the weights, handed over as a function object
 // (as in ensmallen) with
+// Compiled example (tests/docs/header_examples.cpp):
 //   double evaluate(const arma::vec& w);                 // f(w)
 //   void gradient(const arma::vec& w, arma::vec& g);      // g = ∇f(w), overwritten
 // The method keeps an approximation B of the INVERSE Hessian (starting from the identity), steps along

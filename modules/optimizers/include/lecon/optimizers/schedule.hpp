@@ -80,6 +80,7 @@ using LearningRateSchedule = std::function<double(std::size_t)>;
 enum class ScheduleUnit { step, epoch };
 
 // Applies a schedule to an optimizer during fit (keras' LearningRateScheduler callback, per epoch or per step):
+// Compiled example (tests/docs/header_examples.cpp):
 //   LearningRateScheduler<float> schedule(adam, InverseTimeDecay(0.01, 1e-3), ScheduleUnit::step);
 //   fit(model, loss, adam, x, y, options, rng, {&schedule});
 // Per epoch, η = schedule(first_epoch) is set at construction and schedule(first_epoch + e) at the start of

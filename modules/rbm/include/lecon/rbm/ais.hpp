@@ -10,6 +10,7 @@
 //   log Ẑ_B = log Z_A + log mean(w)   with  log Z_A = Σ_i log(1 + e^{b_A,i}) + m log 2.
 // The runs are the columns of one matrix: every step is two matrix products for all runs at once.
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   const std::vector<double> betas = ais_betas(14500);                        // the paper's schedule
 //   const arma::Mat<Real> base = base_rate_visible_bias(x_train);
 //   AisEstimate z = ais_log_partition(rbm, 100, betas, rng, base);

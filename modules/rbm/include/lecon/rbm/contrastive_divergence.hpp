@@ -9,6 +9,7 @@
 // modules/optimizers, with its own learning rate ([paper: Hinton 2010, §5, §9]):
 //   v <- μ v − ε (−(⟨v h⟩_data − ⟨v h⟩_k) + λ W),  W <- W + v      (weight cost λ on W only, §10)
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   RbmTrainingOptions options;              // Hinton & Salakhutdinov 2006: batch 100, ε = 0.1, λ = 2e-4,
 //   options.epochs = 15;                     // μ = 0.5 for 5 epochs, then 0.9; CD-1
 //   Rbm<Real> rbm(784, 500, rng);

@@ -3,11 +3,13 @@
 // deep belief network is built ([paper: Hinton & Salakhutdinov 2006]): train an RBM on the codes of the
 // layer below, hand its mean activations E[h | v] up, train the next.
 //
+// Compiled example (tests/docs/header_examples.cpp):
 //   RbmTrainingOptions options = hinton_salakhutdinov_2006_options(UnitKind::bernoulli, 10);
 //   RbmLayer<Real> first(1000, options), second(500, options);
 //   RbmLayer<Real> code(30, hinton_salakhutdinov_2006_options(UnitKind::gaussian, 10), UnitKind::bernoulli, UnitKind::gaussian);
 //   Sequential<Real> encoder = pretrain_greedily<Real>({&first, &second, &code}, x, rng);
-//   // unrolled decoder: append_rbm_decoder(code.rbm(), decoder); ... (Dense(Wᵀ, b) + σ per RBM, top first)
+//   Sequential<Real> decoder;                       // unrolled: Dense(Wᵀ, b) + σ per RBM, top first
+//   append_rbm_decoder(code.rbm(), decoder);  append_rbm_decoder(second.rbm(), decoder);  append_rbm_decoder(first.rbm(), decoder);
 #include "lecon/backprop/greedy_pretraining.hpp"
 #include "lecon/rbm/contrastive_divergence.hpp"
 
