@@ -9,6 +9,7 @@
 #include <armadillo>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -177,6 +178,9 @@ std::string LabProgram::help() const {
 
 int LabProgram::run(int argc, char** argv, const std::function<void(const LabContext&)>& body) {
   select_blas_kernel(argc, argv);  // may restart the program with the right OpenBLAS kernel
+  // Line-buffered output even into a file or a pipe: a long run logged with `> log` shows each finished step
+  // when it finishes, not when 4 KiB have gathered or the program ends (std::cout writes through stdout).
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   LabContext ctx;
   ctx.name = name_;
   try {
