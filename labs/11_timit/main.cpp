@@ -1,4 +1,4 @@
-// Lab 11: phone recognition on TIMIT, the lecture's speech benchmark (slide "TIMIT": random NN 1989 26.1,
+// Lab 11: phone recognition on TIMIT, the lecture's speech benchmark (its TIMIT table: random NN 1989 26.1,
 // DNN 2014 18.2, DNN-HMM 2014 12.3, human 2-4). The real pipeline: the corpus tree (modules/speech), MFCC
 // features with Δ and ΔΔ normalised per speaker, frame classifiers (softmax regression, an MLP, a DBN-DNN
 // pretrained with Gaussian visible units, an LSTM and a bidirectional LSTM), and hybrid decoding: frame
