@@ -5,8 +5,9 @@
 #     line for line, in FILE, a file the build compiles (tests/docs/doc_examples.cpp and its two siblings,
 #     docs/example/main.cpp): so the docs' C++ compiles, with -Werror, and cannot drift from the API.
 #   check_docs.sh headers <source dir>
-#     every usage example in a header's comments (a line "// Compiled example (tests/docs/header_examples.cpp):"
-#     then lines "//   code") appears, without its "//   ", line for line in that file; a run of two or more
+#     every usage example in a header's comments (a line "// Compiled example (FILE):", FILE a compiled file
+#     such as tests/docs/header_examples.cpp, then lines "//   code") appears, without its "//   ", line for
+#     line in FILE; a run of two or more
 #     code-like comment lines ("//   ...;") that is not so marked is an error, so examples cannot go unchecked.
 #   check_docs.sh readme-tool <source dir> <lecon executable> <work dir>
 #     runs the README's three iris commands (the ```sh block after "iris in three commands") as written,
@@ -46,27 +47,29 @@ excerpts)
   [ $checked -gt 0 ] && [ $failed -eq 0 ]
   ;;
 headers)
-  examples=$source/tests/docs/header_examples.cpp
-  text=$(cat "$examples") || exit 1
   checked=0 failed=0
   while IFS= read -r header; do
     tmp=$(mktemp -d)
-    # Marked blocks go to numbered files; unmarked runs of code-like comment lines are listed in "unmarked".
+    # Marked blocks go to numbered files (with the compiled file's name beside them); unmarked runs of
+    # code-like comment lines are listed in "unmarked".
     awk -v dir="$tmp" '
-      /^\/\/ Compiled example \(tests\/docs\/header_examples\.cpp\):$/ { n++; inside = 1; printf "" > (dir "/" n ".block"); next }
+      /^\/\/ Compiled example \([^ ]+\):$/ {
+        n++; inside = 1; f = $0; sub(/^\/\/ Compiled example \(/, "", f); sub(/\):$/, "", f)
+        print f > (dir "/" n ".file"); printf "" > (dir "/" n ".block"); next }
       inside && /^\/\/   / { print substr($0, 6) > (dir "/" n ".block"); next }
       { inside = 0 }
       /^ *\/\/   .*; *(\/\/.*)?$/ { run++; if (run == 2) print FNR ": " $0 > (dir "/unmarked"); next }
       { run = 0 }' "$header"
     for block in "$tmp"/*.block; do
       [ -e "$block" ] || continue
-      checked=$((checked + 1)) lines=$(cat "$block")
-      if [ -z "$lines" ] || [[ "$text" != *"$lines"* ]]; then
-        echo "$header: a compiled example that is not in tests/docs/header_examples.cpp:"; cat "$block"; failed=$((failed + 1))
+      target=$source/$(cat "${block%.block}.file")
+      checked=$((checked + 1)) lines=$(cat "$block") text=$(cat "$target" 2>/dev/null)
+      if [ ! -f "$target" ] || [ -z "$lines" ] || [[ "$text" != *"$lines"* ]]; then
+        echo "$header: a compiled example that is not in $(cat "${block%.block}.file"):"; cat "$block"; failed=$((failed + 1))
       fi
     done
     if [ -s "$tmp/unmarked" ]; then
-      echo "$header: code in a comment that is not marked as a compiled example (// Compiled example (tests/docs/header_examples.cpp):):"
+      echo "$header: code in a comment that is not marked as a compiled example (// Compiled example (FILE):):"
       cat "$tmp/unmarked"; failed=$((failed + 1))
     fi
     rm -rf "$tmp"

@@ -144,7 +144,15 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
     const std::size_t epoch = state.epoch;  // the run's number of this epoch
     const auto start = std::chrono::steady_clock::now();
     double loss_sum = 0, correct = 0;
-    for (const arma::uvec& idx : minibatch_indices(n_train, options.batch_size, options.shuffle ? &rng : nullptr)) {
+    for (const arma::uvec& global_idx : minibatch_indices(n_train, options.batch_size, options.shuffle ? &rng : nullptr)) {
+      const arma::uvec idx = options.partition ? arma::uvec(global_idx.elem(options.partition->shard(global_idx))) : global_idx;
+      if (idx.n_elem == 0) {  // a shard with no sample of this batch: zero gradients into the combination, the same step
+        for (Param<T>* p : params) p->grad.zeros(p->value.n_rows, p->value.n_cols);
+        for (auto* o : observers) o->after_backward(params);
+        optimizer.step(params);
+        for (auto* o : observers) o->after_step(params);
+        continue;
+      }
       const Tensor<T> xb = x.gather(idx), yb = y.gather(idx);
       const Tensor<T>& out = model.forward(xb, train);
       const double batch_loss = loss.value(out, yb);
@@ -158,6 +166,10 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
       for (auto* o : observers) o->after_backward(params);
       optimizer.step(params);
       for (auto* o : observers) o->after_step(params);
+    }
+    if (options.partition) {
+      loss_sum = options.partition->sum(loss_sum);
+      if (options.accuracy) correct = options.partition->sum(correct);
     }
     history.metrics["loss"].push_back(loss_sum / static_cast<double>(n_train));
     if (options.accuracy) history.metrics["accuracy"].push_back(correct / static_cast<double>(n_train));

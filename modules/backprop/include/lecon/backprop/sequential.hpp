@@ -70,6 +70,20 @@ class Sequential {
   std::vector<Tensor<T>> gradients_;  // scratch for ∂L/∂(input of layer i)
 };
 
+// The seam of data parallelism (modules/distributed, docs/distributed.md). With a partition, fit draws every
+// global batch as before (the same order in every process, from the same seed), computes forward and
+// backward on this process's shard of it only, lets an observer combine the processes' gradients
+// (after_backward) so that every process takes the same step, and sums the loss and accuracy it records over
+// the processes, so that every process keeps the same History. No layer or model knows about it.
+struct BatchPartition {
+  virtual ~BatchPartition() = default;
+  // The positions in global_batch that this process computes (may be empty for a batch smaller than the
+  // number of processes; fit then contributes zero gradients).
+  virtual arma::uvec shard(const arma::uvec& global_batch) = 0;
+  // A number summed over the processes.
+  virtual double sum(double local) = 0;
+};
+
 struct FitOptions {
   std::size_t epochs = 1;
   std::size_t batch_size = 32;      // 1: online, n: full batch
@@ -82,6 +96,8 @@ struct FitOptions {
   // weights stay those training reached, and the last piece finishes. A run that an observer stops ends
   // there in any case.
   bool finish = true;
+  // Data parallelism: this process's share of each batch (see BatchPartition). nullptr: the whole batch.
+  BatchPartition* partition = nullptr;
 };
 
 // Per-epoch history, as keras' History.history: "loss", "accuracy", "val_loss", "val_accuracy".
