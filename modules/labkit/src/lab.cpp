@@ -10,9 +10,11 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "lecon/core/blas_runtime.hpp"
@@ -42,6 +44,35 @@ std::uint64_t parse_seed(const std::string& text) {
 // An exclusive flock on <out>/.lecon-lock for the lab's whole run, so that two labs never write into one
 // directory at once. The kernel releases it when the process ends, however it ends: no stale locks.
 // The file names the holder ("01_neuron 1234") for the message the next lab prints.
+// The launcher's rank of this process: Open MPI's OMPI_COMM_WORLD_RANK, PMIx's PMIX_RANK or PMI's PMI_RANK
+// (MPICH, Slurm), read before MPI starts so that labkit needs no MPI; 0 when none is set.
+int launcher_rank() {
+  for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* value = std::getenv(name)) {
+      char* end = nullptr;
+      const long rank = std::strtol(value, &end, 10);
+      if (end != value && *end == '\0' && rank >= 0) return static_cast<int>(rank);
+    }
+  return 0;
+}
+
+// The private output folder of a rank other than 0, /tmp/lecon-rank<r>-<pid>, removed when the run ends.
+class ScratchOut {
+ public:
+  explicit ScratchOut(int rank)
+      : path_((std::filesystem::temp_directory_path() / ("lecon-rank" + std::to_string(rank) + "-" + std::to_string(::getpid()))).string()) {
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchOut() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 class OutDirLock {
  public:
   OutDirLock(const std::string& dir, const std::string& program) {
@@ -183,6 +214,15 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
   std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   LabContext ctx;
   ctx.name = name_;
+  ctx.rank = launcher_rank();
+  // Ranks other than 0 print nothing (their errors still reach the terminal, through a copy of stderr).
+  int error_fd = STDERR_FILENO;
+  if (ctx.rank > 0) {
+    error_fd = ::dup(STDERR_FILENO);
+    std::fflush(stdout);
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) error_fd = STDERR_FILENO;
+  }
+  std::unique_ptr<ScratchOut> scratch;
   try {
     std::string seed_text;
     po::options_description all;
@@ -226,6 +266,10 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
     }
     ctx.full = vm.count("full") > 0;
     ctx.options = vm;
+    if (ctx.rank > 0) {  // rank 0 alone writes results: the others write into a scratch folder of their own
+      scratch = std::make_unique<ScratchOut>(ctx.rank);
+      ctx.out_dir = scratch->path();
+    }
     for (const auto& check : checks_) check(ctx);
     std::error_code ec;
     if (std::filesystem::exists(ctx.out_dir, ec) && !std::filesystem::is_directory(ctx.out_dir, ec))
@@ -244,7 +288,12 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
     return 0;
   } catch (const std::exception& e) {
     std::cout.flush();
-    std::cerr << name_ << ": error: " << e.what() << std::endl;
+    if (ctx.rank == 0) {
+      std::cerr << name_ << ": error: " << e.what() << std::endl;
+    } else {
+      const std::string line = name_ + ": error (rank " + std::to_string(ctx.rank) + "): " + e.what() + "\n";
+      if (::write(error_fd, line.data(), line.size()) < 0) return 2;
+    }
     return 2;
   }
 }

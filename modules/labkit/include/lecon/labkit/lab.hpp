@@ -34,6 +34,10 @@ struct LabContext {
   bool full = false;         // --full: reproduce the lecture's numbers; otherwise quick mode
   int epochs = 0;            // --epochs, 0 when not given (the lab picks its quick/full default)
   po::variables_map options; // the lab's own options
+  // Under mpirun (docs/distributed.md): this process's rank, from the launcher's environment
+  // (OMPI_COMM_WORLD_RANK, PMIX_RANK or PMI_RANK), 0 otherwise. Rank 0 alone prints and writes into --out;
+  // the other ranks' output goes nowhere and their out_dir is a private scratch folder, removed at the end.
+  int rank = 0;
 
   // The epochs to run: --epochs if given, else the lab's quick or full default.
   int epochs_or(int quick_default, int full_default) const { return epochs > 0 ? epochs : (full ? full_default : quick_default); }
