@@ -2,7 +2,10 @@
 // 20 steps of data-parallel SGD and Adam on 2 ranks give the weights one process reaches on the combined
 // batches, within 1e-6 relative, in double — the definition of synchronous data parallelism; models that
 // differ between the ranks are refused on every rank. Rank 0 prints the verdict (docs/distributed.md).
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -11,6 +14,7 @@
 #include "lecon/backprop/activation_layer.hpp"
 #include "lecon/backprop/dense.hpp"
 #include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/model_io.hpp"
 #include "lecon/core/error.hpp"
 #include "lecon/distributed/data_parallel.hpp"
 #include "lecon/optimizers/adam.hpp"
@@ -115,6 +119,40 @@ int main(int argc, char** argv) {
       options.partition = &parallel;
       fit(model, SoftmaxCrossEntropy<double>(), b, x, y, options, r2, {&parallel});
       expect(max_relative_difference(model, single) < 1e-6, "batch 1 on 2 ranks: the same weights as one process");
+    }
+    // A run in two pieces: rank 0 alone saves the checkpoint, every rank resumes from it; the weights equal the
+    // run in one piece.
+    {
+      Sequential<double> straight = make_model<double>(6, 8, 11), model = make_model<double>(6, 8, 11);
+      Adam<double> a(1e-2), b(1e-2);
+      TrainingState whole(Rng(9)), pieces(Rng(9));
+      {
+        DataParallel<double> parallel(straight);
+        FitOptions options{4, 16};
+        options.partition = &parallel;
+        fit(straight, SoftmaxCrossEntropy<double>(), a, x, y, options, whole, {&parallel});
+      }
+      const std::string path = "/tmp/lecon-data-parallel-test-" + std::to_string(getppid()) + ".h5";
+      {
+        DataParallel<double> parallel(model);
+        FitOptions options{2, 16};
+        options.partition = &parallel;
+        options.finish = false;
+        fit(model, SoftmaxCrossEntropy<double>(), b, x, y, options, pieces, {&parallel});
+        if (parallel.rank() == 0) save_checkpoint(path, model, b, pieces, {});
+        MPI_Barrier(MPI_COMM_WORLD);
+      }
+      Sequential<double> resumed = make_model<double>(6, 8, 99);  // other weights: the checkpoint replaces them
+      Adam<double> c(1e-2);
+      TrainingState state(Rng(0));
+      load_checkpoint(path, resumed, c, state, {});
+      DataParallel<double> parallel(resumed);  // also checks that every rank loaded the same weights
+      FitOptions options{2, 16};
+      options.partition = &parallel;
+      fit(resumed, SoftmaxCrossEntropy<double>(), c, x, y, options, state, {&parallel});
+      expect(max_relative_difference(resumed, straight) < 1e-12, "saved by rank 0, resumed by every rank: the weights of the run in one piece");
+      MPI_Barrier(MPI_COMM_WORLD);
+      if (mpi.rank() == 0) std::remove(path.c_str());
     }
     // Models that differ between the ranks are refused on every rank.
     for (const bool size_differs : {false, true}) {
