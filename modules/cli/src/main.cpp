@@ -9,6 +9,7 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <new>
 
 #include "commands.hpp"
@@ -16,6 +17,9 @@
 #include "lecon/core/error.hpp"
 #include "lecon/core/parallel.hpp"
 #include "lecon/labkit/lab.hpp"
+#ifdef LECON_WITH_MPI
+#include "lecon/distributed/data_parallel.hpp"
+#endif
 
 namespace {
 
@@ -33,6 +37,13 @@ const char* const kUsage =
 
 int main(int argc, char** argv) {
   lecon::select_blas_kernel(argc, argv);
+#ifdef LECON_WITH_MPI
+  // Started by mpirun: MPI starts here, `lecon train` trains data-parallel (docs/distributed.md).
+  std::unique_ptr<lecon::MpiSession> mpi;
+  if (lecon::launched_by_mpi()) mpi = std::make_unique<lecon::MpiSession>(argc, argv);
+#endif
+  // Ranks other than 0 print nothing; their errors still reach the terminal.
+  const int error_fd = lecon::quiet_unless_rank_zero();
   std::vector<std::string> words(argv + 1, argv + argc);
   std::string command = "lecon";
   try {
@@ -62,9 +73,9 @@ int main(int argc, char** argv) {
     lecon::set_thread_count(threads);
     return found->second(std::vector<std::string>(words.begin() + 1, words.end()));
   } catch (const std::bad_alloc&) {
-    std::cerr << command << ": error: out of memory\n";
+    lecon::report_error(error_fd, command, "out of memory");
   } catch (const std::exception& e) {
-    std::cerr << command << ": error: " << e.what() << '\n';
+    lecon::report_error(error_fd, command, e.what());
   }
   return 2;
 }

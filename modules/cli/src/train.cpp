@@ -19,6 +19,10 @@
 #include "lecon/core/factor_levels.hpp"
 #include "lecon/core/loaders.hpp"
 #include "lecon/labkit/fit_progress.hpp"
+#include "lecon/labkit/lab.hpp"
+#ifdef LECON_WITH_MPI
+#include "lecon/distributed/data_parallel.hpp"
+#endif
 
 namespace lecon::cli {
 namespace {
@@ -226,8 +230,21 @@ int train(const Args& args) {
   std::signal(SIGINT, on_interrupt);
   std::cerr << "lecon train: " << (resuming ? "resuming" : "training") << " (Ctrl-C stops after the epoch and saves " << checkpoint << ")"
             << std::endl;
-  fit(model, *loss, *optimizer, x, t, fit_options, state, {&progress, &stop});
+  std::vector<TrainingObserver<Real>*> observers = {&progress, &stop};
+#ifdef LECON_WITH_MPI
+  // Under mpirun with more than one rank: synchronous data parallelism (docs/distributed.md). Every rank read
+  // the same data and built the same model from the same seed (DataParallel checks it); each computes its
+  // share of every batch; rank 0 alone saves.
+  std::unique_ptr<DataParallel<Real>> parallel;
+  if (mpi_size() > 1) {
+    parallel = std::make_unique<DataParallel<Real>>(model);
+    fit_options.partition = parallel.get();
+    observers.push_back(parallel.get());
+  }
+#endif
+  fit(model, *loss, *optimizer, x, t, fit_options, state, observers);
   std::signal(SIGINT, SIG_DFL);
+  if (launcher_rank() > 0) return 0;  // rank 0 writes the files
 
   if (interrupted) {
     state.stopped = false;  // our own stop, not the run's end: a resumed run continues

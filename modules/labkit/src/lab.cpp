@@ -45,15 +45,15 @@ std::uint64_t parse_seed(const std::string& text) {
 // directory at once. The kernel releases it when the process ends, however it ends: no stale locks.
 // The file names the holder ("01_neuron 1234") for the message the next lab prints.
 // The launcher's rank of this process: Open MPI's OMPI_COMM_WORLD_RANK, PMIx's PMIX_RANK or PMI's PMI_RANK
-// (MPICH, Slurm), read before MPI starts so that labkit needs no MPI; 0 when none is set.
-int launcher_rank() {
+// (MPICH, Slurm), read before MPI starts so that labkit needs no MPI; -1 when none is set.
+int rank_from_environment() {
   for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
     if (const char* value = std::getenv(name)) {
       char* end = nullptr;
       const long rank = std::strtol(value, &end, 10);
       if (end != value && *end == '\0' && rank >= 0) return static_cast<int>(rank);
     }
-  return 0;
+  return -1;
 }
 
 // The private output folder of a rank other than 0, /tmp/lecon-rank<r>-<pid>, removed when the run ends.
@@ -216,12 +216,7 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
   ctx.name = name_;
   ctx.rank = launcher_rank();
   // Ranks other than 0 print nothing (their errors still reach the terminal, through a copy of stderr).
-  int error_fd = STDERR_FILENO;
-  if (ctx.rank > 0) {
-    error_fd = ::dup(STDERR_FILENO);
-    std::fflush(stdout);
-    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) error_fd = STDERR_FILENO;
-  }
+  const int error_fd = quiet_unless_rank_zero();
   std::unique_ptr<ScratchOut> scratch;
   try {
     std::string seed_text;
@@ -288,13 +283,31 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
     return 0;
   } catch (const std::exception& e) {
     std::cout.flush();
-    if (ctx.rank == 0) {
-      std::cerr << name_ << ": error: " << e.what() << std::endl;
-    } else {
-      const std::string line = name_ + ": error (rank " + std::to_string(ctx.rank) + "): " + e.what() + "\n";
-      if (::write(error_fd, line.data(), line.size()) < 0) return 2;
-    }
+    report_error(error_fd, name_, e.what());
     return 2;
+  }
+}
+
+int launcher_rank() { return std::max(0, rank_from_environment()); }
+
+bool launched_by_mpi() { return rank_from_environment() >= 0; }
+
+int quiet_unless_rank_zero() {
+  if (launcher_rank() == 0) return STDERR_FILENO;
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const int copy = ::dup(STDERR_FILENO);
+  if (copy < 0 || !std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) return copy < 0 ? STDERR_FILENO : copy;
+  return copy;
+}
+
+void report_error(int fd, const std::string& program, const std::string& message) {
+  const int rank = launcher_rank();
+  const std::string line = program + ": error" + (rank > 0 ? " (rank " + std::to_string(rank) + ")" : "") + ": " + message + "\n";
+  if (fd == STDERR_FILENO) {
+    std::cerr << line << std::flush;
+  } else if (::write(fd, line.data(), line.size()) < 0) {
+    std::cerr << line << std::flush;
   }
 }
 

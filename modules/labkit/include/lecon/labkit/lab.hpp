@@ -107,6 +107,16 @@ inline constexpr const char* kOutLockFile = ".lecon-lock";
 
 // The non-empty items of a comma-separated option value ("basic,rot" -> {"basic", "rot"}; "a,,b" -> {"a", "b"}),
 // for options such as --parts and --datasets; the lab checks the names.
+// Processes started by an MPI launcher (docs/distributed.md), told apart without linking MPI: the rank from
+// OMPI_COMM_WORLD_RANK, PMIX_RANK or PMI_RANK (0 when none is set), and whether any of them is set.
+int launcher_rank();
+bool launched_by_mpi();
+// For a rank other than 0: sends stdout and stderr to /dev/null and returns a copy of the old stderr, on which
+// report_error still writes; for rank 0 (or no launcher): changes nothing and returns STDERR_FILENO.
+int quiet_unless_rank_zero();
+// "<program>: error: <message>" on fd (with "(rank r)" after "error" on ranks other than 0), one line.
+void report_error(int fd, const std::string& program, const std::string& message);
+
 std::vector<std::string> split_comma_list(const std::string& text);
 
 // The version banner: program name, lecon version, compiler, Armadillo and BLAS.
