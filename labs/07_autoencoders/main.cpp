@@ -22,6 +22,7 @@
 #include "lecon/labkit/captioned_grid.hpp"
 #include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/lab_fit.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/png.hpp"
 #include "lecon/labkit/table.hpp"
@@ -289,7 +290,7 @@ void fine_tune_classifier(const LabContext& ctx, const std::string& label, const
     ValidationError validation(net, data.valid, s.patience * scale);
     FitOptions fit_options{s.finetune_epochs * scale, 20};
     FitProgress<Real> progress(label + " fine-tuning, lr " + fixed(finetune_lr, 3), fit_options, train.size(), FitProgress<Real>::Bars::per_run);
-    const History h = fit(net, loss, sgd, train.x, targets, fit_options, fine_rng, {&progress, &validation});
+    const History h = lab_fit(net, loss, sgd, train.x, targets, fit_options, fine_rng, {&progress, &validation});
     for (double t : h.seconds) result.seconds += t;
     if (validation.best_error() < best_valid) {
       best_valid = validation.best_error();

@@ -18,6 +18,7 @@
 #include "lecon/labkit/captioned_grid.hpp"
 #include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/lab_fit.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/png.hpp"
 #include "lecon/labkit/table.hpp"
@@ -262,7 +263,7 @@ void classifier(const LabContext& ctx, const DataSplit& mnist, const Settings& s
     Adam<Real> adam(1e-3);
     const FitOptions fit_options{s.finetune_epochs, 100};
     FitProgress<Real> progress(label, fit_options, train.size(), FitProgress<Real>::Bars::per_run);
-    fit(net, SoftmaxCrossEntropy<Real>(), adam, train.x, targets, fit_options, fit_rng, {&progress});
+    lab_fit(net, SoftmaxCrossEntropy<Real>(), adam, train.x, targets, fit_options, fit_rng, {&progress});
     const double error = 100.0 * static_cast<double>(arma::accu(net.predict_classes(test.x, 1000) != test.y)) / static_cast<double>(test.size());
     return std::make_pair(error, seconds_since(begin));
   };

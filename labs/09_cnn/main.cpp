@@ -23,6 +23,7 @@
 #include "lecon/labkit/confusion.hpp"
 #include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/lab_fit.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/png.hpp"
 #include "lecon/labkit/table.hpp"
@@ -182,7 +183,7 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   FitOptions options{epochs, kBatch};
   // One bar per epoch, ended before TestErrors prints the epoch's line.
   FitProgress<Real> progress(label, options, train.size(), FitProgress<Real>::Bars::per_epoch);
-  const History h = fit(model, loss, sgd, train.x, y, options, rng, {&progress, &schedule, &decay, &curve});
+  const History h = lab_fit(model, loss, sgd, train.x, y, options, rng, {&progress, &schedule, &decay, &curve});
 
   Outcome outcome{label, 0, epochs, train.size(), curve.errors};
   for (double s : h.seconds) outcome.seconds += s;
@@ -244,7 +245,7 @@ Outcome train_cifar_net(const LabContext& ctx, const std::string& label, const D
   const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(train.y, train.classes()));
   FitOptions options{epochs, kBatch};
   FitProgress<Real> progress(label + ", layers-18pct", options, train.size(), FitProgress<Real>::Bars::per_epoch);
-  const History h = fit(model, loss, sgd, train.x, y, options, rng, {&progress, &schedule, &decay, &curve});
+  const History h = lab_fit(model, loss, sgd, train.x, y, options, rng, {&progress, &schedule, &decay, &curve});
 
   Outcome outcome{label, 0, epochs, train.size(), curve.errors};
   for (double s : h.seconds) outcome.seconds += s;

@@ -24,6 +24,7 @@
 #include "lecon/core.hpp"
 #include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/lab_fit.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/table.hpp"
 #include "lecon/optimizers/adam.hpp"
@@ -166,7 +167,7 @@ AddingRun train_adding(const LabContext& ctx, const AddingSizes& sizes, Recurren
   options.accuracy = false;
   FitProgress<Real> progress(cell_name(cell) + ", T = " + std::to_string(steps), options, sizes.train);
   const auto start = std::chrono::steady_clock::now();
-  fit(model, mse, adam, x, y, options, rng, {&progress, &clip, &curve});
+  lab_fit(model, mse, adam, x, y, options, rng, {&progress, &clip, &curve});
   run.seconds = seconds_since(start);
   run.test_mse = curve.values;
   if (probe) run.norms_after = gradient_norms_by_distance(model, mse, x_probe, y_probe);
@@ -314,7 +315,7 @@ MnistRun sequential_mnist(const LabContext& ctx, const DataSplit& mnist, bool pi
   FitOptions options{epochs, 64};
   FitProgress<Real> progress(std::string("LSTM, ") + (pixels ? "pixels" : "rows"), options, train.size(), FitProgress<Real>::Bars::per_epoch);
   const auto start = std::chrono::steady_clock::now();
-  fit(model, loss, adam, x, y, options, rng, {&progress, &clip, &curve});
+  lab_fit(model, loss, adam, x, y, options, rng, {&progress, &clip, &curve});
   run.seconds = seconds_since(start);
   run.errors = curve.errors;
   return run;
@@ -452,7 +453,7 @@ void char_model(const LabContext& ctx) {
   options.accuracy = false;
   FitProgress<Real> progress("character LSTM", options, x.batch(), FitProgress<Real>::Bars::per_epoch);
   const auto start = std::chrono::steady_clock::now();
-  fit(model, loss, adam, x, y, options, rng, {&progress, &clip, &curve});
+  lab_fit(model, loss, adam, x, y, options, rng, {&progress, &clip, &curve});
   const double seconds = seconds_since(start);
 
   Table table("Character-level language model: validation bits per character (" + std::to_string(valid_text.size()) + " characters)",

@@ -22,6 +22,7 @@
 #include "lecon/dbn/dbn.hpp"
 #include "lecon/labkit/fit_progress.hpp"
 #include "lecon/labkit/lab.hpp"
+#include "lecon/labkit/lab_fit.hpp"
 #include "lecon/labkit/plot.hpp"
 #include "lecon/labkit/table.hpp"
 #include "lecon/optimizers/adam.hpp"
@@ -349,7 +350,7 @@ void fit_frames(Sequential<Real>& model, const Frames& train, std::size_t epochs
   FitOptions options{epochs, 256};
   FitProgress<Real> progress(label, options, train.x.batch(), FitProgress<Real>::Bars::per_run);
   Rng rng(ctx.seed + 101);
-  fit(model, SoftmaxCrossEntropy<Real>(), adam, train.x, train.targets, options, rng, {&progress});
+  lab_fit(model, SoftmaxCrossEntropy<Real>(), adam, train.x, train.targets, options, rng, {&progress});
 }
 
 const std::vector<std::string> kModels = {"softmax", "mlp", "dbn", "lstm", "blstm"};
@@ -432,7 +433,7 @@ void run(const LabContext& ctx) {
       fit_options.accuracy = false;
       FitProgress<Real> progress(name, fit_options, x.batch(), FitProgress<Real>::Bars::per_run);
       Rng rng(ctx.seed + 103);
-      fit(model, SequenceSoftmaxCrossEntropy<Real>(), adam, x, t, fit_options, rng, {&progress});
+      lab_fit(model, SequenceSoftmaxCrossEntropy<Real>(), adam, x, t, fit_options, rng, {&progress});
       results.push_back(evaluate_model(name, sequence_model_posteriors(model), corpus, decoder, seconds_since(begin)));
     }
   }

@@ -19,6 +19,8 @@
 #include "lecon/distributed/data_parallel.hpp"
 #include "lecon/optimizers/adam.hpp"
 #include "lecon/optimizers/sgd.hpp"
+#include "lecon/rnn/sequence_loss.hpp"
+#include "lecon/rnn/time_distributed.hpp"
 
 using namespace lecon;
 
@@ -107,6 +109,37 @@ int main(int argc, char** argv) {
       expect(std::abs(h["loss"].back() - hs["loss"].back()) < 1e-9 * hs["loss"].back() && h["accuracy"].back() == hs["accuracy"].back(),
              rule + ": the epoch's loss and accuracy equal the single process's (" + std::to_string(h["loss"].back()) + " vs " +
                  std::to_string(hs["loss"].back()) + ")");
+    }
+    // A per-step loss whose mean runs over real steps, which differ between the ranks' shards: the shards'
+    // gradients are weighed by their counted steps (Loss::terms), not by their samples.
+    {
+      const std::size_t n = 32, T = 6, d = 4, k = 3;
+      Tensor<double> xs(Shape{n, T, d}), ts(Shape{n, T, k});
+      Rng data_rng(8);
+      data_rng.fill_normal(xs.matrix(), 0.0, 1.0);
+      ts.matrix().zeros();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t real = 1 + (i * 7) % T;  // 1 to 6 real steps, unevenly spread over the batch
+        for (std::size_t t = 0; t < real; ++t) ts.matrix()(t * k + (i + t) % k, i) = 1;
+      }
+      auto build = [&]() {
+        Rng r(21);
+        Sequential<double> m;
+        m.add<TimeDistributedDense<double>>(d, k, r);
+        return m;
+      };
+      Sequential<double> single = build(), model = build();
+      Adam<double> a(1e-2), b(1e-2);
+      Rng r1(6), r2(6);
+      FitOptions plain{5, 8};
+      plain.accuracy = false;
+      fit(single, SequenceSoftmaxCrossEntropy<double>(), a, xs, ts, plain, r1);
+      DataParallel<double> parallel(model);
+      FitOptions options = plain;
+      options.partition = &parallel;
+      fit(model, SequenceSoftmaxCrossEntropy<double>(), b, xs, ts, options, r2, {&parallel});
+      const double difference = max_relative_difference(model, single);
+      expect(difference < 1e-6, "per-step loss with uneven real steps: the single process's weights (" + sci(difference) + ")");
     }
     // A batch smaller than the ranks: rank 1 gets no sample of a 1-sample batch and still takes the step.
     {

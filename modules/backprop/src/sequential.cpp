@@ -147,6 +147,7 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
     for (const arma::uvec& global_idx : minibatch_indices(n_train, options.batch_size, options.shuffle ? &rng : nullptr)) {
       const arma::uvec idx = options.partition ? arma::uvec(global_idx.elem(options.partition->shard(global_idx))) : global_idx;
       if (idx.n_elem == 0) {  // a shard with no sample of this batch: zero gradients into the combination, the same step
+        options.partition->set_local_terms(0);
         for (Param<T>* p : params) p->grad.zeros(p->value.n_rows, p->value.n_cols);
         for (auto* o : observers) o->after_backward(params);
         optimizer.step(params);
@@ -161,6 +162,7 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
                     " (learning rate too high?)");
       loss_sum += batch_loss * static_cast<double>(idx.n_elem);
       if (options.accuracy) correct += accuracy(out.matrix(), yb.matrix()) * static_cast<double>(idx.n_elem);
+      if (options.partition) options.partition->set_local_terms(loss.terms(yb));
       loss.gradient(out, yb, dy);
       model.backward(dy);
       for (auto* o : observers) o->after_backward(params);

@@ -36,6 +36,17 @@ MpiSession::MpiSession(int& argc, char**& argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
 }
 
+MpiSession::MpiSession() {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (!initialised) {
+    check(MPI_Init(nullptr, nullptr), "MPI_Init");
+    owns_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
 MpiSession::~MpiSession() {
   int finalised = 0;
   MPI_Finalized(&finalised);
@@ -84,15 +95,13 @@ DataParallel<T>::DataParallel(Sequential<T>& model, MPI_Comm comm) : comm_(comm)
         << checksum << "); give every rank the same seed";
     throw Error(out.str());
   }
-  buffer_.resize(static_cast<std::size_t>(count));
+  buffer_.resize(static_cast<std::size_t>(count) + 1);  // the gradients, then w_r
 }
 
 template <typename T>
 arma::uvec DataParallel<T>::shard(const arma::uvec& global_batch) {
   const std::size_t B = global_batch.n_elem, N = static_cast<std::size_t>(size_), r = static_cast<std::size_t>(rank_);
   const std::size_t begin = r * B / N, end = (r + 1) * B / N;
-  batch_size_ = B;
-  shard_size_ = end - begin;
   return end > begin ? arma::regspace<arma::uvec>(begin, end - 1) : arma::uvec();
 }
 
@@ -105,21 +114,24 @@ double DataParallel<T>::sum(double local) {
 
 template <typename T>
 void DataParallel<T>::after_backward(const std::vector<Param<T>*>& params) {
-  // Pack (n_r / B) g_r of every parameter into one buffer, sum it over the ranks, unpack.
-  const T weight = batch_size_ > 0 ? static_cast<T>(static_cast<double>(shard_size_) / static_cast<double>(batch_size_)) : T(0);
+  // Pack w_r g_r of every parameter and w_r into one buffer, sum it over the ranks, divide by W = Σ w_r.
+  const T weight = static_cast<T>(local_terms_);
   std::size_t at = 0;
   for (Param<T>* p : params) {
-    if (at + p->grad.n_elem > buffer_.size()) throw Error("data parallelism: the model's gradients outgrew the buffer sized at construction");
+    if (at + p->grad.n_elem + 1 > buffer_.size()) throw Error("data parallelism: the model's gradients outgrew the buffer sized at construction");
     for (arma::uword i = 0; i < p->grad.n_elem; ++i) buffer_[at + i] = weight * p->grad(i);
     at += p->grad.n_elem;
   }
+  buffer_[at] = weight;
   const double start = MPI_Wtime();
-  check(MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(at), mpi_type<T>(), MPI_SUM, comm_), "MPI_Allreduce (gradients)");
+  check(MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), static_cast<int>(at + 1), mpi_type<T>(), MPI_SUM, comm_), "MPI_Allreduce (gradients)");
   allreduce_seconds_ += MPI_Wtime() - start;
   ++steps_;
+  const T total = buffer_[at];
+  const T scale = total > T(0) ? T(1) / total : T(0);
   at = 0;
   for (Param<T>* p : params) {
-    for (arma::uword i = 0; i < p->grad.n_elem; ++i) p->grad(i) = buffer_[at + i];
+    for (arma::uword i = 0; i < p->grad.n_elem; ++i) p->grad(i) = buffer_[at + i] * scale;
     at += p->grad.n_elem;
   }
 }

@@ -29,6 +29,11 @@ std::size_t counted_steps(const Tensor<T>& t) {
 }  // namespace
 
 template <typename T>
+double SequenceSoftmaxCrossEntropy<T>::terms(const Tensor<T>& t) const {
+  return static_cast<double>(counted_steps(t));
+}
+
+template <typename T>
 double SequenceSoftmaxCrossEntropy<T>::value(const Tensor<T>& z, const Tensor<T>& t) const {
   check_shapes(z, t);
   const std::size_t k = z.shape()[2], rows = z.batch() * z.shape()[1], steps = counted_steps(t);

@@ -16,6 +16,10 @@ class Loss {
   virtual double value(const Tensor<T>& y, const Tensor<T>& t) const = 0;
   // dy = ∂L/∂y (the 1/n of the mean included).
   virtual void gradient(const Tensor<T>& y, const Tensor<T>& t, Tensor<T>& dy) const = 0;
+  // How many terms the mean L runs over for targets t: the samples, for every loss whose mean is over samples
+  // (the per-step losses count their real steps). Data parallelism weighs each process's gradient by it, so
+  // that the combination is the gradient of the whole batch's mean (docs/distributed.md).
+  virtual double terms(const Tensor<T>& t) const { return static_cast<double>(t.batch()); }
 };
 
 // [slide: loss functions] mean squared error  L = (1/n) Σ_i (1/k) Σ_k (y_ik - t_ik)²   (keras' "mse")

@@ -80,6 +80,9 @@ struct BatchPartition {
   // The positions in global_batch that this process computes (may be empty for a batch smaller than the
   // number of processes; fit then contributes zero gradients).
   virtual arma::uvec shard(const arma::uvec& global_batch) = 0;
+  // The terms this process's loss averaged over in the current batch (Loss::terms of its shard; 0 for an
+  // empty shard), so that the combined gradient is the whole batch's mean's.
+  virtual void set_local_terms(double terms) = 0;
   // A number summed over the processes.
   virtual double sum(double local) = 0;
 };

@@ -1,12 +1,14 @@
 #pragma once
 // Synchronous data-parallel training over MPI (docs/distributed.md). Every process (rank) holds the whole
 // model and the whole data set; fit draws each global batch of B samples in the same order on every rank
-// (same seed); rank r computes forward and backward on its contiguous share of it, n_r samples, giving g_r,
-// the gradient of its shard's mean loss. The gradient of the global batch's mean loss is
-//   g = Σ_r (n_r / B) g_r
-// which one allreduce (a sum over the ranks) of the buffer (n_r / B) g_r computes, all parameters packed into
-// one flat buffer (one call per step, not one per parameter). Every rank then takes the same optimizer step
-// from the same g, so the weights stay identical: the definition of synchronous data parallelism.
+// (same seed); rank r computes forward and backward on its contiguous share of it, giving g_r, the gradient
+// of its shard's mean loss, a mean over w_r terms (Loss::terms: its n_r samples, or its real steps for a
+// per-step loss). The gradient of the global batch's mean loss, over W = Σ_r w_r terms, is
+//   g = Σ_r (w_r / W) g_r
+// which one allreduce (a sum over the ranks) of the buffer [w_r g_r, w_r] computes: all parameters and w_r
+// packed into one flat buffer (one call per step, not one per parameter), then divided by its last value W.
+// Every rank then takes the same optimizer step from the same g, so the weights stay identical: the
+// definition of synchronous data parallelism.
 //
 // Compiled example (tests/distributed/data_parallel_test.cpp):
 //   MpiSession mpi(argc, argv);
@@ -27,6 +29,7 @@ namespace lecon {
 class MpiSession {
  public:
   MpiSession(int& argc, char**& argv);
+  MpiSession();  // MPI_Init(nullptr, nullptr): for code that has no argc and argv at hand
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
@@ -51,8 +54,9 @@ class DataParallel : public TrainingObserver<T>, public BatchPartition {
 
   // Rank r's share of a batch of B: positions [r B / N, (r + 1) B / N).
   arma::uvec shard(const arma::uvec& global_batch) override;
+  void set_local_terms(double terms) override { local_terms_ = terms; }
   double sum(double local) override;
-  // g_r <- Σ_r (n_r / B) g_r, one allreduce of one buffer.
+  // g_r <- Σ_r (w_r / W) g_r, one allreduce of one buffer.
   void after_backward(const std::vector<Param<T>*>& params) override;
 
   int rank() const { return rank_; }
@@ -64,7 +68,8 @@ class DataParallel : public TrainingObserver<T>, public BatchPartition {
  private:
   MPI_Comm comm_;
   int rank_ = 0, size_ = 1;
-  std::size_t shard_size_ = 0, batch_size_ = 0, steps_ = 0;
+  std::size_t steps_ = 0;
+  double local_terms_ = 0;
   double allreduce_seconds_ = 0;
   std::vector<T> buffer_;
 };

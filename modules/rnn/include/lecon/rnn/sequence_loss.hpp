@@ -19,6 +19,7 @@ class SequenceSoftmaxCrossEntropy : public Loss<T> {
   std::string name() const override { return "sequence_softmax_crossentropy"; }
   double value(const Tensor<T>& z, const Tensor<T>& t) const override;
   void gradient(const Tensor<T>& z, const Tensor<T>& t, Tensor<T>& dz) const override;
+  double terms(const Tensor<T>& t) const override;  // S, the counted steps
 };
 
 }  // namespace lecon
