@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
     std::cout << std::fixed << std::setprecision(1) << "timit-synth: wrote " << summary.utterances << " utterances (" << options.corpus.train_speakers
               << " TRAIN + " << options.corpus.test_speakers << " TEST speakers x " << options.corpus.sentences_per_speaker << "), "
               << summary.audio_seconds / 60 << " min of audio, into " << options.out << " in " << seconds << " s; "
-              << summary.zero_length_phonemes << " espeak phonemes without samples of their own left out of .PHN, "
+              << summary.closures << " stop closures found in the audio, " << summary.zero_length_phonemes << " espeak phonemes without samples of their own left out of .PHN, "
               << summary.clipped_samples << " samples clipped\n";
     return 0;
   } catch (const std::exception& e) {

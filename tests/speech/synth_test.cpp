@@ -17,6 +17,7 @@
 #include "lecon/timit_synth/corpus.hpp"
 #include "lecon/timit_synth/espeak_phones.hpp"
 #include "lecon/timit_synth/resampler.hpp"
+#include "lecon/timit_synth/stop_closures.hpp"
 #include "test_util.hpp"
 
 using namespace lecon;
@@ -74,6 +75,12 @@ std::map<std::string, std::vector<std::uint8_t>> tree(const fs::path& dir) {
   for (const fs::directory_entry& entry : fs::recursive_directory_iterator(dir))
     if (entry.is_regular_file()) files[fs::relative(entry.path(), dir).string()] = lecon::test::read_all(entry.path().string());
   return files;
+}
+
+bool same_segments(const std::vector<speech::Segment>& a, const std::vector<speech::Segment>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const speech::Segment& x, const speech::Segment& y) {
+    return x.begin == y.begin && x.end == y.end && x.label == y.label;
+  });
 }
 
 const std::set<std::string>& vowels() {
@@ -155,6 +162,39 @@ BOOST_AUTO_TEST_CASE(an_unknown_espeak_phoneme_is_an_error_naming_it) {
   check_error<Error>([] { is_espeak_pause("l/"); }, {"'l/'"});
 }
 
+BOOST_AUTO_TEST_CASE(a_silence_before_a_release_becomes_the_stops_closure) {
+  // aa is loud on [160, 640) and silent on [640, 800), where espeak's t event comes; 1 ms windows of 16 samples.
+  std::vector<float> clean(1120, 0.0f);
+  for (std::size_t i = 160; i < 640; ++i) clean[i] = static_cast<float>(1000 * std::sin(0.3 * i));
+  for (std::size_t i = 800; i < 960; ++i) clean[i] = static_cast<float>(500 * std::sin(1.1 * i));
+  const std::vector<speech::Segment> espeak_phones = {{0, 160, "h#"}, {160, 800, "aa"}, {800, 960, "t"}, {960, 1120, "h#"}};
+  std::vector<speech::Segment> phones = espeak_phones;
+  BOOST_CHECK_EQUAL(mark_stop_closures(phones, clean, 10), 1u);
+  BOOST_REQUIRE_EQUAL(phones.size(), 5u);
+  BOOST_CHECK(phones[1].label == "aa" && phones[1].begin == 160 && phones[1].end == 640);
+  BOOST_CHECK(phones[2].label == "tcl" && phones[2].begin == 640 && phones[2].end == 800);
+  BOOST_CHECK(phones[3].label == "t" && phones[3].begin == 800);
+
+  // 4 ms of silence is no closure (at least 5 ms): nothing changes.
+  std::vector<float> short_gap = clean;
+  for (std::size_t i = 160; i < 736; ++i) short_gap[i] = static_cast<float>(1000 * std::sin(0.3 * i));
+  phones = espeak_phones;
+  BOOST_CHECK_EQUAL(mark_stop_closures(phones, short_gap, 10), 0u);
+  BOOST_CHECK(same_segments(phones, espeak_phones));
+
+  // After a pause the silence stays the pause; a voice bar (not silent) before d is no closure either.
+  phones = {{0, 160, "h#"}, {160, 800, "pau"}, {800, 960, "t"}, {960, 1120, "h#"}};
+  BOOST_CHECK_EQUAL(mark_stop_closures(phones, clean, 10), 0u);
+  std::vector<float> voice_bar = clean;
+  for (std::size_t i = 640; i < 800; ++i) voice_bar[i] = static_cast<float>(200 * std::sin(0.05 * i));
+  phones = {{0, 160, "h#"}, {160, 800, "aa"}, {800, 960, "d"}, {960, 1120, "h#"}};
+  BOOST_CHECK_EQUAL(mark_stop_closures(phones, voice_bar, 10), 0u);
+  BOOST_CHECK_EQUAL(std::string(closure_symbol("jh")), "dcl");
+  BOOST_CHECK_EQUAL(std::string(closure_symbol("ch")), "tcl");
+  BOOST_CHECK_EQUAL(std::string(closure_symbol("g")), "gcl");
+  BOOST_CHECK_EQUAL(std::string(closure_symbol("s")), "");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(synth_corpus)
@@ -201,13 +241,13 @@ BOOST_AUTO_TEST_CASE(the_plan_splits_speakers_and_sentences_into_disjoint_parts)
 BOOST_AUTO_TEST_CASE(phone_boundaries_are_where_the_audio_says) {
   // Without noise: h# and pau are near-silent inside (from 5 ms after their start to 5 ms before their end,
   // where the resampler's filter reaches across), at least 20 dB below the utterance's median vowel; every
-  // vowel is loud. Six sentences, six voices (f2 and f5 breathe, so their pauses hold a faint decaying tail).
+  // vowel is loud; stop closures are silent. Six sentences, six voices (f2 and f5 breathe, so their pauses hold a faint decaying tail).
   const Resampler resampler(espeak().sample_rate(), kSampleRate);
   const std::vector<Prompt> prompts = arctic_prompts();
   const std::vector<EspeakVoice> voices = {{"en-us+m3", 160, 40}, {"en-us+f2", 205, 65}, {"en-us+m7", 130, 30},
                                            {"en-us+f5", 175, 50}, {"en-us+m1", 220, 70}, {"en-us+f1", 145, 35}};
   double worst_silence_db = -1000;
-  std::size_t silences = 0, vowel_count = 0;
+  std::size_t silences = 0, vowel_count = 0, closures = 0;
   for (std::size_t k = 0; k < voices.size(); ++k) {
     const Utterance utterance = make_utterance(espeak(), resampler, voices[k], prompts[k * 150].text, INFINITY, 42 + k);
     std::vector<double> vowel_levels;
@@ -217,7 +257,12 @@ BOOST_AUTO_TEST_CASE(phone_boundaries_are_where_the_audio_says) {
     std::sort(vowel_levels.begin(), vowel_levels.end());
     const double median_vowel = vowel_levels[vowel_levels.size() / 2];
     for (const speech::Segment& phone : utterance.phones) {
-      if (phone.label == "h#" || phone.label == "pau") {
+      if (phone.label.size() == 3 && phone.label.compare(1, 2, "cl") == 0) {
+        // A closure: silent all through, and the release after it is not.
+        const double level = rms(utterance.samples, phone.begin, phone.end);
+        ++closures;
+        BOOST_CHECK_MESSAGE(level < median_vowel / 10, phone.label << " [" << phone.begin << ", " << phone.end << ") has rms " << level);
+      } else if (phone.label == "h#" || phone.label == "pau") {
         if (phone.end - phone.begin <= 160) continue;
         const double level = rms(utterance.samples, phone.begin + 80, phone.end - 80);
         worst_silence_db = std::max(worst_silence_db, 20 * std::log10(std::max(level, 1e-9) / median_vowel));
@@ -232,7 +277,9 @@ BOOST_AUTO_TEST_CASE(phone_boundaries_are_where_the_audio_says) {
       }
     }
   }
-  BOOST_TEST_MESSAGE(silences << " silences, the loudest " << worst_silence_db << " dB against its utterance's median vowel; " << vowel_count << " vowels");
+  BOOST_TEST_MESSAGE(silences << " silences, the loudest " << worst_silence_db << " dB against its utterance's median vowel; " << vowel_count
+                              << " vowels; " << closures << " closures");
+  BOOST_CHECK_GE(closures, 5u);
   BOOST_CHECK_GE(silences, 12u);  // h# at both ends of each
   BOOST_CHECK_GE(vowel_count, 40u);
 }

@@ -15,6 +15,7 @@
 #include "lecon/core/error.hpp"
 #include "lecon/speech/sphere.hpp"
 #include "lecon/timit_synth/espeak_phones.hpp"
+#include "lecon/timit_synth/stop_closures.hpp"
 
 namespace lecon::timit_synth {
 namespace {
@@ -34,6 +35,8 @@ std::size_t grid_size() { return variants().size() * kRates * kPitches; }
 constexpr std::int64_t kPadMin = 1600, kPadSpan = 2401;
 // espeak-ng's output is scaled by this before the noise, leaving headroom for the resampler's overshoot.
 constexpr float kLevel = 0.5f;
+// Silence, for finding stop closures: an rms 30 dB below the speech's.
+const double kClosureLevel = std::pow(10.0, -30.0 / 20);
 
 // FNV-1a, 64 bits: the manifest's file hash and the prompts' hash.
 std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash = 14695981039346656037ull) {
@@ -231,7 +234,19 @@ Utterance make_utterance(const EspeakSynthesizer& espeak, const Resampler& resam
   else
     phones.push_back({speech_end, total, "h#"});
 
-  // Words: the non-pause phonemes after each word event, up to the next one.
+  // The clean utterance, its speech's mean power, and the stop closures found in it (stop_closures.hpp).
+  std::vector<float> clean(static_cast<std::size_t>(total), 0.0f);
+  std::copy(y.begin(), y.end(), clean.begin() + lead);
+  double power = 0;
+  for (float v : y) power += static_cast<double>(v) * v;
+  power /= static_cast<double>(std::max<std::size_t>(1, y.size()));
+  utterance.closures = mark_stop_closures(phones, clean, std::sqrt(power) * kClosureLevel);
+  std::map<std::int64_t, std::int64_t> closure_begin_at;  // a closure's end (its stop's release) -> its begin
+  for (const speech::Segment& phone : phones)
+    if (phone.label.size() == 3 && phone.label.compare(1, 2, "cl") == 0) closure_begin_at[phone.end] = phone.begin;
+
+  // Words: the non-pause phonemes after each word event, up to the next one; a word that starts or ends next
+  // to a stop's release starts at, or ends before, its closure.
   for (std::size_t w = 0; w < speech.words.size(); ++w) {
     const SpokenWord& word = speech.words[w];
     const std::size_t last = w + 1 < speech.words.size() ? speech.words[w + 1].first_phoneme : speech.phonemes.size();
@@ -241,6 +256,9 @@ Utterance make_utterance(const EspeakSynthesizer& espeak, const Resampler& resam
       if (word_begin < 0) word_begin = begin[i];
       word_end = end[i];
     }
+    if (word_begin < 0) continue;
+    if (closure_begin_at.count(word_begin)) word_begin = closure_begin_at[word_begin];
+    if (closure_begin_at.count(word_end)) word_end = closure_begin_at[word_end];
     // The word's text: from its event's position to the next space or the next word event's position
     // (espeak's own length stops at an apostrophe: "wouldn't" has length 6).
     const std::size_t text_begin = static_cast<std::size_t>(std::clamp<std::int64_t>(word.text_begin, 0, static_cast<std::int64_t>(text.size())));
@@ -249,21 +267,18 @@ Utterance make_utterance(const EspeakSynthesizer& espeak, const Resampler& resam
     if (w + 1 < speech.words.size() && speech.words[w + 1].text_begin > word.text_begin)
       text_end = std::min(text_end, static_cast<std::size_t>(speech.words[w + 1].text_begin));
     const std::string name = word_label(text.substr(text_begin, text_end - text_begin));
-    if (word_begin >= 0 && !name.empty()) utterance.words.push_back({word_begin, word_end, name});
+    if (!name.empty() && word_end > word_begin) utterance.words.push_back({word_begin, word_end, name});
   }
 
   // The signal-to-noise ratio's definition: SNR = 10 log10(P_speech / sigma^2)  ->  sigma = sqrt(P_speech 10^(-SNR / 10))
-  double power = 0;
-  for (float v : y) power += static_cast<double>(v) * v;
-  power /= std::max<std::size_t>(1, y.size());
   const double sigma = std::isinf(snr_db) ? 0.0 : std::sqrt(power * std::pow(10.0, -snr_db / 10));
   utterance.samples.resize(static_cast<std::size_t>(total));
-  for (std::int64_t i = 0; i < total; ++i) {
-    double v = i >= lead && i < speech_end ? y[static_cast<std::size_t>(i - lead)] : 0.0;
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    double v = clean[i];
     if (sigma > 0) v += sigma * rng.normal();
     const double rounded = std::nearbyint(v);
     if (rounded > 32767 || rounded < -32768) ++utterance.clipped_samples;
-    utterance.samples[static_cast<std::size_t>(i)] = static_cast<std::int16_t>(std::clamp(rounded, -32768.0, 32767.0));
+    utterance.samples[i] = static_cast<std::int16_t>(std::clamp(rounded, -32768.0, 32767.0));
   }
   return utterance;
 }
@@ -382,6 +397,7 @@ CorpusSummary write_corpus(const std::string& out, const CorpusOptions& options,
     for (const char* extension : {".PHN", ".TXT", ".WAV", ".WRD"}) file_lines.push_back(file_line(out, planned.path + extension));
     summary.audio_seconds += static_cast<double>(length) / kSampleRate;
     summary.zero_length_phonemes += utterance.zero_length_phonemes;
+    summary.closures += utterance.closures;
     summary.clipped_samples += utterance.clipped_samples;
     ++summary.utterances;
     if (u + 1 == plan.utterances.size() || (u + 1) * 10 >= next_report * plan.utterances.size()) {

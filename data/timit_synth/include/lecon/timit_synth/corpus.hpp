@@ -15,8 +15,10 @@
 //                SX utterance; the number is the prompt's line (SX12: line 12). No SA sentences (TIMIT's two
 //                dialect sentences that every speaker reads and recipes drop).
 //   utterance  = espeak-ng at 22,050 Hz, scaled by 1/2 (headroom), resampled to 16 kHz (Resampler), with
-//                100-250 ms of silence before and after (h#), plus white Gaussian noise at snr_db relative to
-//                the speech's mean power (before padding), rounded to 16 bits.
+//                100-250 ms of silence before and after (h#); stop closures labelled where espeak's audio is
+//                silent before a release (stop_closures.hpp, silence = 30 dB below the speech's rms); then
+//                white Gaussian noise at snr_db relative to the speech's mean power (espeak's whole output,
+//                before padding), rounded to 16 bits.
 #include <cstdint>
 #include <iosfwd>
 #include <limits>
@@ -88,6 +90,7 @@ struct Utterance {
   std::vector<speech::Segment> words;
   std::string text;
   std::size_t zero_length_phonemes = 0;  // espeak phonemes with no samples of their own: not in .PHN
+  std::size_t closures = 0;              // stop closures found in the audio (stop_closures.hpp)
   std::size_t clipped_samples = 0;        // rounded to +-32767 after the noise
 };
 
@@ -105,6 +108,7 @@ struct CorpusSummary {
   std::size_t utterances = 0;
   double audio_seconds = 0;
   std::size_t zero_length_phonemes = 0;
+  std::size_t closures = 0;
   std::size_t clipped_samples = 0;
   bool left_alone = false;  // the corpus in `out` already passed check_corpus
 };
