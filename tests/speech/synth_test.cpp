@@ -13,6 +13,7 @@
 
 #include "lecon/speech/phones.hpp"
 #include "lecon/speech/sphere.hpp"
+#include "lecon/speech/timit.hpp"
 #include "lecon/speech/transcription.hpp"
 #include "lecon/timit_synth/corpus.hpp"
 #include "lecon/timit_synth/espeak_phones.hpp"
@@ -217,6 +218,19 @@ BOOST_AUTO_TEST_CASE(the_plan_splits_speakers_and_sentences_into_disjoint_parts)
   }
   BOOST_CHECK_EQUAL(ids.size(), 32u);
   BOOST_CHECK_EQUAL(voices.size(), 32u);  // no two speakers share a voice
+  // TIMIT's size: 630 distinct ids, none of them a real core-test or development speaker.
+  const CorpusPlan full = plan_corpus(CorpusOptions::full(), 1132);
+  BOOST_CHECK_EQUAL(full.speakers.size(), 630u);
+  BOOST_CHECK_EQUAL(full.utterances.size(), 5040u);
+  std::set<std::string> full_ids;
+  for (const Speaker& speaker : full.speakers) full_ids.insert(speaker.id);
+  BOOST_CHECK_EQUAL(full_ids.size(), 630u);
+  for (const auto* list : {&speech::core_test_speakers(), &speech::development_speakers()})
+    for (const std::string& real : *list) {
+      std::string id = real;
+      for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      BOOST_CHECK_MESSAGE(!full_ids.count(id), "synthetic speaker " << id << " has a real TIMIT speaker's id");
+    }
   std::set<std::size_t> prompts[2];
   std::map<std::string, std::size_t> per_speaker;
   for (const PlannedUtterance& utterance : plan.utterances) {
@@ -361,6 +375,10 @@ BOOST_AUTO_TEST_CASE(a_tiny_corpus_in_timits_layout_read_back_and_made_again) {
   }
   BOOST_CHECK_EQUAL(speakers[0].size(), 1u);
   BOOST_CHECK_EQUAL(speakers[1].size(), 1u);
+  // modules/speech's TIMIT reader finds the four utterances and loads them.
+  const std::vector<speech::TimitUtterance> scanned = speech::scan_timit(out);
+  BOOST_REQUIRE_EQUAL(scanned.size(), 4u);
+  for (const speech::TimitUtterance& utterance : scanned) BOOST_CHECK(!speech::load_utterance(utterance).phones.empty());
   for (const std::string& speaker : speakers[0]) BOOST_CHECK_MESSAGE(!speakers[1].count(speaker), speaker << " in TRAIN and TEST");
 
   // A finished corpus passes the check and is left alone.

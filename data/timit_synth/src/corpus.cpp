@@ -14,6 +14,7 @@
 #include "lecon/core/atomic_file.hpp"
 #include "lecon/core/error.hpp"
 #include "lecon/speech/sphere.hpp"
+#include "lecon/speech/timit.hpp"
 #include "lecon/timit_synth/espeak_phones.hpp"
 #include "lecon/timit_synth/stop_closures.hpp"
 
@@ -61,6 +62,11 @@ std::string trimmed(const std::string& text) {
   const std::size_t first = text.find_first_not_of(" \t\r");
   if (first == std::string::npos) return "";
   return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
 }
 
 std::string lower(std::string text) {
@@ -127,7 +133,11 @@ CorpusPlan plan_corpus(const CorpusOptions& options, std::size_t prompt_count) {
 
   // Speakers: distinct grid cells, the first `train` of the draw in TRAIN.
   const arma::uvec cells = rng.permutation(grid_size());
+  // Halberstadt's core-test and development speakers are real TIMIT ids: none is drawn, so that
+  // speech::standard_sets never takes a synthetic speaker for one of them.
   std::set<std::string> ids;
+  for (const auto* list : {&speech::core_test_speakers(), &speech::development_speakers()})
+    for (const std::string& id : *list) ids.insert(upper(id));
   for (std::size_t s = 0; s < total; ++s) {
     const std::size_t cell = cells(s);
     const std::string& variant = variants()[cell / (kRates * kPitches)];

@@ -6,7 +6,8 @@
 // Recipe, all from one seed through lecon::Rng:
 //   speakers   = distinct (espeak variant, rate, pitch) cells of a 12 x 7 x 9 grid (variants m1-m7 and f1-f5
 //                of en-us; 130-220 words per minute in steps of 15; pitch 30-70 in steps of 5), each with a
-//                TIMIT-style id (sex letter, three letters, a digit: MABC0) and a dialect region DR1-DR8 drawn
+//                TIMIT-style id (sex letter, three letters, a digit: MABC0; never one of Halberstadt's 74 core-test
+//                and development speakers, speech::core_test_speakers()) and a dialect region DR1-DR8 drawn
 //                uniformly (espeak has no dialects: the region is a name only). The first train_speakers
 //                drawn are TRAIN, the next test_speakers TEST, so no speaker is in both.
 //   sentences  = the CMU ARCTIC prompts, split between TRAIN and TEST in proportion to their speakers, so no

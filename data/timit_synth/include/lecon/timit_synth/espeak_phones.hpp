@@ -3,9 +3,10 @@
 // to TIMIT's 61 symbols (docs/speech.md, "Synthetic TIMIT-format corpus").
 //
 // One espeak phoneme becomes one TIMIT symbol: espeak's segment boundaries are kept as they are, none is
-// invented. So stops are not split into closure + release (espeak's "t" holds both), and an r-coloured vowel
-// ("A@" in "start") is one vowel without its r. TIMIT symbols that no espeak phoneme gives: the six closures
-// bcl dcl gcl pcl tcl kcl, epi (espeak inserts no epenthetic silence), ax-h, em, eng, nx, hv and ux. The
+// invented. An r-coloured vowel ("A@" in "start") is one vowel without its r (TIMIT writes "aa r"). espeak's
+// stop event comes at the release; the closure before it is added afterwards where espeak's audio is silent
+// there (stop_closures.hpp). TIMIT symbols that no espeak phoneme gives: the closures bcl dcl gcl pcl tcl kcl
+// (found in the audio instead), epi (espeak inserts no epenthetic silence), ax-h, em, eng, nx, hv and ux. The
 // pause phonemes "_", "_:", "_!", "_|" become pau, and h# at the ends of an utterance.
 #include <string>
 #include <utility>
