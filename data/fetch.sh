@@ -8,7 +8,10 @@
 #                  with CIFAR=download, the official binary tarball (MD5-checked); a mirror of JPEG
 #                  re-encodings in $LECON_DATA_MIRROR/cifar10-jpeg/ (data/README.md). Otherwise skipped.
 #   CIFAR-100:     the official binary files under data/ or data/downloads/ only
-# Usage: [CIFAR=download] [LECON_DATA_MIRROR=<dir>] data/fetch.sh <build dir>
+#   TIMIT-format:  a synthetic corpus spoken by espeak-ng from data/text/cmu-arctic-prompts.txt, into
+#                  data/timit-synth/ (24 + 8 speakers x 10 sentences); with TIMIT_SYNTH=full also TIMIT's size,
+#                  462 + 168 speakers x 8 sentences, into data/timit-synth-full/ (data/README.md)
+# Usage: [CIFAR=download] [LECON_DATA_MIRROR=<dir>] [TIMIT_SYNTH=full] data/fetch.sh <build dir>
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?usage: data/fetch.sh <build dir>}
@@ -112,4 +115,14 @@ done
 # lecon_make_variants skips each data/mnist-variants/<name>.h5 that passes its --check (loads, published sizes,
 # today's recipe, seed and photographs) and makes the others, a few seconds each.
 "$build/data/lecon_make_variants" "$here"
+# --- the synthetic TIMIT-format corpus (espeak-ng; data/README.md) ---
+# lecon_make_timit_synth leaves a corpus that passes its --check (manifest, recipe, every file's size and hash)
+# alone; otherwise it writes it again (about 15 s for the small one on a 2-core machine).
+"$build/data/lecon_make_timit_synth" --out "$here/timit-synth" --prompts "$here/text/cmu-arctic-prompts.txt"
+if [ "${TIMIT_SYNTH:-}" = full ]; then
+  "$build/data/lecon_make_timit_synth" --full --out "$here/timit-synth-full" --prompts "$here/text/cmu-arctic-prompts.txt"
+elif [ -n "${TIMIT_SYNTH:-}" ]; then
+  echo "data: TIMIT_SYNTH=$TIMIT_SYNTH: expected TIMIT_SYNTH=full or nothing" >&2
+  exit 2
+fi
 echo "data: ready in $here ($(cd "$here" && ls *.h5 mnist-variants/*.h5 | tr '\n' ' '))"
