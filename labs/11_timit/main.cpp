@@ -362,7 +362,7 @@ void run(const LabContext& ctx) {
   const std::string dir = synthetic ? ctx.data_dir + "/timit-synth" : timit_dir;
   const std::size_t limit = static_cast<std::size_t>(ctx.options["train-limit"].as<int>());
   const Corpus corpus = load_corpus(ctx, dir, synthetic, limit > 0 ? limit : (ctx.full ? 0 : 400), ctx.full ? 0 : 120);
-  const auto epochs = static_cast<std::size_t>(ctx.epochs_or(3, 15));
+  const auto epochs = static_cast<std::size_t>(ctx.epochs_or(8, 15));
   const Sizes sizes = ctx.full ? Sizes{1024, 3, epochs, 10, 256, epochs, 100} : Sizes{256, 2, epochs, 2, 96, epochs, 100};
   const std::vector<std::string> models = split_comma_list(ctx.options["models"].as<std::string>());
   auto wanted = [&](const std::string& m) { return std::find(models.begin(), models.end(), m) != models.end(); };
@@ -519,6 +519,7 @@ void run(const LabContext& ctx) {
   h.low = u.log_mel.max() - 14;  // a 14-nat (about 60 dB) range below the loudest bin
   h.high = u.log_mel.max();
   h.label = "log energy";
+  h.equal_axes = false;
   h.palette = "defined (0 '#000004', 0.5 '#b73779', 1 '#fcfdbf')";
   for (arma::uword r = 0; r < u.log_mel.n_rows; ++r)
     for (arma::uword col = 0; col < u.log_mel.n_cols; ++col) h.values.push_back(u.log_mel(r, col));

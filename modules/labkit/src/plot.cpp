@@ -167,7 +167,7 @@ std::string Plot::script(const std::string& png_path) const {
     const double half_y = (heatmap.y_max - heatmap.y_min) / static_cast<double>(heatmap.rows - 1) / 2;
     gp << "set xrange [" << heatmap.x_min - half_x << ':' << heatmap.x_max + half_x << "]\nset yrange [" << heatmap.y_min - half_y << ':'
        << heatmap.y_max + half_y << "]\nset palette " << heatmap.palette << "\nset cbrange [" << heatmap.low << ':' << heatmap.high
-       << "]\nset cblabel " << gnuplot_quoted(heatmap.label) << " noenhanced\nset size ratio -1\nunset grid\n";
+       << "]\nset cblabel " << gnuplot_quoted(heatmap.label) << " noenhanced\n" << (heatmap.equal_axes ? "set size ratio -1\n" : "") << "unset grid\n";
     if (!heatmap.levels.empty()) {
       gp << "set contour base\nunset surface\nset view map\nset cntrparam levels discrete ";
       for (std::size_t i = 0; i < heatmap.levels.size(); ++i) gp << (i ? "," : "") << heatmap.levels[i];

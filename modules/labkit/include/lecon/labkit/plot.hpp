@@ -46,6 +46,7 @@ struct Heatmap {
   std::string palette = "defined (0 '#2166ac', 0.5 '#f7f7f7', 1 '#b2182b')";  // blue, white, red
   std::vector<double> levels;                         // contour lines, black and dashed
   std::string levels_title;                           // their legend entry ("output = 0.5")
+  bool equal_axes = true;                             // one unit as long on x as on y (a map); false: fill the plot (a spectrogram)
 };
 
 // A point of interest drawn over the series with a label beside it ("start (-1.2, 1)"). The label sits
