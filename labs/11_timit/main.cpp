@@ -358,8 +358,13 @@ const std::vector<std::string> kModels = {"softmax", "mlp", "dbn", "lstm", "blst
 void run(const LabContext& ctx) {
   const auto start = Clock::now();
   const std::string timit_dir = ctx.options["timit-dir"].as<std::string>();
-  const bool synthetic = timit_dir.empty();
-  const std::string dir = synthetic ? ctx.data_dir + "/timit-synth" : timit_dir;
+  // Default: the synthetic corpus of make data (in full mode its TIMIT-sized version when make data
+  // TIMIT_SYNTH=full wrote it). A corpus is synthetic when its generator's manifest is there, however given.
+  const std::string full_synthetic = ctx.data_dir + "/timit-synth-full";
+  const std::string dir = !timit_dir.empty() ? timit_dir
+                          : ctx.full && std::filesystem::exists(full_synthetic) ? full_synthetic
+                                                                                 : ctx.data_dir + "/timit-synth";
+  const bool synthetic = std::filesystem::exists(dir + "/LECON-SYNTH.TXT") || timit_dir.empty();
   const std::size_t limit = static_cast<std::size_t>(ctx.options["train-limit"].as<int>());
   const Corpus corpus = load_corpus(ctx, dir, synthetic, limit > 0 ? limit : (ctx.full ? 0 : 400), ctx.full ? 0 : 120);
   const auto epochs = static_cast<std::size_t>(ctx.epochs_or(8, 15));
@@ -548,7 +553,7 @@ int main(int argc, char** argv) {
      .writes("confusion.{png,gp}", "its whole frame confusion matrix, row-normalised")
      .writes("spectrogram.{png,gp}", "the log mel spectrogram of a test utterance with its phone boundaries");
   lab.options().add_options()
-    ("timit-dir", po::value<std::string>()->default_value(""), "the real TIMIT corpus (TRAIN/ and TEST/); default: the synthetic corpus in <data-dir>/timit-synth")
+    ("timit-dir", po::value<std::string>()->default_value(""), "the real TIMIT corpus (TRAIN/ and TEST/); default: the synthetic corpus in <data-dir>/timit-synth (in full mode <data-dir>/timit-synth-full when make data TIMIT_SYNTH=full wrote it)")
     ("models", po::value<std::string>()->default_value("softmax,mlp,dbn,lstm,blstm"), "models, comma-separated: softmax, mlp, dbn, lstm, blstm");
   lab.count_option("train-limit", 0, "training utterances (0: 400 in quick mode, all in full mode)", Range::at_least(0));
   lab.add_check([](const LabContext& ctx) {
