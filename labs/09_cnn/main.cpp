@@ -9,8 +9,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "lecon/backprop/sequential.hpp"
@@ -56,13 +59,42 @@ const std::vector<Reference> kMnistReferences = {
     {"LSTM 128, pixel by pixel (784 steps) (lecon's row-by-row LSTM: lab 10, its sequential_mnist table)", 1.8, "Arjovsky, Shah & Bengio 2016 (docs/references.md)"},
     {"2-layer NN 784-800-10 (the slide's \"convolution, 2 couches\")", 1.6, "Simard et al. 2003 (lecture table)"},
     {"LeNet 20/50 (tanh, plain SGD), DeepLearningTutorials", 0.92, "DeepLearningTutorials (docs/references.md)"},
-    {"SdA 3x1000, pretrained, DeepLearningTutorials (lecon's: lab 07 --full, its mnist row)", 1.3, "DeepLearningTutorials (docs/references.md)"},
-    {"DBN 784-500-500-2000-10, pretrained, fine-tuned (lecon's: lab 08 --full, its classifier table)", 1.2, "Hinton & Salakhutdinov 2006 (docs/references.md)"},
+    {"SdA 3x1000, pretrained, DeepLearningTutorials", 1.3, "DeepLearningTutorials (docs/references.md)"},
+    {"DBN 784-500-500-2000-10, pretrained, fine-tuned", 1.2, "Hinton & Salakhutdinov 2006 (docs/references.md)"},
     {"SVM", 0.56, "lecture table"},
     {"KNN", 0.52, "lecture table"},
     {"deep NN", 0.35, "Ciresan et al. 2010 (lecture table)"},
     {"committee of convolutional nets", 0.23, "Ciresan et al. 2012 (lecture table)"},
 };
+
+// lecon's full-mode MNIST figures of other labs, read from their Markdown tables in the same --out folder: the
+// cell `column` (0 = the first) of the row starting with `row_start`, its leading number.
+struct FullModeRow {
+  std::string label, lab, file_stem, row_start;
+  std::size_t column;
+};
+const std::vector<FullModeRow> kFullModeRows = {
+    {"lecon SdA 3x1000, pretrained, fine-tuned", "lab 07", "07_autoencoders_vincent2008", "MNIST (50,000", 8},
+    {"lecon DBN 784-500-500-2000-10, pretrained, fine-tuned", "lab 08", "08_dbn_classifier", "DBN: RBMs pretrained", 1}};
+
+// The figure, or nothing when the file is missing, was written in quick mode or lacks the row or a number.
+std::optional<double> full_mode_figure(const std::string& path, const std::string& row_start, std::size_t column) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::optional<double> figure;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("quick mode") != std::string::npos) return std::nullopt;
+    if (line.rfind("| " + row_start, 0) != 0) continue;
+    std::vector<std::string> cells;
+    std::istringstream row(line.substr(1));
+    for (std::string cell; std::getline(row, cell, '|');) cells.push_back(cell);
+    if (column >= cells.size()) return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(cells[column].c_str(), &end);
+    if (end != cells[column].c_str() && std::isfinite(value)) figure = value;
+  }
+  return figure;
+}
 
 // Fashion-MNIST baselines from the table in the Debian package's README (accuracy), by row name.
 std::vector<Reference> fashion_references() {
@@ -312,6 +344,17 @@ void run(const LabContext& ctx) {
     plot.add(per_epoch(mnist.label, mnist.errors, "linespoints"));
     Table mnist_table("MNIST test error: LeNet against the lecture's table (10,000 test images)", {"method", "test error %", "source"});
     for (const Reference& r : kMnistReferences) mnist_table.add_row({r.method, fixed(r.error_percent, 2), r.source});
+    // lecon's own full-mode figures of the pretrained rows, when labs 07 and 08 ran in full mode into this --out.
+    std::vector<std::string> missing;
+    for (const FullModeRow& row : kFullModeRows) {
+      const std::optional<double> figure = full_mode_figure(ctx.out_dir + "/" + row.file_stem + ".md", row.row_start, row.column);
+      if (figure) mnist_table.add_row({row.label, fixed(*figure, 2), "this --out folder's " + row.file_stem + ".md (" + row.lab + " --full)"});
+      else missing.push_back(row.lab + " --full");
+    }
+    if (!missing.empty())
+      mnist_table.add_note("lecon's SdA and DBN rows appear here once " + missing.front() +
+                           (missing.size() > 1 ? " and " + missing.back() + " have written their tables" : " has written its table") +
+                           " into the same --out folder (quick-mode tables are not used)");
     mnist_table.add_row({row_name(mnist), fixed(mnist.test_error(), 2), "SGD lr " + fixed(ctx.options["lr"].as<double>(), 3) +
                                                                             " momentum 0.9, batch 64, L2 5e-4, " + fixed(mnist.seconds, 0) + " s"});
     mnist_table.add_note("the lecture's row \"neural network (convolution, 2 couches) 1.6\" is Simard et al.'s plain 784-800-10 network, not a "
