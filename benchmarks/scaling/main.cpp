@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "bench.hpp"
@@ -31,7 +32,15 @@ struct Workload {
   std::string name;
   std::size_t batch = 0, samples = 0;  // global batch; samples per timed epoch
 };
-const std::vector<Workload> kWorkloads = {{"MLP 784-512-512-10", 128, 60000}, {"MLP 784-512-512-10", 512, 60000}, {"LeNet", 64, 12800}};
+const std::vector<Workload> kWorkloads = {{"MLP 784-512-512-10", 128, 60000}, {"MLP 784-512-512-10", 256, 60000}, {"MLP 784-512-512-10", 512, 60000},
+                                          {"LeNet", 64, 12800}, {"LeNet", 128, 12800}};
+
+// The workload of the same model with twice the global batch (the same batch per rank on 2 ranks), if measured.
+std::optional<std::size_t> doubled(std::size_t k) {
+  for (std::size_t j = 0; j < kWorkloads.size(); ++j)
+    if (kWorkloads[j].name == kWorkloads[k].name && kWorkloads[j].batch == 2 * kWorkloads[k].batch) return j;
+  return std::nullopt;
+}
 
 Sequential<Real> build(const Workload& w, std::uint64_t seed) {
   Rng rng(seed);
@@ -133,17 +142,21 @@ void driver(const LabContext& ctx, int argc, char** argv) {
   std::cout << "\n";
   const std::string after = bench::load_average();
   Table table("Data-parallel training over MPI on this machine, 1 thread per rank (SGD, one epoch)",
-              {"model", "global batch", "1 rank samples/s", "2 ranks samples/s", "speed-up", "2 ranks: compute per step", "allreduce per step",
-               "allreduce share", "gradient buffer"});
+              {"model", "global batch", "1 rank samples/s", "2 ranks samples/s", "speed-up, same global batch",
+               "speed-up, same batch per rank", "2 ranks: compute per step", "allreduce per step", "allreduce share", "gradient buffer"});
   for (std::size_t k = 0; k < kWorkloads.size(); ++k) {
     const Measured& a = one.at(k);
     const Measured& b = two.at(k);
+    const std::optional<std::size_t> d = doubled(k);
     table.add_row({kWorkloads[k].name, std::to_string(kWorkloads[k].batch), fixed(a.rate, 0), fixed(b.rate, 0), fixed(b.rate / a.rate, 2) + "x",
+                   d ? fixed(two.at(*d).rate / a.rate, 2) + "x (2 x " + std::to_string(kWorkloads[k].batch) + ")" : std::string("-"),
                    seconds_text(b.compute), seconds_text(b.allreduce), fixed(100 * b.allreduce / (b.compute + b.allreduce), 1) + "%",
                    fixed(b.bytes / 1e6, 2) + " MB"});
   }
   table.add_note("samples/s: median over " + std::to_string(bench::repeats(ctx)) + " epochs (MLP: 60,000 images; LeNet: the first 12,800), each from the same "
                  "initial weights; every rank holds the model and the data and computes its half of each global batch");
+  table.add_note("same global batch: 2 ranks share each batch of B (strong scaling, what a fixed recipe gets); same batch per rank: 2 "
+                 "ranks at global batch 2B against 1 rank at B (weak scaling: each rank keeps its GEMMs' size)");
   table.add_note("allreduce per step: time inside MPI_Allreduce of the one gradient buffer (Open MPI, shared memory between the two ranks), "
                  "including any wait for the slower rank; compute per step: the rest of the step");
   table.add_note(bench::load_note(before, after));
