@@ -8,11 +8,14 @@ Prints one JSON line: samples/s of each timed epoch (a fresh model each), the pe
 torch version and thread count.
 """
 import argparse
-import json
-import resource
+import os
+import sys
 import time
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import torch_peer  # noqa: E402
 
 
 def cifar_18pct():
@@ -28,14 +31,7 @@ def main():
     parser.add_argument("--samples", type=int, default=6400)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.01)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs (the median is taken by the caller)")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
-    torch.manual_seed(args.seed)
+    args = torch_peer.parse_common(parser)
     x = torch.rand(args.samples, 3, 32, 32)
     y = torch.randint(0, 10, (args.samples,))
     rates = []
@@ -52,9 +48,7 @@ def main():
             loss.backward()
             optimizer.step()
         rates.append(args.samples / (time.perf_counter() - start))
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rates": rates, "accuracy": 0, "peak_mib": peak_mib, "torch": torch.__version__,
-                      "threads": torch.get_num_threads()}))
+    torch_peer.report(rates, 0)
 
 
 if __name__ == "__main__":

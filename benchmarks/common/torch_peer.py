@@ -31,18 +31,33 @@ def read_labels(path):
     return torch.from_numpy(read_idx(path).astype(np.int64))
 
 
+def parse_common(parser, runs_flag="--epochs"):
+    """Adds --threads, the number of timed runs (runs_flag) and --seed to parser, parses the command line, and
+    sets torch up as every peer does: the thread count, subnormals flushed to zero (as lecon's programs do,
+    lecon/core/parallel.hpp: both sides under the same rules) and the seed. Returns the parsed arguments."""
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(runs_flag, type=int, default=3, help="timed runs (the median is taken by the caller)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)
+    torch.manual_seed(args.seed)
+    return args
+
+
+def report(rates, accuracy, **numbers):
+    """Prints the one JSON line bench::run_torch_script reads: samples/s of each timed run, the accuracy (0 where
+    the task has none), further numbers by name, the peak resident memory, the torch version and thread count."""
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rates": rates, "accuracy": accuracy, **numbers, "peak_mib": peak_mib, "torch": torch.__version__,
+                      "threads": torch.get_num_threads()}))
+
+
 def run(build_model, sample_shape, lr, batch):
     """build_model(): a fresh torch.nn.Module; sample_shape: one image's shape, (784,) or (1, 28, 28)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--mnist", required=True, help="directory with the four idx files")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs (the median is taken by the caller)")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
-    torch.manual_seed(args.seed)
+    args = parse_common(parser)
     x_train = read_images(args.mnist + "/train-images-idx3-ubyte", sample_shape)
     y_train = read_labels(args.mnist + "/train-labels-idx1-ubyte")
     x_test = read_images(args.mnist + "/t10k-images-idx3-ubyte", sample_shape)
@@ -67,6 +82,4 @@ def run(build_model, sample_shape, lr, batch):
                 correct = sum((model(x_test[i:i + 1000]).argmax(1) == y_test[i:i + 1000]).sum().item()
                               for i in range(0, x_test.shape[0], 1000))
             accuracy = correct / x_test.shape[0]
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rates": rates, "accuracy": accuracy, "peak_mib": peak_mib, "torch": torch.__version__,
-                      "threads": torch.get_num_threads()}))
+    report(rates, accuracy)

@@ -6,11 +6,14 @@ run trains a fresh model for two epochs over the same samples and times the seco
 Prints the one JSON line bench::run_torch_script reads (an LSTM on random labels has no accuracy: 0).
 """
 import argparse
-import json
-import resource
+import os
+import sys
 import time
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import torch_peer  # noqa: E402
 
 
 class LastState(torch.nn.Module):
@@ -30,14 +33,7 @@ def main():
     parser.add_argument("--hidden", type=int, required=True)
     parser.add_argument("--steps", type=int, required=True)
     parser.add_argument("--samples", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
-    torch.manual_seed(args.seed)
+    args = torch_peer.parse_common(parser, "--repeats")
     x = torch.randn(args.samples, args.steps, args.inputs)
     y = torch.randint(0, 10, (args.samples,))
     batch = 64
@@ -57,9 +53,7 @@ def main():
                 optimizer.step()
             seconds = time.perf_counter() - start
         rates.append(args.samples / seconds)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rates": rates, "accuracy": 0, "peak_mib": peak_mib, "torch": torch.__version__,
-                      "threads": torch.get_num_threads()}))
+    torch_peer.report(rates, 0)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ each from fresh weights. Prints the one JSON line bench::run_torch_peer reads; a
 is "reconstruction_error".
 """
 import argparse
-import json
 import os
-import resource
 import sys
 import time
 
@@ -24,14 +22,7 @@ import torch_peer  # noqa: E402
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mnist", required=True, help="directory with the four idx files")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=3, help="timed epochs (the median is taken by the caller)")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.set_flush_denormal(True)  # as lecon's programs do (lecon/core/parallel.hpp): both sides flush subnormals
-    torch.manual_seed(args.seed)
+    args = torch_peer.parse_common(parser)
     x = torch_peer.read_images(args.mnist + "/train-images-idx3-ubyte", (784,))
     x_test = torch_peer.read_images(args.mnist + "/t10k-images-idx3-ubyte", (784,))
     lr, momentum, weight_cost, batch = 0.1, 0.5, 2e-4, 100
@@ -66,9 +57,7 @@ def main():
             if error is None:
                 r = torch.sigmoid(torch.addmm(b, torch.sigmoid(torch.addmm(c, x_test, W.t())), W))
                 error = ((x_test - r) ** 2).sum().item() / x_test.shape[0]
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rates": rates, "accuracy": 0.0, "reconstruction_error": error, "peak_mib": peak_mib,
-                      "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    torch_peer.report(rates, 0.0, reconstruction_error=error)
 
 
 if __name__ == "__main__":
