@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <sstream>
+#include <tuple>
 
 #include "lecon/autoencoders/autoencoder.hpp"
 #include "lecon/autoencoders/corruption.hpp"
@@ -419,10 +420,12 @@ void vincent_table(const LabContext& ctx) {
       ++compared;
       if (sda.test_error < saa.test_error) ++sda_better;
     }
-    std::cout << "  SAA-3: test " << fixed(saa.test_error, 2) << "% (validation " << fixed(saa.valid_error, 2) << "%, fine-tuning lr "
-              << saa.finetune_lr << ", " << saa.epochs << " epochs); SdA-3: test " << fixed(sda.test_error, 2) << "% (validation "
-              << fixed(sda.valid_error, 2) << "%, lr " << sda.finetune_lr << ", " << sda.epochs << " epochs); DBN-1: test " << fixed(dbn1.test_error, 2)
-              << "%; DBN-3: test " << fixed(dbn3.test_error, 2) << "% (validation " << fixed(dbn3.valid_error, 2) << "%, " << dbn3.epochs << " epochs)\n";
+    // One line per column trained: test and validation error, the chosen fine-tuning lr and its best epoch.
+    for (const auto& [which, title, r] : {std::tuple<const char*, const char*, const StackResult*>{"saa", "SAA-3", &saa}, {"sda", "SdA-3", &sda},
+                                          {"dbn1", "DBN-1", &dbn1}, {"dbn3", "DBN-3", &dbn3}})
+      if (model(which))
+        std::cout << "  " << title << ": test " << fixed(r->test_error, 2) << "% (validation " << fixed(r->valid_error, 2) << "%, fine-tuning lr "
+                  << r->finetune_lr << ", best epoch " << r->epochs << ")\n";
   }
   table.add_note("published: [paper: Vincent et al. 2008, Table 2], ± the 95% binomial interval on 50,000 test images; ours: the same interval "
                  "on our test images, 1.96 √(p (1 − p) / n) (docs/references.md)");
