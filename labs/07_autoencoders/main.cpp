@@ -361,8 +361,9 @@ void vincent_table(const LabContext& ctx) {
   std::vector<std::string> names = split_comma_list(ctx.options["datasets"].as<std::string>());
   if (names.empty()) names = ctx.full ? std::vector<std::string>{"basic", "rot", "bg-rand", "bg-img", "rot-bg-img", "rect", "rect-img", "convex", "mnist"}
                                       : std::vector<std::string>{"basic", "rect"};
-  const StackSettings settings = ctx.full ? StackSettings{{1000, 1000, 1000}, 15, 100, 10, 0.05, {0.1, 0.3}}
-                                          : StackSettings{{300, 300, 300}, 2, 8, 3, 0.05, {0.1}};
+  StackSettings settings = ctx.full ? StackSettings{{1000, 1000, 1000}, 15, 100, 10, 0.05, {0.1, 0.3}}
+                                    : StackSettings{{300, 300, 300}, 2, 8, 3, 0.05, {0.1}};
+  if (const int epochs = ctx.options["pretrain-epochs"].as<int>(); epochs > 0) settings.pretrain_epochs = static_cast<std::size_t>(epochs);
   const std::string sizes = std::to_string(settings.hidden[0]) + "-" + std::to_string(settings.hidden[1]) + "-" + std::to_string(settings.hidden[2]);
   Table table("Vincent et al. 2008, Table 2: test error % (± 95% interval) on the MNIST variants; published columns, then this run's SAA-3, SdA-3, DBN-1 and DBN-3",
               {"data set", "SVM rbf", "SVM poly", "DBN-1", "SAA-3", "DBN-3", "SdA-3 (ν)", "lecon SAA-3", "lecon SdA-3 (ν)", "lecon DBN-1", "lecon DBN-3",
@@ -476,6 +477,8 @@ int main(int argc, char** argv) {
     ("datasets", po::value<std::string>()->default_value(""),
      "rows of the Vincent table, comma-separated: basic, rot, bg-rand, bg-img, rot-bg-img, rect, rect-img, convex, mnist "
      "(default: basic,rect in quick mode, all in full mode)");
+  lab.count_option("pretrain-epochs", 0, "pretraining epochs per layer of the table's stacks and DBNs (0: 2 in quick mode, 15 in full mode)",
+                   Range::at_least(0));
   lab.options().add_options()
     ("models", po::value<std::string>()->default_value("saa,sda,dbn1,dbn3"),
      "columns of the Vincent table to train, comma-separated: saa, sda, dbn1, dbn3 (the others read 'not run')");
