@@ -33,6 +33,7 @@
 #include "lecon/speech/decoding.hpp"
 #include "lecon/speech/features.hpp"
 #include "lecon/speech/phones.hpp"
+#include "lecon/speech/targets.hpp"
 #include "lecon/speech/timit.hpp"
 
 namespace {
@@ -73,19 +74,8 @@ Utterance prepare(const TimitUtterance& u, bool keep_display) {
   const arma::mat log_mel = log_mel_energies(loaded.audio.samples, kFeatures);
   if (log_mel.n_cols == 0) throw FileError(u.audio_path, "shorter than one 25 ms frame");
   out.features = arma::conv_to<arma::Mat<Real>>::from(with_deltas(mfcc_from_log_mel(log_mel, kFeatures)));
-  const std::vector<std::string> frame_phones = frame_labels(loaded.phones, log_mel.n_cols, kFeatures.window, kFeatures.hop);
-  out.labels.resize(frame_phones.size(), -1);
-  for (std::size_t t = 0; t < frame_phones.size(); ++t) {
-    if (frame_phones[t].empty()) continue;
-    const std::string p48 = fold_61_to_48(frame_phones[t]);
-    if (!p48.empty()) out.labels[t] = static_cast<int>(phone_index(timit48(), p48));
-  }
-  std::vector<std::size_t> reference;
-  for (const Segment& s : loaded.phones) {
-    const std::string p39 = fold_61_to_39(s.label);
-    if (!p39.empty()) reference.push_back(phone_index(timit39(), p39));
-  }
-  out.reference = collapse_repeats(reference);
+  out.labels = frame_classes(loaded.phones, log_mel.n_cols, kFeatures.window, kFeatures.hop);
+  out.reference = scoring_string(loaded.phones);
   if (keep_display) {
     out.log_mel = log_mel;
     out.phones = loaded.phones;
@@ -258,8 +248,7 @@ Scores score(const std::vector<Utterance>& set, const std::vector<arma::mat>& po
              const PhoneBigram& bigram, const PhoneLoopOptions& options) {
   Scores s;
   s.confusion.zeros(timit39().size(), timit39().size());
-  std::vector<std::size_t> to39(kClasses);
-  for (std::size_t q = 0; q < kClasses; ++q) to39[q] = phone_index(timit39(), fold_48_to_39(timit48()[q]));
+  const std::vector<std::size_t>& to39 = classes_48_to_39();
   std::size_t frames = 0, wrong = 0;
   for (std::size_t i = 0; i < set.size(); ++i) {
     const arma::mat& lp = posteriors[i];

@@ -15,6 +15,7 @@
 #include "lecon/speech/decoding.hpp"
 #include "lecon/speech/features.hpp"
 #include "lecon/speech/phones.hpp"
+#include "lecon/speech/targets.hpp"
 #include "lecon/speech/timit.hpp"
 #include "test_util.hpp"
 
@@ -63,13 +64,8 @@ Set load(const std::vector<TimitUtterance>& utterances) {
   for (const TimitUtterance& u : utterances) {
     const LoadedUtterance loaded = load_utterance(u);
     set.features.push_back(with_deltas(mfcc_from_log_mel(log_mel_energies(loaded.audio.samples, o), o)));
-    std::vector<int> labels;
-    for (const std::string& p : frame_labels(loaded.phones, set.features.back().n_cols, o.window, o.hop))
-      labels.push_back(p.empty() ? -1 : static_cast<int>(phone_index(timit48(), fold_61_to_48(p))));
-    set.labels.push_back(labels);
-    std::vector<std::size_t> reference;
-    for (const Segment& s : loaded.phones) reference.push_back(phone_index(timit39(), fold_61_to_39(s.label)));
-    set.references.push_back(collapse_repeats(reference));
+    set.labels.push_back(frame_classes(loaded.phones, set.features.back().n_cols, o.window, o.hop));
+    set.references.push_back(scoring_string(loaded.phones));
     by_speaker[u.speaker].push_back(set.features.size() - 1);
   }
   for (const auto& [speaker, indices] : by_speaker) {
@@ -159,9 +155,9 @@ BOOST_AUTO_TEST_CASE(softmax_frames_and_decoding_beat_the_majority_class) {
     z.each_row() -= arma::log(arma::sum(arma::exp(z.each_row() - arma::max(z, 0)), 0)) + arma::max(z, 0);
     for (arma::uword q = 0; q < 48; ++q) z.row(q) += std::isfinite(log_prior(q)) ? -log_prior(q) : -1e30;
     std::vector<std::size_t> path = viterbi_phone_loop(z, bigram, PhoneLoopOptions{});
-    for (std::size_t& q : path) q = phone_index(timit39(), fold_48_to_39(timit48()[q]));
+    for (std::size_t& q : path) q = classes_48_to_39()[q];
     model_counts += edit_distance(test.references[i], collapse_repeats(path));
-    majority_counts += edit_distance(test.references[i], {phone_index(timit39(), fold_48_to_39(timit48()[majority]))});
+    majority_counts += edit_distance(test.references[i], {classes_48_to_39()[majority]});
   }
   BOOST_TEST_MESSAGE("phone error " << model_counts.error_rate() << ", majority class " << majority_counts.error_rate());
   BOOST_CHECK_LT(model_counts.error_rate(), 0.5 * majority_counts.error_rate());

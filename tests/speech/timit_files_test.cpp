@@ -5,6 +5,7 @@
 
 #include "lecon/speech/phones.hpp"
 #include "lecon/speech/sphere.hpp"
+#include "lecon/speech/targets.hpp"
 #include "lecon/speech/transcription.hpp"
 #include "test_util.hpp"
 
@@ -171,6 +172,22 @@ BOOST_AUTO_TEST_CASE(bad_transcriptions_name_file_and_line) {
   check_error<FileError>([&] { read_segments(dir.file("text.phn")); }, {"text.phn:1", "'0 1e3 h#'"});
   write_text(dir.file("empty.phn"), "\n");
   check_error<FileError>([&] { read_segments(dir.file("empty.phn")); }, {"empty.phn", "no segments"});
+}
+
+BOOST_AUTO_TEST_CASE(training_classes_and_scoring_strings) {
+  // Frames of 400 samples every 160 (centres 200, 360, 520, 680, 840): h#, h#, q (no class), tcl, t.
+  const std::vector<Segment> phones = {{0, 450, "h#"}, {450, 600, "q"}, {600, 800, "tcl"}, {800, 1000, "t"}, {1000, 1100, "ix"}};
+  const std::vector<int> classes = frame_classes(phones, 5, 400, 160);
+  const std::vector<int> expected = {static_cast<int>(phone_index(timit48(), "sil")), static_cast<int>(phone_index(timit48(), "sil")), -1,
+                                     static_cast<int>(phone_index(timit48(), "cl")), static_cast<int>(phone_index(timit48(), "t"))};
+  BOOST_CHECK(classes == expected);
+  // Scoring: h# sil, q removed, tcl sil (collapsed with the h#'s), t, ix -> ih.
+  const std::vector<std::size_t> reference = scoring_string(phones);
+  const std::vector<std::size_t> wanted = {phone_index(timit39(), "sil"), phone_index(timit39(), "t"), phone_index(timit39(), "ih")};
+  BOOST_CHECK(reference == wanted);
+  BOOST_REQUIRE_EQUAL(classes_48_to_39().size(), 48u);
+  BOOST_CHECK_EQUAL(classes_48_to_39()[phone_index(timit48(), "ao")], phone_index(timit39(), "aa"));
+  BOOST_CHECK_EQUAL(classes_48_to_39()[phone_index(timit48(), "vcl")], phone_index(timit39(), "sil"));
 }
 
 BOOST_AUTO_TEST_CASE(frame_labels_come_from_frame_centres) {
