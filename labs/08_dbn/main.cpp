@@ -40,7 +40,6 @@ constexpr double kPretrainedClassifier = 1.2, kBackpropClassifier = 1.6, kTutori
 constexpr double kCd1LogProbability = -125.53, kCd25LogProbability = -86.34;
 
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // "1 epoch", "3 epochs".
 std::string count_of(std::size_t n, const std::string& noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); }

@@ -50,10 +50,6 @@ const char* kText = "text/genesis-kjv.txt";
 // "1 epoch", "3 epochs".
 std::string count_of(std::size_t n, const std::string& what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // Both LSTMs start with a forget-gate bias of 1, as keras initialises them (unit_forget_bias)
 // [paper: Gers, Schmidhuber & Cummins 2000; Jozefowicz, Zaremba & Sutskever 2015]: f = σ(1 + ·) ≈ 0.73,
 // so the cell remembers from the first update on (docs/rnn.md: "a bias toward remembering helps"). The

@@ -41,7 +41,6 @@ namespace {
 using namespace lecon;
 using namespace lecon::speech;
 using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 constexpr std::size_t kClasses = 48;  // training classes [paper: Lee & Hon 1989]
 constexpr std::size_t kContext = 5;   // ±5 frames into the frame classifiers: 11 x 39 = 429 inputs

@@ -311,6 +311,10 @@ void report_error(int fd, const std::string& program, const std::string& message
   }
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::vector<std::string> split_comma_list(const std::string& text) {
   std::vector<std::string> items;
   std::istringstream in(text);

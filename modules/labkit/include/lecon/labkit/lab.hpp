@@ -15,6 +15,7 @@
 // (real_option, count_option) and any further check (add_check) included.
 #include <boost/program_options.hpp>
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <limits>
 #include <string>
@@ -116,6 +117,9 @@ bool launched_by_mpi();
 int quiet_unless_rank_zero();
 // "<program>: error: <message>" on fd (with "(rank r)" after "error" on ranks other than 0), one line.
 void report_error(int fd, const std::string& program, const std::string& message);
+
+// Wall-clock seconds since `start` (std::chrono::steady_clock), for the run times the labs print.
+double seconds_since(std::chrono::steady_clock::time_point start);
 
 std::vector<std::string> split_comma_list(const std::string& text);
 
