@@ -146,25 +146,22 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
     double loss_sum = 0, correct = 0;
     for (const arma::uvec& global_idx : minibatch_indices(n_train, options.batch_size, options.shuffle ? &rng : nullptr)) {
       const arma::uvec idx = options.partition ? arma::uvec(global_idx.elem(options.partition->shard(global_idx))) : global_idx;
-      if (idx.n_elem == 0) {  // a shard with no sample of this batch: zero gradients into the combination, the same step
+      if (idx.n_elem > 0) {
+        const Tensor<T> xb = x.gather(idx), yb = y.gather(idx);
+        const Tensor<T>& out = model.forward(xb, train);
+        const double batch_loss = loss.value(out, yb);
+        if (!std::isfinite(batch_loss))
+          throw Error("fit: the loss became " + std::to_string(batch_loss) + " in epoch " + std::to_string(epoch + 1) +
+                      " (learning rate too high?)");
+        loss_sum += batch_loss * static_cast<double>(idx.n_elem);
+        if (options.accuracy) correct += accuracy(out.matrix(), yb.matrix()) * static_cast<double>(idx.n_elem);
+        if (options.partition) options.partition->set_local_terms(loss.terms(yb));
+        loss.gradient(out, yb, dy);
+        model.backward(dy);
+      } else {  // a shard with no sample of this batch: zero gradients into the combination, then the same step
         options.partition->set_local_terms(0);
         for (Param<T>* p : params) p->grad.zeros(p->value.n_rows, p->value.n_cols);
-        for (auto* o : observers) o->after_backward(params);
-        optimizer.step(params);
-        for (auto* o : observers) o->after_step(params);
-        continue;
       }
-      const Tensor<T> xb = x.gather(idx), yb = y.gather(idx);
-      const Tensor<T>& out = model.forward(xb, train);
-      const double batch_loss = loss.value(out, yb);
-      if (!std::isfinite(batch_loss))
-        throw Error("fit: the loss became " + std::to_string(batch_loss) + " in epoch " + std::to_string(epoch + 1) +
-                    " (learning rate too high?)");
-      loss_sum += batch_loss * static_cast<double>(idx.n_elem);
-      if (options.accuracy) correct += accuracy(out.matrix(), yb.matrix()) * static_cast<double>(idx.n_elem);
-      if (options.partition) options.partition->set_local_terms(loss.terms(yb));
-      loss.gradient(out, yb, dy);
-      model.backward(dy);
       for (auto* o : observers) o->after_backward(params);
       optimizer.step(params);
       for (auto* o : observers) o->after_step(params);

@@ -41,9 +41,6 @@ std::uint64_t parse_seed(const std::string& text) {
   return value;
 }
 
-// An exclusive flock on <out>/.lecon-lock for the lab's whole run, so that two labs never write into one
-// directory at once. The kernel releases it when the process ends, however it ends: no stale locks.
-// The file names the holder ("01_neuron 1234") for the message the next lab prints.
 // The launcher's rank of this process: Open MPI's OMPI_COMM_WORLD_RANK, PMIx's PMIX_RANK or PMI's PMI_RANK
 // (MPICH, Slurm), read before MPI starts so that labkit needs no MPI; -1 when none is set.
 int rank_from_environment() {
@@ -73,6 +70,9 @@ class ScratchOut {
   std::string path_;
 };
 
+// An exclusive flock on <out>/.lecon-lock for the lab's whole run, so that two labs never write into one
+// directory at once. The kernel releases it when the process ends, however it ends: no stale locks.
+// The file names the holder ("01_neuron 1234") for the message the next lab prints.
 class OutDirLock {
  public:
   OutDirLock(const std::string& dir, const std::string& program) {
@@ -297,7 +297,10 @@ int quiet_unless_rank_zero() {
   std::fflush(stdout);
   std::fflush(stderr);
   const int copy = ::dup(STDERR_FILENO);
-  if (copy < 0 || !std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) return copy < 0 ? STDERR_FILENO : copy;
+  if (copy < 0) return STDERR_FILENO;  // nothing to write errors on once stderr is gone: keep it
+  // Should /dev/null not open, the stream stays as it was: the rank is noisy, not wrong.
+  const bool quiet = std::freopen("/dev/null", "w", stdout) && std::freopen("/dev/null", "w", stderr);
+  (void)quiet;
   return copy;
 }
 
