@@ -357,6 +357,35 @@ BOOST_AUTO_TEST_CASE(same_seed_same_rbm_at_1_and_2_threads) {
   for (std::size_t i = 0; i < samples.size(); ++i) BOOST_TEST(arma::approx_equal(samples[i], samples[i < 4 ? 0 : 4], "absdiff", 0.0f));
 }
 
+// Annealing: with one mini-batch per epoch and no momentum, the runs with and without annealing compute the
+// same gradient in epoch 1 (same seed, same weights after epoch 0), so the annealed step is exactly the
+// epoch's factor, 1 − (1 − 0.25) · 1/2 = 0.625, times the constant run's step.
+BOOST_AUTO_TEST_CASE(annealing_scales_the_steps_linearly) {
+  arma::mat pixels(6, 16);
+  for (arma::uword j = 0; j < pixels.n_cols; ++j)
+    for (arma::uword i = 0; i < pixels.n_rows; ++i) pixels(i, j) = (i * 7 + j * 3) % 5 < 2 ? 1 : 0;
+  const Tensor<double> x(Shape{16, 6}, pixels);
+  auto weights_after = [&](double factor) {
+    Rng rng(3);
+    Rbm<double> rbm(6, 4, rng);
+    RbmTrainingOptions options;
+    options.epochs = 3;
+    options.batch_size = 16;
+    options.initial_momentum = options.final_momentum = 0;
+    options.final_learning_rate_factor = factor;
+    std::vector<arma::mat> w;
+    train_rbm<double>(rbm, x, options, rng, nullptr, [&](std::size_t, const RbmHistory&) { w.push_back(rbm.W_value()); });
+    return w;
+  };
+  const std::vector<arma::mat> constant = weights_after(1), annealed = weights_after(0.25);
+  BOOST_TEST_REQUIRE(constant.size() == 3u);
+  BOOST_TEST_REQUIRE(annealed.size() == 3u);
+  BOOST_TEST(arma::approx_equal(constant[0], annealed[0], "absdiff", 0.0));  // epoch 0: factor 1 in both
+  const arma::mat step_constant = constant[1] - constant[0], step_annealed = annealed[1] - annealed[0];
+  BOOST_TEST(arma::norm(step_constant) > 1e-3);
+  BOOST_TEST(arma::approx_equal(step_annealed, 0.625 * step_constant, "absdiff", 1e-12));
+}
+
 BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_one_line_option_errors) {
   Rng rng(1);
   Rbm<float> rbm(10, 5, rng);
@@ -372,6 +401,7 @@ BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_one_line_option_errors) {
   test::check_error<OptionError>(with([](RbmTrainingOptions& o) { o.final_momentum = 1; }), {"final_momentum:", "[0, 1)"});
   test::check_error<OptionError>(with([](RbmTrainingOptions& o) { o.initial_momentum = 1.5; }), {"initial_momentum:"});
   test::check_error<OptionError>(with([](RbmTrainingOptions& o) { o.weight_cost = -1; }), {"weight_cost:"});
+  test::check_error<OptionError>(with([](RbmTrainingOptions& o) { o.final_learning_rate_factor = 0; }), {"final_learning_rate_factor:", "(0, 1]"});
   test::check_error<OptionError>(with([](RbmTrainingOptions& o) { o.batch_size = 0; }), {"batch_size:"});
   test::check_error<OptionError>([&] { Rbm<float>(10, 0, rng); }, {"hidden_units:"});
   test::check_error<OptionError>([&] { Rbm<float>(10, 5, rng, UnitKind::gaussian, UnitKind::gaussian); }, {"hidden_kind:"});

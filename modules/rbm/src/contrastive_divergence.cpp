@@ -34,6 +34,8 @@ void RbmTrainingOptions::validate() const {
   require_learning_rate("learning_rate_hidden_biases", learning_rate_hidden_biases);
   require_momentum("initial_momentum", initial_momentum);
   require_momentum("final_momentum", final_momentum);
+  if (!(final_learning_rate_factor > 0 && final_learning_rate_factor <= 1))
+    throw OptionError("final_learning_rate_factor: expected a number in (0, 1], got " + text_of(final_learning_rate_factor));
   if (!(weight_cost >= 0 && std::isfinite(weight_cost))) throw OptionError("weight_cost: expected a finite number >= 0, got " + text_of(weight_cost));
   if (monitor_examples == 0) throw OptionError("monitor_examples: expected at least 1 example, got 0");
 }
@@ -62,6 +64,14 @@ void ContrastiveDivergence<T>::set_momentum(double momentum) {
   weights_.set_momentum(momentum);
   visible_biases_.set_momentum(momentum);
   hidden_biases_.set_momentum(momentum);
+}
+
+template <typename T>
+void ContrastiveDivergence<T>::set_learning_rate_factor(double factor) {
+  if (!(factor > 0 && factor <= 1)) throw OptionError("learning rate factor: expected a number in (0, 1], got " + text_of(factor));
+  weights_.set_learning_rate(options_.learning_rate_weights * factor);
+  visible_biases_.set_learning_rate(options_.learning_rate_visible_biases * factor);
+  hidden_biases_.set_learning_rate(options_.learning_rate_hidden_biases * factor);
 }
 
 template <typename T>
@@ -144,6 +154,9 @@ RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& 
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
     // [paper: Hinton 2010, §9]  a small momentum while the weights settle, then a large one
     cd.set_momentum(epoch < options.momentum_switch_epoch ? options.initial_momentum : options.final_momentum);
+    // ε_e = ε (1 − (1 − f) e / (E − 1)): linear annealing to f ε in the last epoch (f = 1: constant)
+    if (options.epochs > 1 && options.final_learning_rate_factor < 1)
+      cd.set_learning_rate_factor(1 - (1 - options.final_learning_rate_factor) * static_cast<double>(epoch) / static_cast<double>(options.epochs - 1));
     const auto start = std::chrono::steady_clock::now();
     const arma::uvec order = rng.permutation(n);
     for (std::size_t first = 0; first < n; first += options.batch_size) {

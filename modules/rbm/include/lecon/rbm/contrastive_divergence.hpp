@@ -40,6 +40,10 @@ struct RbmTrainingOptions {
   double final_momentum = 0.9;                  // μ afterwards
   std::size_t momentum_switch_epoch = 5;
   double weight_cost = 2e-4;                    // λ, L2 on W only ([paper: Hinton 2010, §10])
+  // Annealing: in epoch e of E every ε is multiplied by 1 − (1 − f) e / (E − 1), falling linearly from 1 to
+  // f = final_learning_rate_factor in the last epoch; 1 (the default) keeps ε constant. Long runs that are
+  // judged by their log-likelihood end with small steps so the parameters stop jittering ([paper: Hinton 2010, §9]).
+  double final_learning_rate_factor = 1.0;
   std::size_t monitor_examples = 1000;          // the training subset (and held-out subset) the monitors use
   // Throws OptionError naming the option: "cd_steps: ...", "learning_rate_weights: ...", "final_momentum: ...".
   void validate() const;
@@ -76,6 +80,8 @@ class ContrastiveDivergence {
   void step(const arma::Mat<T>& V0, Rng& rng);
   // μ of the following steps (train_rbm switches it after momentum_switch_epoch).
   void set_momentum(double momentum);
+  // Multiplies each group's initial ε by factor (> 0) for the next steps: the annealing of train_rbm.
+  void set_learning_rate_factor(double factor);
   // PCD's fantasy particles (d x n), empty before the first update or for CD.
   const arma::Mat<T>& chains() const { return chains_; }
 
