@@ -112,6 +112,7 @@ struct Settings {
   // The RBM part: k of each CD-k RBM, its epochs, ε and the annealing factor of the last epoch.
   std::vector<std::size_t> rbm_cd_steps;
   std::size_t rbm_epochs = 0;
+  std::vector<std::size_t> rbm_ais_epochs;  // epochs after which AIS also estimates the log-probability
   double rbm_learning_rate = 0.1, rbm_final_factor = 1;
   std::string subset_note(const std::string& what) const {
     return "quick mode: " + std::to_string(train) + " training images, " + count_of(pretrain_epochs, "RBM epoch") + " per layer, " +
@@ -321,6 +322,10 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
   monitors.xlabel = "epoch";
   monitors.ylabel = "nats or squared error per image";
   monitors.integer_x = true;
+  Plot curves;
+  curves.title = "RBM 784-500 on MNIST: average test log-probability by AIS during training";
+  curves.xlabel = "epoch";
+  curves.ylabel = "nats per test image";
   const arma::Mat<Real> base = base_rate_visible_bias(train);
   bool drew_samples = false;
   for (std::size_t k : s.rbm_cd_steps) {
@@ -332,18 +337,36 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
     options.cd_steps = k;
     options.learning_rate_weights = options.learning_rate_visible_biases = options.learning_rate_hidden_biases = s.rbm_learning_rate;
     options.final_learning_rate_factor = s.rbm_final_factor;
-    const auto start = Clock::now();
-    const RbmHistory history = train_rbm<Real>(rbm, train, options, rng, &held_out);
-    const double seconds = seconds_since(start);
     const std::string name = "CD-" + std::to_string(k);
+    // AIS during training (--rbm-ais-epochs): a row and a point of the curve per chosen epoch; its time is
+    // not training time. Each estimate restarts its own generator, so training is the same with or without.
+    Series curve{name + ": test log-probability (AIS)", {}, {}, "linespoints"};
+    double ais_seconds = 0;
+    auto estimate = [&](const Rbm<Real>& model, std::size_t epoch, double training_seconds) {
+      const auto ais_start = Clock::now();
+      Rng ais_rng(ctx.seed + 21);
+      const AisEstimate z = ais_log_partition(model, runs, ais_betas(temperatures), ais_rng, base);
+      const double log_p = average_log_probability(model, test, z.log_z);
+      table.add_row({name + ", " + count_of(epoch, "epoch"), fixed(log_p, 2),
+                     fixed(z.log_z, 2) + " (" + fixed(z.log_z_low, 2) + ", " + fixed(z.log_z_high, 2) + ")",
+                     std::isnan(published_log_probability(k)) ? "—" : fixed(published_log_probability(k), 2), fixed(training_seconds, 0) + " s"});
+      curve.x.push_back(static_cast<double>(epoch));
+      curve.y.push_back(log_p);
+      ais_seconds += seconds_since(ais_start);
+      return log_p;
+    };
+    const auto start = Clock::now();
+    const RbmHistory history = train_rbm<Real>(rbm, train, options, rng, &held_out, [&](std::size_t epoch, const RbmHistory&) {
+      if (epoch + 1 < epochs && std::find(s.rbm_ais_epochs.begin(), s.rbm_ais_epochs.end(), epoch + 1) != s.rbm_ais_epochs.end()) {
+        const double log_p = estimate(rbm, epoch + 1, seconds_since(start) - ais_seconds);
+        std::cout << "  " << name << " after " << count_of(epoch + 1, "epoch") << ": test log-probability " << fixed(log_p, 2) << " nats\n" << std::flush;
+      }
+    });
+    const double seconds = seconds_since(start) - ais_seconds;
     monitors.add(per_epoch(name + ": reconstruction error (training)", history.reconstruction_error, "linespoints"));
     monitors.add(per_epoch(name + ": free-energy gap F(held-out) − F(training)", history.free_energy_gap, "linespoints"));
-    Rng ais_rng(ctx.seed + 21);
-    const AisEstimate z = ais_log_partition(rbm, runs, ais_betas(temperatures), ais_rng, base);
-    const double log_p = average_log_probability(rbm, test, z.log_z);
-    table.add_row({name + ", " + count_of(epochs, "epoch"), fixed(log_p, 2),
-                   fixed(z.log_z, 2) + " (" + fixed(z.log_z_low, 2) + ", " + fixed(z.log_z_high, 2) + ")",
-                   std::isnan(published_log_probability(k)) ? "—" : fixed(published_log_probability(k), 2), fixed(seconds, 0) + " s"});
+    estimate(rbm, epochs, seconds);
+    if (curve.x.size() > 1) curves.add(curve);
     if (!drew_samples) {  // the first RBM's filters and Gibbs chain (CD-1's by default)
       drew_samples = true;
       // First-layer filters: row j of W is hidden unit j's receptive field.
@@ -382,6 +405,7 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
   table.print(std::cout);
   table.save(ctx.out_path("rbm_log_probability"));
   monitors.save(ctx.out_path("rbm_monitors"));
+  if (!curves.series.empty()) curves.save(ctx.out_path("rbm_log_probability_curve"));
 }
 
 const std::vector<std::string> kParts = {"autoencoder", "classifier", "rbm"};
@@ -400,6 +424,7 @@ void run(const LabContext& ctx) {
   s.rbm_epochs = rbm_epochs > 0 ? static_cast<std::size_t>(rbm_epochs) : s.pretrain_epochs;
   for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) s.rbm_cd_steps.push_back(std::stoul(k));
   s.rbm_learning_rate = ctx.options["rbm-learning-rate"].as<double>();
+  for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) s.rbm_ais_epochs.push_back(std::stoul(e));
   s.rbm_final_factor = ctx.options["rbm-anneal"].as<double>();
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
   if (wanted("autoencoder")) deep_autoencoder(ctx, mnist, s);
@@ -422,13 +447,16 @@ int main(int argc, char** argv) {
      .writes("rbm_log_probability.{md,csv}", "test log-probability of 784-500 RBMs trained with CD-1 and CD-25, by AIS")
      .writes("rbm_filters.png", "100 first-layer filters of the CD-1 RBM")
      .writes("gibbs_samples.{png,gp}", "a Gibbs chain of the CD-1 RBM from ten test digits")
-     .writes("rbm_monitors.{png,gp}", "reconstruction error and free-energy gap per epoch, CD-1 and CD-25");
+     .writes("rbm_monitors.{png,gp}", "reconstruction error and free-energy gap per epoch, CD-1 and CD-25")
+     .writes("rbm_log_probability_curve.{png,gp}", "test log-probability by AIS after the epochs --rbm-ais-epochs names (only with that option)");
   lab.options().add_options()
     ("parts", po::value<std::string>()->default_value("autoencoder,classifier,rbm"),
      "what to run, comma-separated: autoencoder (30-D and 2-D deep autoencoders), classifier (784-500-500-2000-10), rbm (CD-1 against CD-25)");
   lab.count_option("train-limit", 0, "training images (0: 10,000 in quick mode, 60,000 in full mode)", Range::at_least(0));
   lab.options().add_options()
-    ("rbm-cd", po::value<std::string>()->default_value("1,25"), "rbm part: the k of each CD-k RBM to train, comma-separated (1 to 1000)");
+    ("rbm-cd", po::value<std::string>()->default_value("1,25"), "rbm part: the k of each CD-k RBM to train, comma-separated (1 to 1000)")
+    ("rbm-ais-epochs", po::value<std::string>()->default_value(""),
+     "rbm part: epochs after which AIS also estimates the test log-probability, comma-separated, e.g. 5,10,20 (a row each and a curve)");
   lab.count_option("rbm-epochs", 0, "rbm part: training epochs of each RBM (0: the mode's pretraining epochs, 3 or 50)", Range::at_least(0));
   lab.real_option("rbm-learning-rate", 0.1, "rbm part: ε of the weights and biases", Range::above(0));
   lab.real_option("rbm-anneal", 1, "rbm part: ε in the last epoch as a fraction of ε, reached linearly (1: constant)", Range{0, 1, true, false});
@@ -436,6 +464,10 @@ int main(int argc, char** argv) {
     for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) {
       const bool digits = !k.empty() && k.size() <= 4 && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!digits || std::stoul(k) < 1 || std::stoul(k) > 1000) throw OptionError("--rbm-cd: '" + k + "' is not a number of Gibbs steps; expected integers 1 to 1000, e.g. 1,25");
+    }
+    for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) {
+      const bool digits = !e.empty() && e.size() <= 6 && std::all_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits || std::stoul(e) < 1) throw OptionError("--rbm-ais-epochs: '" + e + "' is not an epoch; expected positive integers, e.g. 5,10,20");
     }
     for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
