@@ -8,10 +8,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
 #include "lecon/backprop/loss.hpp"
+#include "lecon/backprop/model_io.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core.hpp"
 #include "lecon/dbn/dbn.hpp"
@@ -113,7 +116,16 @@ struct Settings {
   std::vector<std::size_t> rbm_cd_steps;
   std::size_t rbm_epochs = 0;
   std::vector<std::size_t> rbm_ais_epochs;  // epochs after which AIS also estimates the log-probability
-  double rbm_learning_rate = 0.1, rbm_final_factor = 1;
+  // "sm2008": Salakhutdinov & Murray 2008's regime (ε = 0.05, binary samples of the grey images, visible
+  // states sampled in the chains); "hs2006": Hinton & Salakhutdinov 2006's layer recipe (ε = 0.1, pixels
+  // thresholded at 0.5, mean-field reconstructions).
+  std::string rbm_regime = "sm2008";
+  // The autoencoder part: which networks this run trains (pretrained, scratch, codes2d), and a pretrained
+  // stack to load instead of pretraining (empty: pretrain).
+  std::vector<std::string> ae_networks;
+  std::string ae_pretrained;
+  bool trains(const std::string& network) const { return std::find(ae_networks.begin(), ae_networks.end(), network) != ae_networks.end(); }
+  double rbm_learning_rate = 0, rbm_final_factor = 1;  // ε 0: the regime's
   std::string subset_note(const std::string& what) const {
     return "quick mode: " + std::to_string(train) + " training images, " + count_of(pretrain_epochs, "RBM epoch") + " per layer, " +
            count_of(finetune_epochs, what + " epoch") + " (the paper: 60,000 images, 50 and 200); --full runs the paper's recipe";
@@ -141,45 +153,77 @@ void deep_autoencoder(const LabContext& ctx, const DataSplit& mnist, const Setti
   const auto start = Clock::now();
 
   // The three lower RBMs are the same for the 30-D and the 2-D network (greedy pretraining trains them
-  // identically); only the top, linear RBM differs.
+  // identically); only the top, linear RBM differs. --ae-pretrained loads the 30-D stack an earlier run saved.
   Rng rng(ctx.seed);
-  const DbnOptions lower = hinton_salakhutdinov_2006_dbn({1000, 500, 250}, s.pretrain_epochs, false);
-  const Dbn<Real> bottom = pretrain_dbn<Real>(train.x, lower, rng, layer_report("784-1000-500-250", lower));
+  Dbn<Real> dbn30;
+  std::vector<Rbm<Real>> lower_rbms;
+  if (!s.ae_pretrained.empty()) {
+    dbn30 = load_dbn<Real>(s.ae_pretrained);
+    if (dbn30.layers() != 4 || dbn30.rbm(0).visible_units() != 784 || dbn30.rbm(3).hidden_units() != 30)
+      throw Error(s.ae_pretrained + ": expected the pretrained 784-1000-500-250-30 stack this lab saves, got another network");
+    for (std::size_t k = 0; k < 3; ++k) lower_rbms.push_back(dbn30.rbm(k));
+    std::cout << "  the pretrained stack loaded from " << s.ae_pretrained << "\n";
+  } else {
+    const DbnOptions lower = hinton_salakhutdinov_2006_dbn({1000, 500, 250}, s.pretrain_epochs, false);
+    const Dbn<Real> bottom = pretrain_dbn<Real>(train.x, lower, rng, layer_report("784-1000-500-250", lower));
+    for (std::size_t k = 0; k < bottom.layers(); ++k) lower_rbms.push_back(bottom.rbm(k));
+  }
+  const Dbn<Real> bottom{std::vector<Rbm<Real>>(lower_rbms)};
   const Tensor<Real> codes_250 = bottom.encoders().predict(train.x);
   auto with_top = [&](std::size_t code_units) {
     DbnOptions top = hinton_salakhutdinov_2006_dbn({code_units}, s.pretrain_epochs, true);
     Rng top_rng(ctx.seed + code_units);
     const Dbn<Real> code = pretrain_dbn<Real>(codes_250, top, top_rng, layer_report("250-" + std::to_string(code_units), top));
-    std::vector<Rbm<Real>> rbms;
-    for (std::size_t k = 0; k < bottom.layers(); ++k) rbms.push_back(bottom.rbm(k));
+    std::vector<Rbm<Real>> rbms = lower_rbms;
     rbms.push_back(code.rbm(0));
     return Dbn<Real>(std::move(rbms));
   };
-  const Dbn<Real> dbn30 = with_top(30);
-  save_dbn(ctx.out_path("pretrained_784-1000-500-250-30.h5"), dbn30);
+  if (s.ae_pretrained.empty()) {
+    dbn30 = with_top(30);
+    save_dbn(ctx.out_path("pretrained_784-1000-500-250-30.h5"), dbn30);
+  }
   const double pretraining_seconds = seconds_since(start);
+  const std::string pretraining = s.ae_pretrained.empty() ? fixed(pretraining_seconds, 0) + " s pretraining" : "pretrained stack loaded";
 
+  // Each fine-tuned network is saved into --out; a network this run does not train (--ae-networks) is read
+  // back from there when an earlier run saved it, so runs that split the work fill one table.
+  auto fine_tuned = [&](const std::string& network, Sequential<Real> model, const std::string& label, std::uint64_t seed,
+                        std::string& training) -> std::optional<Sequential<Real>> {
+    const std::string path = ctx.out_path("autoencoder_" + network + ".h5");
+    if (s.trains(network)) {
+      const double seconds = fine_tune(model, label, train.x, s.finetune_epochs, seed);
+      save_model(path, model);
+      training = fixed(seconds, 0) + " s fine-tuning";
+      return model;
+    }
+    if (!std::filesystem::exists(path)) {
+      training = "not run (--ae-networks)";
+      return std::nullopt;
+    }
+    training = "fine-tuned by an earlier run (" + std::filesystem::path(path).filename().string() + ")";
+    return load_model<Real>(path);
+  };
+  std::string deep_training, scratch_training;
   Sequential<Real> unrolled = dbn30.autoencoder();
   const double not_fine_tuned = squared_error_per_image(test.x, unrolled.predict(test.x));
-  const double fine_tuning_seconds = fine_tune(unrolled, "deep autoencoder (pretrained)", train.x, s.finetune_epochs, ctx.seed + 1);
-  const Tensor<Real> deep = unrolled.predict(test.x);
-
+  std::optional<Sequential<Real>> deep_model = fine_tuned("pretrained", std::move(unrolled), "deep autoencoder (pretrained)", ctx.seed + 1, deep_training);
   Rng init(ctx.seed + 2);
-  Sequential<Real> scratch = random_autoencoder<Real>(784, hinton_salakhutdinov_2006_dbn({1000, 500, 250, 30}, 1, true), init);
-  const double scratch_seconds = fine_tune(scratch, "deep autoencoder (no pretraining)", train.x, s.finetune_epochs, ctx.seed + 1);
-  const Tensor<Real> from_scratch = scratch.predict(test.x);
+  std::optional<Sequential<Real>> scratch_model =
+      fine_tuned("scratch", random_autoencoder<Real>(784, hinton_salakhutdinov_2006_dbn({1000, 500, 250, 30}, 1, true), init),
+                 "deep autoencoder (no pretraining)", ctx.seed + 1, scratch_training);
+  const std::optional<Tensor<Real>> deep = deep_model ? std::optional<Tensor<Real>>(deep_model->predict(test.x)) : std::nullopt;
+  const std::optional<Tensor<Real>> from_scratch = scratch_model ? std::optional<Tensor<Real>>(scratch_model->predict(test.x)) : std::nullopt;
+  auto error_of = [&](const std::optional<Tensor<Real>>& r) { return r ? fixed(squared_error_per_image(test.x, *r), 2) : std::string("not run"); };
 
   const Pca pca(train.x, 30);
   const Tensor<Real> principal = pca.reconstruct(test.x);
 
   Table table("MNIST: squared reconstruction error per test image, Σ (x − x̂)², of 30-D codes (" + std::to_string(test.size()) + " test images)",
               {"model", "lecon", "published [paper: Hinton & Salakhutdinov 2006]", "training"});
-  const double deep_error = squared_error_per_image(test.x, deep);
-  table.add_row({"deep autoencoder 784-1000-500-250-30, pretrained + fine-tuned", fixed(deep_error, 2), fixed(kDeepAutoencoder, 2),
-                 fixed(pretraining_seconds, 0) + " s pretraining + " + fixed(fine_tuning_seconds, 0) + " s fine-tuning"});
+  table.add_row({"deep autoencoder 784-1000-500-250-30, pretrained + fine-tuned", error_of(deep), fixed(kDeepAutoencoder, 2),
+                 pretraining + " + " + deep_training});
   table.add_row({"  the same, pretrained only (unrolled RBMs, no fine-tuning)", fixed(not_fine_tuned, 2), "", ""});
-  table.add_row({"the same network without pretraining (Glorot weights), fine-tuned alike", fixed(squared_error_per_image(test.x, from_scratch), 2), "",
-                 fixed(scratch_seconds, 0) + " s"});
+  table.add_row({"the same network without pretraining (Glorot weights), fine-tuned alike", error_of(from_scratch), "", scratch_training});
   table.add_row({"logistic PCA, 30 components", "(not run)", fixed(kLogisticPca, 2), ""});
   table.add_row({"PCA, 30 components", fixed(squared_error_per_image(test.x, principal), 2), fixed(kPca, 2), "SVD of the training images"});
   table.add_note("pretraining [paper: Hinton & Salakhutdinov 2006]: CD-1, batch 100, ε = 0.1 (0.001 for the linear 30-unit code layer), weight cost "
@@ -199,10 +243,10 @@ void deep_autoencoder(const LabContext& ctx, const DataSplit& mnist, const Setti
   CaptionedGrid grid;
   grid.title = "MNIST test digits and their reconstructions from 30-D codes";
   const Tensor<Real> images = test.x.reshaped(Shape{test.size(), 1, 28, 28});
-  const std::vector<std::pair<std::string, Tensor<Real>>> rows = {{"original", images},
-                                                                  {"deep AE", deep.reshaped(images.shape())},
-                                                                  {"no pretraining", from_scratch.reshaped(images.shape())},
-                                                                  {"PCA", principal.reshaped(images.shape())}};
+  std::vector<std::pair<std::string, Tensor<Real>>> rows = {{"original", images}};
+  if (deep) rows.emplace_back("deep AE", deep->reshaped(images.shape()));
+  if (from_scratch) rows.emplace_back("no pretraining", from_scratch->reshaped(images.shape()));
+  rows.emplace_back("PCA", principal.reshaped(images.shape()));
   for (const auto& [caption, tiles] : rows)
     for (Image& tile : image_tiles(tiles, shown)) {
       grid.tiles.push_back(std::move(tile));
@@ -211,10 +255,23 @@ void deep_autoencoder(const LabContext& ctx, const DataSplit& mnist, const Setti
   grid.save(ctx.out_path("reconstructions"));
 
   // 2-D codes: the paper's Fig. 3, PCA against the 784-1000-500-250-2 autoencoder.
+  const std::string codes2d_path = ctx.out_path("autoencoder_codes2d.h5");
+  if (!s.trains("codes2d") && !std::filesystem::exists(codes2d_path)) return;
   std::cout << "\nDeep autoencoder 784-1000-500-250-2 (the same three lower RBMs, a 2-unit linear top)\n";
-  const Dbn<Real> dbn2 = with_top(2);
-  Sequential<Real> unrolled2 = dbn2.autoencoder();
-  const double seconds2 = fine_tune(unrolled2, "deep autoencoder, 2-D codes", train.x, s.finetune_epochs, ctx.seed + 3);
+  std::string training2;
+  std::optional<Sequential<Real>> model2;
+  if (s.trains("codes2d")) {
+    const auto start2 = Clock::now();
+    model2 = with_top(2).autoencoder();
+    training2 = fixed(seconds_since(start2), 0) + " s top RBM + fine-tuning";
+    fine_tune(*model2, "deep autoencoder, 2-D codes", train.x, s.finetune_epochs, ctx.seed + 3);
+    training2 = fixed(seconds_since(start2), 0) + " s top RBM + fine-tuning";
+    save_model(codes2d_path, *model2);
+  } else {
+    model2 = load_model<Real>(codes2d_path);
+    training2 = "fine-tuned by an earlier run (" + std::filesystem::path(codes2d_path).filename().string() + ")";
+  }
+  Sequential<Real>& unrolled2 = *model2;
   const Pca pca2(train.x, 2);
   // The codes: the output of the fine-tuned encoder half, the first 7 layers (Dense σ, Dense σ, Dense σ, Dense).
   Tensor<Real> codes2 = test.x;
@@ -226,7 +283,7 @@ void deep_autoencoder(const LabContext& ctx, const DataSplit& mnist, const Setti
   const arma::mat pca_codes = pca2.codes(test.x);
   Table table2("MNIST: 2-D codes of " + std::to_string(test.size()) + " test images", {"model", "squared error per test image", "training"});
   table2.add_row({"deep autoencoder 784-1000-500-250-2, pretrained + fine-tuned", fixed(squared_error_per_image(test.x, unrolled2.predict(test.x)), 2),
-                  fixed(seconds2, 0) + " s fine-tuning"});
+                  training2});
   table2.add_row({"PCA, 2 components", fixed(squared_error_per_image(test.x, pca2.reconstruct(test.x)), 2), ""});
   table2.add_note("the scatter plots codes2d_autoencoder.png and codes2d_pca.png show the codes coloured by digit ([paper: Hinton & Salakhutdinov 2006, Fig. 3])");
   if (!ctx.full) table2.add_note(s.subset_note("fine-tuning"));
@@ -306,13 +363,28 @@ Tensor<Real> binarised(const Tensor<Real>& x) {
   return Tensor<Real>(x.shape(), arma::conv_to<arma::Mat<Real>>::from(arma::umat(x.matrix() > Real(0.5))));
 }
 
+// Each pixel 1 with probability its grey level, one fixed draw: MNIST binarised as [paper: Salakhutdinov &
+// Murray 2008] did (and [paper: Larochelle & Murray 2011] after them) for the test set.
+Tensor<Real> sampled_binary(const Tensor<Real>& x, Rng& rng) {
+  arma::Mat<Real> u(x.matrix().n_rows, x.matrix().n_cols);
+  rng.fill_uniform(u, Real(0), Real(1));
+  return Tensor<Real>(x.shape(), arma::conv_to<arma::Mat<Real>>::from(arma::umat(u < x.matrix())));
+}
+
 void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) {
-  const Tensor<Real> train = binarised(flat_head(mnist.train, s.train).x), test = binarised(flat_head(mnist.test, 0).x);
-  const Tensor<Real> held_out = binarised(flat_head(mnist.test, 1000).x);
+  const bool sm2008 = s.rbm_regime == "sm2008";
+  const double learning_rate = s.rbm_learning_rate > 0 ? s.rbm_learning_rate : (sm2008 ? 0.05 : 0.1);
+  // sm2008: the training images stay grey and are binarised afresh at each presentation; the test images
+  // are binarised once (seeded), and log p is of those binary images. hs2006: everything thresholded.
+  Rng binarisation(ctx.seed + 23);
+  const Tensor<Real> train = sm2008 ? flat_head(mnist.train, s.train).x : binarised(flat_head(mnist.train, s.train).x);
+  const Tensor<Real> test = sm2008 ? sampled_binary(flat_head(mnist.test, 0).x, binarisation) : binarised(flat_head(mnist.test, 0).x);
+  // The held-out monitor set is the training set's kind (grey or thresholded), so the free-energy gap compares like with like.
+  const Tensor<Real> held_out = sm2008 ? flat_head(mnist.test, 1000).x : binarised(flat_head(mnist.test, 1000).x);
   const std::size_t epochs = s.rbm_epochs, runs = 100, temperatures = ctx.full ? 14500 : 1000;
   std::string which;
   for (std::size_t k : s.rbm_cd_steps) which += (which.empty() ? "CD-" : ", CD-") + std::to_string(k);
-  std::cout << "\nRBM 784-500 on " << train.batch() << " binarised MNIST images, " << epochs << " epochs, " << which << "; log Z by AIS (" << runs
+  std::cout << "\nRBM 784-500 on " << train.batch() << " MNIST images (" << (s.rbm_regime == "sm2008" ? "binarised afresh at each presentation" : "thresholded at 0.5") << "), " << epochs << " epochs, " << which << "; log Z by AIS (" << runs
             << " runs, " << temperatures << " temperatures)\n";
   Table table("MNIST: average test log-probability (nats) of a 784-500 RBM, log Z by annealed importance sampling (" + std::to_string(test.batch()) +
                   " test images)",
@@ -335,7 +407,8 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
     RbmTrainingOptions options;
     options.epochs = epochs;
     options.cd_steps = k;
-    options.learning_rate_weights = options.learning_rate_visible_biases = options.learning_rate_hidden_biases = s.rbm_learning_rate;
+    options.learning_rate_weights = options.learning_rate_visible_biases = options.learning_rate_hidden_biases = learning_rate;
+    options.binarise_each_presentation = options.sample_visible = sm2008;
     options.final_learning_rate_factor = s.rbm_final_factor;
     const std::string name = "CD-" + std::to_string(k);
     // AIS during training (--rbm-ais-epochs): a row and a point of the curve per chosen epoch; its time is
@@ -394,9 +467,14 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
       chain.save(ctx.out_path("gibbs_samples"));
     }
   }
-  table.add_note("CD-k, batch 100, ε = " + fixed(s.rbm_learning_rate, 3) +
-                 (s.rbm_final_factor < 1 ? " annealed linearly to " + fixed(s.rbm_learning_rate * s.rbm_final_factor, 4) + " in the last epoch" : "") +
-                 ", weight cost 2e-4, momentum 0.5 then 0.9, mean-field reconstructions; the pixels thresholded at 0.5; AIS from the base-rate model, " + std::to_string(runs) + " runs, " +
+  table.add_note(std::string(sm2008 ? "the training regime of Salakhutdinov & Murray 2008 (--rbm-regime sm2008)" : "Hinton & Salakhutdinov 2006's layer recipe (--rbm-regime hs2006)") +
+                 ": CD-k, batch 100, ε = " + fixed(learning_rate, 3) +
+                 (s.rbm_final_factor < 1 ? " annealed linearly to " + fixed(learning_rate * s.rbm_final_factor, 4) + " in the last epoch" : "") +
+                 ", weight cost 2e-4, momentum 0.5 then 0.9, " +
+                 (sm2008 ? "each training image binarised afresh at every presentation (pixel on with probability its grey level), visible states sampled in the "
+                           "Gibbs chains, the test images binarised once the same way"
+                         : "mean-field reconstructions, the pixels thresholded at 0.5") +
+                 "; AIS from the base-rate model, " + std::to_string(runs) + " runs, " +
                  std::to_string(temperatures) + " temperatures (the paper: 14,500)");
   table.add_note("AIS's Ẑ is unbiased, so log Ẑ is low on average (Jensen) and more so with few temperatures: a log-probability from a "
                  "short schedule errs on the optimistic side; a lower bound of −inf says the runs' weights spread too much to trust the estimate");
@@ -420,10 +498,13 @@ void run(const LabContext& ctx) {
   s.test = ctx.full ? 10000 : 2000;
   s.pretrain_epochs = static_cast<std::size_t>(ctx.epochs_or(3, 50));
   s.finetune_epochs = static_cast<std::size_t>(ctx.epochs_or(5, 200));
+  s.ae_networks = split_comma_list(ctx.options["ae-networks"].as<std::string>());
+  s.ae_pretrained = ctx.options["ae-pretrained"].as<std::string>();
   const int rbm_epochs = ctx.options["rbm-epochs"].as<int>();
   s.rbm_epochs = rbm_epochs > 0 ? static_cast<std::size_t>(rbm_epochs) : s.pretrain_epochs;
   for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) s.rbm_cd_steps.push_back(std::stoul(k));
   s.rbm_learning_rate = ctx.options["rbm-learning-rate"].as<double>();
+  s.rbm_regime = ctx.options["rbm-regime"].as<std::string>();
   for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) s.rbm_ais_epochs.push_back(std::stoul(e));
   s.rbm_final_factor = ctx.options["rbm-anneal"].as<double>();
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
@@ -439,6 +520,7 @@ int main(int argc, char** argv) {
   LabProgram lab("08_dbn", "RBMs and deep belief networks: Hinton & Salakhutdinov 2006's deep autoencoder and DBN classifier on MNIST, CD-1 against CD-25", true);
   lab.writes("deep_autoencoder.{md,csv}", "30-D codes: the pretrained deep autoencoder, the same without pretraining, and PCA, beside the paper")
      .writes("pretrained_784-1000-500-250-30.h5", "the pretrained RBM stack of the deep autoencoder (load_dbn)")
+     .writes("autoencoder_{pretrained,scratch,codes2d}.h5", "the fine-tuned autoencoders (load_model), read back by a later run that does not train them")
      .writes("reconstructions.{png,gp}", "one test digit per class and its reconstructions: deep AE, no pretraining, PCA")
      .writes("codes2d.{md,csv}", "2-D codes: the 784-1000-500-250-2 autoencoder against PCA")
      .writes("codes2d_autoencoder.{png,gp}", "scatter plot of the autoencoder's 2-D codes of the test digits, coloured by digit")
@@ -455,16 +537,29 @@ int main(int argc, char** argv) {
   lab.count_option("train-limit", 0, "training images (0: 10,000 in quick mode, 60,000 in full mode)", Range::at_least(0));
   lab.options().add_options()
     ("rbm-cd", po::value<std::string>()->default_value("1,25"), "rbm part: the k of each CD-k RBM to train, comma-separated (1 to 1000)")
+    ("ae-networks", po::value<std::string>()->default_value("pretrained,scratch,codes2d"),
+     "autoencoder part: the networks this run fine-tunes, comma-separated: pretrained, scratch (no pretraining), codes2d (2-D codes); "
+     "the others are read from --out when an earlier run saved them (08_dbn_autoencoder_*.h5)")
+    ("ae-pretrained", po::value<std::string>()->default_value(""),
+     "autoencoder part: load the pretrained 784-1000-500-250-30 stack from this file (saved by an earlier run) instead of pretraining")
+    ("rbm-regime", po::value<std::string>()->default_value("sm2008"),
+     "rbm part: sm2008 (Salakhutdinov & Murray 2008: ε 0.05, binary samples of the grey images, sampled visible states) or hs2006 "
+     "(Hinton & Salakhutdinov 2006's layers: ε 0.1, pixels thresholded at 0.5, mean-field reconstructions)")
     ("rbm-ais-epochs", po::value<std::string>()->default_value(""),
      "rbm part: epochs after which AIS also estimates the test log-probability, comma-separated, e.g. 5,10,20 (a row each and a curve)");
   lab.count_option("rbm-epochs", 0, "rbm part: training epochs of each RBM (0: the mode's pretraining epochs, 3 or 50)", Range::at_least(0));
-  lab.real_option("rbm-learning-rate", 0.1, "rbm part: ε of the weights and biases", Range::above(0));
+  lab.real_option("rbm-learning-rate", 0, "rbm part: ε of the weights and biases (0: the regime's, 0.05 or 0.1)", Range::at_least(0));
   lab.real_option("rbm-anneal", 1, "rbm part: ε in the last epoch as a fraction of ε, reached linearly (1: constant)", Range{0, 1, true, false});
   lab.add_check([](const LabContext& ctx) {
     for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) {
       const bool digits = !k.empty() && k.size() <= 4 && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!digits || std::stoul(k) < 1 || std::stoul(k) > 1000) throw OptionError("--rbm-cd: '" + k + "' is not a number of Gibbs steps; expected integers 1 to 1000, e.g. 1,25");
     }
+    for (const std::string& network : split_comma_list(ctx.options["ae-networks"].as<std::string>()))
+      if (network != "pretrained" && network != "scratch" && network != "codes2d")
+        throw OptionError("--ae-networks: '" + network + "' is not a network of this lab; expected pretrained, scratch or codes2d");
+    const std::string regime = ctx.options["rbm-regime"].as<std::string>();
+    if (regime != "sm2008" && regime != "hs2006") throw OptionError("--rbm-regime: '" + regime + "' is not a training regime; expected sm2008 or hs2006");
     for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) {
       const bool digits = !e.empty() && e.size() <= 6 && std::all_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (!digits || std::stoul(e) < 1) throw OptionError("--rbm-ais-epochs: '" + e + "' is not an epoch; expected positive integers, e.g. 5,10,20");

@@ -386,6 +386,34 @@ BOOST_AUTO_TEST_CASE(annealing_scales_the_steps_linearly) {
   BOOST_TEST(arma::approx_equal(step_annealed, 0.625 * step_constant, "absdiff", 1e-12));
 }
 
+// binarise_each_presentation: every presentation is a new binary sample whose frequency of ones is the
+// grey level (4σ of a binomial over 20,000 presentations: 0.014); without the option the batch is X's columns.
+BOOST_AUTO_TEST_CASE(presented_batches_are_fresh_binary_samples_of_the_grey_levels) {
+  Rng rng(5);
+  Rbm<float> rbm(4, 3, rng);
+  const arma::fmat X = {{0.0f, 0.1f}, {0.5f, 0.9f}, {1.0f, 0.25f}, {0.75f, 0.5f}};
+  const arma::uvec cols = {1, 0};
+  RbmTrainingOptions options;
+  BOOST_TEST(arma::approx_equal(presented_batch(rbm, X, cols, options, rng), arma::fmat(X.cols(cols)), "absdiff", 0.0f));
+  options.binarise_each_presentation = true;
+  arma::fmat ones(4, 2, arma::fill::zeros);
+  const int draws = 20000;
+  arma::fmat previous;
+  int repeats = 0;
+  for (int i = 0; i < draws; ++i) {
+    const arma::fmat batch = presented_batch(rbm, X, cols, options, rng);
+    BOOST_TEST_REQUIRE(arma::all(arma::vectorise((batch == 0.0f) + (batch == 1.0f)) == 1u));
+    if (i > 0 && arma::approx_equal(batch, previous, "absdiff", 0.0f)) ++repeats;
+    previous = batch;
+    ones += batch;
+  }
+  ones /= static_cast<float>(draws);
+  BOOST_TEST(arma::abs(ones - X.cols(cols)).max() < 0.014f);
+  BOOST_TEST(repeats < draws / 10);  // fresh samples: a repeat of both columns has probability 0.066
+  Rbm<float> gaussian(4, 3, rng, UnitKind::gaussian);
+  test::check_error<OptionError>([&] { train_rbm(gaussian, Tensor<float>(Shape{2, 4}, X), options, rng); }, {"binarise_each_presentation:", "Bernoulli"});
+}
+
 BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_one_line_option_errors) {
   Rng rng(1);
   Rbm<float> rbm(10, 5, rng);

@@ -135,12 +135,22 @@ double reconstruction_error(const Rbm<T>& rbm, const arma::Mat<T>& V) {
 }
 
 template <typename T>
+arma::Mat<T> presented_batch(const Rbm<T>& rbm, const arma::Mat<T>& X, const arma::uvec& cols, const RbmTrainingOptions& options, Rng& rng) {
+  arma::Mat<T> batch = X.cols(cols);
+  // v ~ Bernoulli(x): a fresh binary sample of the grey images, drawn as the model's visible units are
+  if (options.binarise_each_presentation) rbm.sample_visible(batch, batch, rng);
+  return batch;
+}
+
+template <typename T>
 RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& options, Rng& rng, const Tensor<T>* held_out,
                      const RbmEpochCallback& after_epoch) {
   options.validate();
   const std::size_t d = rbm.visible_units();
   if (x.sample_size() != d) throw Error("train_rbm: examples of " + std::to_string(x.sample_size()) + " values, the RBM has " + std::to_string(d) + " visible units");
   if (x.batch() == 0) throw Error("train_rbm: no training examples");
+  if (options.binarise_each_presentation && rbm.visible_kind() != UnitKind::bernoulli)
+    throw OptionError("binarise_each_presentation: needs Bernoulli visible units (the data are read as their probabilities)");
   if (held_out != nullptr && held_out->sample_size() != d)
     throw Error("train_rbm: held-out examples of " + std::to_string(held_out->sample_size()) + " values, the RBM has " + std::to_string(d) + " visible units");
   const arma::Mat<T>& X = x.matrix();
@@ -161,8 +171,7 @@ RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& 
     const arma::uvec order = rng.permutation(n);
     for (std::size_t first = 0; first < n; first += options.batch_size) {
       const std::size_t last = std::min(n, first + options.batch_size) - 1;
-      const arma::Mat<T> batch = X.cols(order.subvec(first, last));
-      cd.step(batch, rng);
+      cd.step(presented_batch(rbm, X, order.subvec(first, last), options, rng), rng);
     }
     history.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     history.reconstruction_error.push_back(reconstruction_error(rbm, train_subset));
@@ -178,6 +187,8 @@ RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& 
 
 template class ContrastiveDivergence<float>;
 template class ContrastiveDivergence<double>;
+template arma::Mat<float> presented_batch<float>(const Rbm<float>&, const arma::Mat<float>&, const arma::uvec&, const RbmTrainingOptions&, Rng&);
+template arma::Mat<double> presented_batch<double>(const Rbm<double>&, const arma::Mat<double>&, const arma::uvec&, const RbmTrainingOptions&, Rng&);
 template double reconstruction_error<float>(const Rbm<float>&, const arma::Mat<float>&);
 template double reconstruction_error<double>(const Rbm<double>&, const arma::Mat<double>&);
 template RbmHistory train_rbm<float>(Rbm<float>&, const Tensor<float>&, const RbmTrainingOptions&, Rng&, const Tensor<float>*, const RbmEpochCallback&);

@@ -33,6 +33,10 @@ struct RbmTrainingOptions {
   // reconstructions are probabilities, less noise but a biased chain; true: a proper Gibbs chain of the
   // model, which the exactness checks need and PCD always uses.
   bool sample_visible = false;
+  // Data in [0, 1] read as probabilities: each mini-batch is binarised afresh every time it is used,
+  // v_i ~ Bernoulli(x_i), so the RBM sees a new binary sample of each grey image in every epoch
+  // ([code: Salakhutdinov & Murray 2008's rbm.m]: "data = data > rand"). Bernoulli visible units only.
+  bool binarise_each_presentation = false;
   double learning_rate_weights = 0.1;           // ε_W       [paper: Hinton & Salakhutdinov 2006]: 0.1
   double learning_rate_visible_biases = 0.1;    // ε_b       (0.001 for every group of a linear code layer)
   double learning_rate_hidden_biases = 0.1;     // ε_c
@@ -52,6 +56,11 @@ struct RbmTrainingOptions {
 // [paper: Hinton & Salakhutdinov 2006]'s recipe for one layer of the deep autoencoder: the options above,
 // with ε = 0.001 for a Gaussian (linear) hidden layer.
 RbmTrainingOptions hinton_salakhutdinov_2006_options(UnitKind hidden, std::size_t epochs);
+
+// The mini-batch train_rbm presents: columns cols of X, binarised afresh (v ~ Bernoulli(x)) when
+// options.binarise_each_presentation is set, else as they are.
+template <typename T>
+arma::Mat<T> presented_batch(const Rbm<T>& rbm, const arma::Mat<T>& X, const arma::uvec& cols, const RbmTrainingOptions& options, Rng& rng);
 
 // The monitors, one value per epoch (a lab plots them).
 struct RbmHistory {
