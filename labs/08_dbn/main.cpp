@@ -363,8 +363,8 @@ Tensor<Real> binarised(const Tensor<Real>& x) {
   return Tensor<Real>(x.shape(), arma::conv_to<arma::Mat<Real>>::from(arma::umat(x.matrix() > Real(0.5))));
 }
 
-// Each pixel 1 with probability its grey level, one fixed draw: MNIST binarised as [paper: Salakhutdinov &
-// Murray 2008] did (and [paper: Larochelle & Murray 2011] after them) for the test set.
+// Each pixel 1 with probability its grey level, one fixed draw per image: the test images of the sm2008
+// regime, binarised the way its training images are ([code: Salakhutdinov & Murray 2008's rbm.m]) but once.
 Tensor<Real> sampled_binary(const Tensor<Real>& x, Rng& rng) {
   arma::Mat<Real> u(x.matrix().n_rows, x.matrix().n_cols);
   rng.fill_uniform(u, Real(0), Real(1));
