@@ -485,6 +485,11 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
                          : "mean-field reconstructions, the pixels thresholded at 0.5") +
                  "; AIS from the base-rate model, " + std::to_string(runs) + " runs, " +
                  std::to_string(temperatures) + " temperatures (the paper: 14,500)");
+  if (sm2008)
+    table.add_note("which test images the paper's figures are for is not stated in what we could read: the evaluation program distributed with "
+                   "its AIS code (calculate_logprob) averages −F over the test batches as given, without binarising them, and the batch-making "
+                   "programs of that code base store grey levels; if the paper's test batches were grey, the grey row is the comparable figure "
+                   "(docs/rbm.md, \"Which test images\")");
   table.add_note("AIS's Ẑ is unbiased, so log Ẑ is low on average (Jensen) and more so with few temperatures: a log-probability from a "
                  "short schedule errs on the optimistic side; a lower bound of −inf says the runs' weights spread too much to trust the estimate");
   if (!ctx.full) table.add_note("quick mode: " + std::to_string(train.batch()) + " training images and " + count_of(epochs, "epoch") +
