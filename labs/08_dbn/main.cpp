@@ -126,6 +126,7 @@ struct Settings {
   std::string ae_pretrained;
   bool trains(const std::string& network) const { return std::find(ae_networks.begin(), ae_networks.end(), network) != ae_networks.end(); }
   double rbm_learning_rate = 0, rbm_final_factor = 1;  // ε 0: the regime's
+  std::size_t rbm_cd_ramp = 0;                          // > 0: k raised by one every that many epochs, ε / k
   std::string subset_note(const std::string& what) const {
     return "quick mode: " + std::to_string(train) + " training images, " + count_of(pretrain_epochs, "RBM epoch") + " per layer, " +
            count_of(finetune_epochs, what + " epoch") + " (the paper: 60,000 images, 50 and 200); --full runs the paper's recipe";
@@ -411,7 +412,8 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
     options.learning_rate_weights = options.learning_rate_visible_biases = options.learning_rate_hidden_biases = learning_rate;
     options.binarise_each_presentation = options.sample_visible = sm2008;
     options.final_learning_rate_factor = s.rbm_final_factor;
-    const std::string name = "CD-" + std::to_string(k);
+    options.cd_steps_increase_every = s.rbm_cd_ramp;
+    const std::string name = "CD-" + std::to_string(k) + (s.rbm_cd_ramp > 0 && k > 1 ? " (k from 1, +1 every " + count_of(s.rbm_cd_ramp, "epoch") + ", ε/k)" : "");
     // AIS during training (--rbm-ais-epochs): a row and a point of the curve per chosen epoch; its time is
     // not training time. Each estimate restarts its own generator, so training is the same with or without.
     Series curve{name + ": test log-probability (AIS)", {}, {}, "linespoints"};
@@ -521,6 +523,7 @@ void run(const LabContext& ctx) {
   s.rbm_regime = ctx.options["rbm-regime"].as<std::string>();
   for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) s.rbm_ais_epochs.push_back(std::stoul(e));
   s.rbm_final_factor = ctx.options["rbm-anneal"].as<double>();
+  s.rbm_cd_ramp = static_cast<std::size_t>(ctx.options["rbm-cd-ramp"].as<int>());
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
   if (wanted("autoencoder")) deep_autoencoder(ctx, mnist, s);
   if (wanted("classifier")) classifier(ctx, mnist, s);
@@ -563,6 +566,8 @@ int main(int argc, char** argv) {
      "rbm part: epochs after which AIS also estimates the test log-probability, comma-separated, e.g. 5,10,20 (a row each and a curve)");
   lab.count_option("rbm-epochs", 0, "rbm part: training epochs of each RBM (0: the mode's pretraining epochs, 3 or 50)", Range::at_least(0));
   lab.real_option("rbm-learning-rate", 0, "rbm part: ε of the weights and biases (0: the regime's, 0.05 or 0.1)", Range::at_least(0));
+  lab.count_option("rbm-cd-ramp", 0, "rbm part: raise CD's k from 1 by one every this many epochs up to its --rbm-cd value, dividing ε by k "
+                   "(the anneal_lr switch of Salakhutdinov & Murray's rbm.m uses 10); 0: k fixed", Range::at_least(0));
   lab.real_option("rbm-anneal", 1, "rbm part: ε in the last epoch as a fraction of ε, reached linearly (1: constant)", Range{0, 1, true, false});
   lab.add_check([](const LabContext& ctx) {
     for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) {

@@ -414,6 +414,38 @@ BOOST_AUTO_TEST_CASE(presented_batches_are_fresh_binary_samples_of_the_grey_leve
   test::check_error<OptionError>([&] { train_rbm(gaussian, Tensor<float>(Shape{2, 4}, X), options, rng); }, {"binarise_each_presentation:", "Bernoulli"});
 }
 
+// k raised during training: the schedule, and a run that raises k every epoch equals plain CD-1 in its first
+// epoch (k = 1, ε undivided) and parts from it in the second (k = 2, ε / 2).
+BOOST_AUTO_TEST_CASE(k_raised_during_training) {
+  RbmTrainingOptions options;
+  options.cd_steps = 3;
+  BOOST_TEST(cd_steps_in_epoch(options, 7) == 3u);
+  options.cd_steps_increase_every = 10;  // the anneal_lr schedule: epochs 1-10 (e = 0..9) k = 1, 11-20 k = 2, ...
+  const std::vector<std::size_t> expected = {1, 1, 2, 2, 3, 3, 3};
+  const std::vector<std::size_t> epochs = {0, 9, 10, 19, 20, 29, 500};
+  for (std::size_t i = 0; i < epochs.size(); ++i) BOOST_TEST(cd_steps_in_epoch(options, epochs[i]) == expected[i]);
+
+  arma::mat pixels(6, 16);
+  for (arma::uword j = 0; j < pixels.n_cols; ++j)
+    for (arma::uword i = 0; i < pixels.n_rows; ++i) pixels(i, j) = (i * 5 + j * 3) % 4 < 2 ? 1 : 0;
+  const Tensor<double> x(Shape{16, 6}, pixels);
+  auto weights_after = [&](std::size_t increase_every) {
+    Rng rng(9);
+    Rbm<double> rbm(6, 4, rng);
+    RbmTrainingOptions o;
+    o.epochs = 2;
+    o.batch_size = 16;
+    o.cd_steps = increase_every > 0 ? 2 : 1;
+    o.cd_steps_increase_every = increase_every;
+    std::vector<arma::mat> w;
+    train_rbm<double>(rbm, x, o, rng, nullptr, [&](std::size_t, const RbmHistory&) { w.push_back(rbm.W_value()); });
+    return w;
+  };
+  const std::vector<arma::mat> plain = weights_after(0), raised = weights_after(1);
+  BOOST_TEST(arma::approx_equal(plain[0], raised[0], "absdiff", 0.0));
+  BOOST_TEST(!arma::approx_equal(plain[1], raised[1], "absdiff", 1e-9));
+}
+
 BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_one_line_option_errors) {
   Rng rng(1);
   Rbm<float> rbm(10, 5, rng);

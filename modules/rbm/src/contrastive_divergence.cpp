@@ -1,5 +1,6 @@
 #include "lecon/rbm/contrastive_divergence.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -56,7 +57,19 @@ ContrastiveDivergence<T>::ContrastiveDivergence(Rbm<T>& rbm, const RbmTrainingOp
       options_((options.validate(), options)),
       weights_(options.learning_rate_weights, options.initial_momentum),
       visible_biases_(options.learning_rate_visible_biases, options.initial_momentum),
-      hidden_biases_(options.learning_rate_hidden_biases, options.initial_momentum) {}
+      hidden_biases_(options.learning_rate_hidden_biases, options.initial_momentum),
+      cd_steps_(options.cd_steps) {}
+
+std::size_t cd_steps_in_epoch(const RbmTrainingOptions& options, std::size_t epoch) {
+  if (options.cd_steps_increase_every == 0) return options.cd_steps;
+  return std::min(options.cd_steps, 1 + epoch / options.cd_steps_increase_every);
+}
+
+template <typename T>
+void ContrastiveDivergence<T>::set_cd_steps(std::size_t k) {
+  if (k == 0) throw OptionError("cd_steps: expected at least 1 Gibbs step (the k of CD-k), got 0");
+  cd_steps_ = k;
+}
 
 template <typename T>
 void ContrastiveDivergence<T>::set_momentum(double momentum) {
@@ -95,7 +108,7 @@ void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng) {
     if (chains_.n_rows != d || chains_.n_cols != n) chains_ = V0;  // the chains start at the first mini-batch
     rbm_.hidden_means(chains_, hidden_);
   }
-  for (std::size_t step = 0; step < options_.cd_steps; ++step) {
+  for (std::size_t step = 0; step < cd_steps_; ++step) {
     rbm_.sample_hidden(hidden_, hidden_, rng);  // [paper: Hinton 2010, §3] data-driven hidden units: binary states
     rbm_.visible_means(hidden_, visible_);
     if (persistent || options_.sample_visible) rbm_.sample_visible(visible_, visible_, rng);
@@ -164,9 +177,13 @@ RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& 
   for (std::size_t epoch = 0; epoch < options.epochs; ++epoch) {
     // [paper: Hinton 2010, §9]  a small momentum while the weights settle, then a large one
     cd.set_momentum(epoch < options.momentum_switch_epoch ? options.initial_momentum : options.final_momentum);
-    // ε_e = ε (1 − (1 − f) e / (E − 1)): linear annealing to f ε in the last epoch (f = 1: constant)
-    if (options.epochs > 1 && options.final_learning_rate_factor < 1)
-      cd.set_learning_rate_factor(1 - (1 - options.final_learning_rate_factor) * static_cast<double>(epoch) / static_cast<double>(options.epochs - 1));
+    // ε_e = ε (1 − (1 − f) e / (E − 1)) / k_e: linear annealing to f ε in the last epoch (f = 1: constant),
+    // divided by k_e when k is raised during training (k_e = cd_steps otherwise, and ε is not divided)
+    const std::size_t k = cd_steps_in_epoch(options, epoch);
+    cd.set_cd_steps(k);
+    double factor = options.epochs > 1 ? 1 - (1 - options.final_learning_rate_factor) * static_cast<double>(epoch) / static_cast<double>(options.epochs - 1) : 1;
+    if (options.cd_steps_increase_every > 0) factor /= static_cast<double>(k);
+    cd.set_learning_rate_factor(factor);
     const auto start = std::chrono::steady_clock::now();
     const arma::uvec order = rng.permutation(n);
     for (std::size_t first = 0; first < n; first += options.batch_size) {

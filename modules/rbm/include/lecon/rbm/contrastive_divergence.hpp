@@ -48,6 +48,10 @@ struct RbmTrainingOptions {
   // f = final_learning_rate_factor in the last epoch; 1 (the default) keeps ε constant. Long runs that are
   // judged by their log-likelihood end with small steps so the parameters stop jittering ([paper: Hinton 2010, §9]).
   double final_learning_rate_factor = 1.0;
+  // k raised during training: with n > 0, epoch e (from 0) runs k_e = min(cd_steps, 1 + ⌊e / n⌋) Gibbs steps
+  // and divides every ε by k_e ([code: Salakhutdinov & Murray 2008's rbm.m], its anneal_lr switch with
+  // n = 10). 0 (the default): k = cd_steps throughout.
+  std::size_t cd_steps_increase_every = 0;
   std::size_t monitor_examples = 1000;          // the training subset (and held-out subset) the monitors use
   // Throws OptionError naming the option: "cd_steps: ...", "learning_rate_weights: ...", "final_momentum: ...".
   void validate() const;
@@ -56,6 +60,9 @@ struct RbmTrainingOptions {
 // [paper: Hinton & Salakhutdinov 2006]'s recipe for one layer of the deep autoencoder: the options above,
 // with ε = 0.001 for a Gaussian (linear) hidden layer.
 RbmTrainingOptions hinton_salakhutdinov_2006_options(UnitKind hidden, std::size_t epochs);
+
+// The k of CD-k in epoch e (from 0): cd_steps, or min(cd_steps, 1 + ⌊e / n⌋) with cd_steps_increase_every = n > 0.
+std::size_t cd_steps_in_epoch(const RbmTrainingOptions& options, std::size_t epoch);
 
 // The mini-batch train_rbm presents: columns cols of X, binarised afresh (v ~ Bernoulli(x)) when
 // options.binarise_each_presentation is set, else as they are.
@@ -91,6 +98,8 @@ class ContrastiveDivergence {
   void set_momentum(double momentum);
   // Multiplies each group's initial ε by factor (> 0) for the next steps: the annealing of train_rbm.
   void set_learning_rate_factor(double factor);
+  // k of the next steps (>= 1; the options' cd_steps until set).
+  void set_cd_steps(std::size_t k);
   // PCD's fantasy particles (d x n), empty before the first update or for CD.
   const arma::Mat<T>& chains() const { return chains_; }
 
@@ -98,6 +107,7 @@ class ContrastiveDivergence {
   Rbm<T>& rbm_;
   RbmTrainingOptions options_;
   SGD<T> weights_, visible_biases_, hidden_biases_;
+  std::size_t cd_steps_ = 1;
   arma::Mat<T> chains_;
   // Workspaces reused by every update: [data | chain end] side by side, so that ⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k
   // is ONE matrix product of inner dimension 2n.
