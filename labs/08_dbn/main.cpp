@@ -264,7 +264,6 @@ void deep_autoencoder(const LabContext& ctx, const DataSplit& mnist, const Setti
   if (s.trains("codes2d")) {
     const auto start2 = Clock::now();
     model2 = with_top(2).autoencoder();
-    training2 = fixed(seconds_since(start2), 0) + " s top RBM + fine-tuning";
     fine_tune(*model2, "deep autoencoder, 2-D codes", train.x, s.finetune_epochs, ctx.seed + 3);
     training2 = fixed(seconds_since(start2), 0) + " s top RBM + fine-tuning";
     save_model(codes2d_path, *model2);
@@ -386,7 +385,7 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
   const std::size_t epochs = s.rbm_epochs, runs = 100, temperatures = ctx.full ? 14500 : 1000;
   std::string which;
   for (std::size_t k : s.rbm_cd_steps) which += (which.empty() ? "CD-" : ", CD-") + std::to_string(k);
-  std::cout << "\nRBM 784-500 on " << train.batch() << " MNIST images (" << (s.rbm_regime == "sm2008" ? "binarised afresh at each presentation" : "thresholded at 0.5") << "), " << epochs << " epochs, " << which << "; log Z by AIS (" << runs
+  std::cout << "\nRBM 784-500 on " << train.batch() << " MNIST images (" << (sm2008 ? "binarised afresh at each presentation" : "thresholded at 0.5") << "), " << epochs << " epochs, " << which << "; log Z by AIS (" << runs
             << " runs, " << temperatures << " temperatures)\n";
   Table table("MNIST: average test log-probability (nats) of a 784-500 RBM, log Z by annealed importance sampling (" + std::to_string(test.batch()) +
                   " test images)",
@@ -504,6 +503,13 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
 
 const std::vector<std::string> kParts = {"autoencoder", "classifier", "rbm"};
 
+// Whether text is a whole number (digits only) in [low, high], for the comma-separated count options.
+bool whole_number_in(const std::string& text, std::size_t low, std::size_t high) {
+  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  const std::size_t value = std::stoul(text);
+  return value >= low && value <= high;
+}
+
 void run(const LabContext& ctx) {
   const auto start = Clock::now();
   const std::vector<std::string> parts = split_comma_list(ctx.options["parts"].as<std::string>());
@@ -570,19 +576,15 @@ int main(int argc, char** argv) {
                    "(the anneal_lr switch of Salakhutdinov & Murray's rbm.m uses 10); 0: k fixed", Range::at_least(0));
   lab.real_option("rbm-anneal", 1, "rbm part: ε in the last epoch as a fraction of ε, reached linearly (1: constant)", Range{0, 1, true, false});
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) {
-      const bool digits = !k.empty() && k.size() <= 4 && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!digits || std::stoul(k) < 1 || std::stoul(k) > 1000) throw OptionError("--rbm-cd: '" + k + "' is not a number of Gibbs steps; expected integers 1 to 1000, e.g. 1,25");
-    }
+    for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>()))
+      if (!whole_number_in(k, 1, 1000)) throw OptionError("--rbm-cd: '" + k + "' is not a number of Gibbs steps; expected integers 1 to 1000, e.g. 1,25");
     for (const std::string& network : split_comma_list(ctx.options["ae-networks"].as<std::string>()))
       if (network != "pretrained" && network != "scratch" && network != "codes2d")
         throw OptionError("--ae-networks: '" + network + "' is not a network of this lab; expected pretrained, scratch or codes2d");
     const std::string regime = ctx.options["rbm-regime"].as<std::string>();
     if (regime != "sm2008" && regime != "hs2006") throw OptionError("--rbm-regime: '" + regime + "' is not a training regime; expected sm2008 or hs2006");
-    for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) {
-      const bool digits = !e.empty() && e.size() <= 6 && std::all_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!digits || std::stoul(e) < 1) throw OptionError("--rbm-ais-epochs: '" + e + "' is not an epoch; expected positive integers, e.g. 5,10,20");
-    }
+    for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>()))
+      if (!whole_number_in(e, 1, 999999)) throw OptionError("--rbm-ais-epochs: '" + e + "' is not an epoch; expected positive integers, e.g. 5,10,20");
     for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
         throw OptionError("--parts: '" + part + "' is not a part of this lab; expected autoencoder, classifier or rbm");
