@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "lecon/backprop/dense.hpp"
@@ -76,6 +77,8 @@ const std::vector<ConvCase> kCases = {
     {1, 2, 5, 3, 2, 9, 8},  // large stride and kernel
     {5, 3, 3, 1, 0, 6, 7},  // stride 1 through im2col (more channels than the direct kernels take)
     {6, 2, 3, 1, 1, 5, 5},  // the same with padding
+    {8, 16, 3, 1, 1, 5, 6},  // filter vectors; the input gradient as a convolution of the output gradient
+    {6, 16, 2, 1, 2, 4, 4},  // filter vectors with padding beyond K - 1: the input gradient through col2im
 };
 
 std::string describe(const ConvCase& c) {
@@ -118,9 +121,11 @@ BOOST_AUTO_TEST_CASE(im2col_gemm_equals_the_direct_sum) {
   }
 }
 
-// Geometries for the fast paths against the plain loops: both paths (direct: stride 1 and at most 4
-// channels), rows shorter than one vector, exactly one, and longer but not a multiple (the overlapping last
-// tile), filter counts that are and are not multiples of the kernels' 4-filter blocks, padding, odd sizes.
+// Geometries for the fast paths against the plain loops: every path (direct: stride 1 and at most 4
+// channels; filter vectors: stride 1, more channels, at least 16 filters), rows shorter than one vector,
+// exactly one, and longer but not a multiple (the overlapping last tile; tiles of unequal width), filter
+// counts that are and are not multiples of the kernels' blocks, padding, odd sizes, kernels wider than one
+// pass of the weight-gradient kernel.
 struct FastCase {
   std::size_t batch, channels, filters, kernel, stride, padding, height, width;
 };
@@ -136,7 +141,20 @@ const std::vector<FastCase> kFastCases = {
     {3, 20, 7, 5, 1, 0, 12, 12},  // LeNet's second layer's shape (im2col), fewer filters
     {2, 3, 4, 3, 2, 1, 11, 9},    // stride 2 (im2col)
     {1, 2, 3, 5, 3, 2, 13, 12},   // stride 3, batch 1
+    {2, 20, 50, 5, 1, 0, 12, 12},  // LeNet's second layer (filter vectors; ∂L/∂x through col2im)
+    {2, 32, 32, 5, 1, 2, 15, 15},  // the CIFAR network's second layer (∂L/∂x as a flipped convolution)
+    {3, 32, 64, 5, 1, 2, 7, 7},    // its third
+    {2, 6, 17, 3, 1, 1, 9, 29},    // 17 filters (a vector and one more), Wo = 29 in tiles of 10, 10, 9
+    {2, 5, 40, 2, 1, 2, 5, 6},     // padding beyond K - 1, even kernel
+    {1, 9, 16, 1, 1, 0, 4, 13},    // 1x1 kernel, batch 1
+    {9, 7, 24, 9, 1, 4, 10, 11},   // K = 9: the weight gradient's taps in two passes (5 + 4); uneven groups
 };
+
+// The algorithms that can compute case c: all three for stride 1, only the lowered one otherwise.
+std::vector<ConvAlgorithm> algorithms_for(const FastCase& c) {
+  if (c.stride != 1) return {ConvAlgorithm::automatic, ConvAlgorithm::lowered};
+  return {ConvAlgorithm::automatic, ConvAlgorithm::lowered, ConvAlgorithm::direct, ConvAlgorithm::filter_vectors};
+}
 
 std::string describe(const FastCase& c) {
   return "n=" + std::to_string(c.batch) + " " +
@@ -149,9 +167,10 @@ T max_relative_difference(const arma::Mat<T>& a, const arma::Mat<T>& b) {
 }
 
 template <typename T>
-void check_against_reference(const FastCase& c, T tolerance) {
+void check_against_reference(const FastCase& c, ConvAlgorithm algorithm, T tolerance) {
   Rng rng(11);
   Conv2D<T> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+  conv.set_algorithm(algorithm);
   rng.fill_normal(conv.b().value, T(0), T(1));
   Tensor<T> x(Shape{c.batch, c.channels, c.height, c.width});
   rng.fill_normal(x.matrix(), T(0), T(1));
@@ -159,7 +178,8 @@ void check_against_reference(const FastCase& c, T tolerance) {
   conv.forward(x, y, Context{true, nullptr});
   const Tensor<T> expected = conv2d_reference_forward(conv.geometry(), conv.W().value, conv.b().value, x);
   BOOST_REQUIRE(y.shape() == expected.shape());
-  const std::string what = describe(c) + (conv.direct() ? " (direct)" : " (im2col)") + (sizeof(T) == 4 ? " float" : " double");
+  const std::string what = describe(c) + " (" + conv_algorithm_name(algorithm) + ": " + conv_algorithm_name(conv.algorithm()) + ")" +
+                           (sizeof(T) == 4 ? " float" : " double");
   BOOST_TEST(max_relative_difference(y.matrix(), expected.matrix()) < tolerance, what << " forward");
   Tensor<T> dy(y.shape()), dx, dx_expected;
   rng.fill_normal(dy.matrix(), T(0), T(1));
@@ -176,14 +196,28 @@ void check_against_reference(const FastCase& c, T tolerance) {
 }
 
 BOOST_AUTO_TEST_CASE(fast_paths_equal_the_reference_loops) {
-  std::size_t direct = 0;
+  std::map<ConvAlgorithm, std::size_t> chosen;
   for (const FastCase& c : kFastCases) {
-    check_against_reference<double>(c, 1e-12);
-    check_against_reference<float>(c, 1e-5f);
+    for (ConvAlgorithm algorithm : algorithms_for(c)) {  // every geometry through every path that takes it
+      check_against_reference<double>(c, algorithm, 1e-12);
+      check_against_reference<float>(c, algorithm, 1e-5f);
+    }
     Rng rng(1);
-    direct += Conv2D<float>(c.channels, c.filters, c.kernel, rng, c.stride, c.padding).direct() ? 1 : 0;
+    ++chosen[Conv2D<float>(c.channels, c.filters, c.kernel, rng, c.stride, c.padding).algorithm()];
   }
-  BOOST_TEST(direct == 7u);  // both paths are exercised
+  // What the automatic choice picks: stride 1 with at most 4 channels direct, with more channels and at least
+  // 16 filters filter vectors, everything else lowered.
+  BOOST_TEST(chosen[ConvAlgorithm::direct] == 7u);
+  BOOST_TEST(chosen[ConvAlgorithm::filter_vectors] == 7u);
+  BOOST_TEST(chosen[ConvAlgorithm::lowered] == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_strided_layer_refuses_the_direct_algorithms) {
+  Rng rng(1);
+  Conv2D<float> conv(8, 16, 3, rng, 2, 1);
+  test::check_error<Error>([&] { conv.set_algorithm(ConvAlgorithm::filter_vectors); }, {"filter_vectors", "stride 1", "stride 2"});
+  test::check_error<Error>([&] { conv.set_algorithm(ConvAlgorithm::direct); }, {"direct", "stride 1"});
+  BOOST_TEST((conv.algorithm() == ConvAlgorithm::lowered));
 }
 
 BOOST_AUTO_TEST_CASE(the_reference_is_the_slide_formula) {

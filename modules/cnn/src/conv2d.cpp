@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <vector>
 
 #include "conv2d_direct.hpp"
+#include "conv2d_filters.hpp"
 #include "lecon/core/parallel.hpp"
 
 namespace lecon {
@@ -57,7 +57,33 @@ void gemm_nt(std::size_t m, std::size_t n, std::size_t k, const double* A, const
   cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, int(m), int(n), int(k), 1.0, A, int(m), B, int(n), 0.0, C, int(m));
 }
 
+// Σ p[0 .. n) in 16 interleaved partial sums (a fixed order, so the same on every run and thread count): one
+// running sum waits for each addition to finish, four cycles a value; 16 of them fill SIMD registers. The
+// bias gradient sums each filter's plane of ∂L/∂y, 1,024 values per sample in the CIFAR network's first layer.
+template <typename T>
+T plane_sum(const T* p, std::size_t n) {
+  constexpr std::size_t kWays = 16;
+  T partial[kWays] = {};
+  std::size_t i = 0;
+  for (; i + kWays <= n; i += kWays)
+    for (std::size_t k = 0; k < kWays; ++k) partial[k] += p[i + k];
+  T sum = 0;
+  for (std::size_t k = 0; k < kWays; ++k) sum += partial[k];
+  for (; i < n; ++i) sum += p[i];
+  return sum;
+}
+
 }  // namespace
+
+std::string conv_algorithm_name(ConvAlgorithm algorithm) {
+  switch (algorithm) {
+    case ConvAlgorithm::automatic: return "automatic";
+    case ConvAlgorithm::lowered: return "lowered";
+    case ConvAlgorithm::direct: return "direct";
+    case ConvAlgorithm::filter_vectors: return "filter_vectors";
+  }
+  return "?";
+}
 
 std::size_t ConvGeometry::output_size(std::size_t size, const char* what) const {
   if (size + 2 * padding < kernel)
@@ -86,6 +112,22 @@ Conv2D<T>::Conv2D(std::size_t channels, std::size_t filters, std::size_t kernel,
   b_.value.zeros(filters, 1);
   b_.grad.zeros(filters, 1);
   b_.decay = false;
+}
+
+template <typename T>
+ConvAlgorithm Conv2D<T>::algorithm() const {
+  if (algorithm_ != ConvAlgorithm::automatic) return algorithm_;
+  if (geometry_.stride != 1) return ConvAlgorithm::lowered;
+  if (geometry_.channels <= kDirectChannels) return ConvAlgorithm::direct;
+  return geometry_.filters >= kFilterVectorMin ? ConvAlgorithm::filter_vectors : ConvAlgorithm::lowered;
+}
+
+template <typename T>
+void Conv2D<T>::set_algorithm(ConvAlgorithm algorithm) {
+  if ((algorithm == ConvAlgorithm::direct || algorithm == ConvAlgorithm::filter_vectors) && geometry_.stride != 1)
+    throw Error("Conv2D: the " + conv_algorithm_name(algorithm) + " algorithm needs stride 1, this layer has stride " +
+                std::to_string(geometry_.stride));
+  algorithm_ = algorithm;
 }
 
 template <typename T>
@@ -189,7 +231,7 @@ void Conv2D<T>::backward_direct(const Tensor<T>& dy, Tensor<T>* dx) {
     for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m) {
       const T* grad = dy.data() + m * dy.sample_size();
       for (std::size_t f = 0; f < F; ++f)  // ∂L/∂b_f = Σ_{i,j} ∂L/∂y[f, i, j], this sample's share
-        bias_parts_(f, g) += std::accumulate(grad + f * positions_, grad + (f + 1) * positions_, T(0));
+        bias_parts_(f, g) += plane_sum(grad + f * positions_, positions_);
       direct_conv::pad_input(plan, x_->data() + m * x_->sample_size(), x_padded);
       direct_conv::pad_gradient(plan, grad, dy_padded);
       direct_conv::weight_gradient(plan, x_padded, dy_padded, weight_parts_.colptr(g));  // ∂L/∂W, this sample's share
@@ -201,6 +243,84 @@ void Conv2D<T>::backward_direct(const Tensor<T>& dy, Tensor<T>* dx) {
   }, F * CKK * positions_ * (dx ? 2 : 1) * (n / groups));
   W_.grad.zeros(CKK, F);
   for (std::size_t g = 0; g < groups; ++g) direct_conv::reduce_weight_gradient(plan, weight_parts_.colptr(g), W_.grad.memptr());
+  b_.grad = arma::sum(bias_parts_, 1);
+}
+
+template <typename T>
+void Conv2D<T>::forward_filter_vectors(const Tensor<T>& x, Tensor<T>& y) {
+  const std::size_t n = x.batch(), groups = std::min(n, kGroups), L = direct_conv::lanes<T>();
+  const filter_conv::Plan plan = filter_conv::make_plan(geometry_.channels, geometry_.filters, geometry_.kernel, geometry_.padding,
+                                                        in_shape_[2], in_shape_[3], L);
+  packed_.set_size(plan.weights_size());
+  filter_conv::pack_weights(plan, W_.value.memptr(), packed_.memptr());
+  scratch_.set_size(plan.xp_size(), groups);
+  const std::size_t per_sample = geometry_.filters * geometry_.patch_size() * positions_;  // multiply-adds
+  parallel_for(groups, [&](std::size_t g) {
+    T* xp = scratch_.colptr(g);
+    for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m) {
+      filter_conv::pad_input(plan, x.data() + m * x.sample_size(), xp);
+      // [slide: convolution]  y = b + Σ_c Σ_u Σ_v W · x, directly (conv2d_filters.hpp)
+      filter_conv::forward(plan, xp, packed_.memptr(), b_.value.memptr(), y.data() + m * y.sample_size());
+    }
+  }, per_sample * (n / groups));
+}
+
+template <typename T>
+void Conv2D<T>::backward_filter_vectors(const Tensor<T>& dy, Tensor<T>* dx) {
+  const std::size_t n = dy.batch(), groups = std::min(n, kGroups), F = geometry_.filters, CKK = geometry_.patch_size();
+  const std::size_t L = direct_conv::lanes<T>();
+  const filter_conv::Plan plan = filter_conv::make_plan(geometry_.channels, F, geometry_.kernel, geometry_.padding, in_shape_[2],
+                                                        in_shape_[3], L);
+  // ∂L/∂x as a convolution of ∂L/∂y (conv2d_filters.hpp) when that costs about what the forward costs: its
+  // padding K - 1 - p must not be negative, and a "valid" convolution (p = 0) would slide the flipped kernels
+  // over mostly zeros (LeNet's 8x8 gradients padded to 16x16), as would few channels in vectors of L. There
+  // the input gradient goes through the lowered path's product and col2im instead.
+  const std::size_t C = geometry_.channels, channel_vectors = (C + L - 1) / L * L;
+  const bool flipped = dx != nullptr && geometry_.padding + 1 <= geometry_.kernel &&
+                       2 * in_shape_[2] * in_shape_[3] * channel_vectors <= 3 * positions_ * C;
+  const filter_conv::Plan back = flipped ? filter_conv::flipped_plan(plan, L) : filter_conv::Plan{};
+  if (flipped) {
+    packed_flipped_.set_size(back.weights_size());
+    filter_conv::pack_flipped_weights(plan, W_.value.memptr(), L, packed_flipped_.memptr());
+  }
+  const std::size_t xp = plan.xp_size(), dyT = plan.dyT_size();
+  scratch_.set_size(xp + dyT + (flipped ? back.xp_size() : 0), groups);
+  if (dx && !flipped) patch_gradients_.resize(groups);
+  weight_parts_.zeros(plan.weights_size(), groups);  // per group: ∂L/∂W laid out as the packed weights
+  bias_parts_.zeros(F, groups);
+  if (dx) ensure_shape(*dx, in_shape_);
+  parallel_for(groups, [&](std::size_t g) {
+    T* x_padded = scratch_.colptr(g);
+    T* grad_t = x_padded + xp;
+    T* grad_padded = grad_t + dyT;
+    for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m) {
+      const T* grad = dy.data() + m * dy.sample_size();
+      for (std::size_t f = 0; f < F; ++f)  // ∂L/∂b_f = Σ_{i,j} ∂L/∂y[f, i, j], this sample's share
+        bias_parts_(f, g) += plane_sum(grad + f * positions_, positions_);
+      filter_conv::pad_input(plan, x_->data() + m * x_->sample_size(), x_padded);
+      filter_conv::transpose_gradient(plan, grad, grad_t);
+      filter_conv::weight_gradient(plan, x_padded, grad_t, weight_parts_.colptr(g));  // ∂L/∂W, this sample's share
+      if (!dx) continue;
+      T* out = dx->data() + m * dx->sample_size();
+      if (flipped) {  // ∂L/∂x = the flipped kernels over ∂L/∂y padded by K - 1 - p
+        filter_conv::pad_input(back, grad, grad_padded);
+        filter_conv::forward(back, grad_padded, packed_flipped_.memptr(), static_cast<const T*>(nullptr), out);
+      } else {  // ∂L/∂P = ∂L/∂Y · Wmᵀ (this sample's ∂L/∂y is ∂L/∂Y as it lies: positions x F), then col2im
+        arma::Mat<T>& dP = patch_gradients_[g];
+        dP.set_size(positions_, CKK);
+        gemm_nt(positions_, CKK, F, grad, W_.value.memptr(), dP.memptr());
+        col2im(dP, *dx, m, 1);
+      }
+    }
+  }, F * CKK * positions_ * (dx ? 2 : 1) * (n / groups));
+  // The groups' shares in a fixed order (the result does not depend on the thread count), back to C·K·K x F.
+  W_.grad.set_size(CKK, F);
+  for (std::size_t f = 0; f < F; ++f)
+    for (std::size_t t = 0; t < CKK; ++t) {
+      T sum = 0;
+      for (std::size_t g = 0; g < groups; ++g) sum += weight_parts_(t * plan.Fp + f, g);
+      W_.grad(t, f) = sum;
+    }
   b_.grad = arma::sum(bias_parts_, 1);
 }
 
@@ -217,7 +337,9 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   ensure_shape(y, out_shape_);
   positions_ = out_shape_[2] * out_shape_[3];
   x_ = ctx.training ? &x : nullptr;  // backward reads x again (recomputing the patches) instead of keeping them
-  if (direct()) return forward_direct(x, y);
+  const ConvAlgorithm algorithm = this->algorithm();
+  if (algorithm == ConvAlgorithm::direct) return forward_direct(x, y);
+  if (algorithm == ConvAlgorithm::filter_vectors) return forward_filter_vectors(x, y);
   const std::size_t n = x.batch(), F = geometry_.filters, CKK = geometry_.patch_size(), groups = std::min(n, kGroups);
   const std::size_t block = block_samples();
   patches_.resize(groups);
@@ -294,7 +416,9 @@ template <typename T>
 void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (x_ == nullptr) throw Error("Conv2D::backward needs a forward pass in training mode first");
   if (dy.shape() != out_shape_) throw Error("Conv2D::backward: gradient " + dy.shape().str() + " does not match output " + out_shape_.str());
-  if (direct()) return backward_direct(dy, dx);
+  const ConvAlgorithm algorithm = this->algorithm();
+  if (algorithm == ConvAlgorithm::direct) return backward_direct(dy, dx);
+  if (algorithm == ConvAlgorithm::filter_vectors) return backward_filter_vectors(dy, dx);
   const std::size_t n = dy.batch(), F = geometry_.filters, CKK = geometry_.patch_size(), groups = std::min(n, kGroups);
   const std::size_t block = block_samples();
   patches_.resize(groups);
@@ -320,7 +444,7 @@ void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
         for (std::size_t f = 0; f < F; ++f) {
           const T* plane = in + f * positions_;
           std::copy(plane, plane + positions_, dY.colptr(f) + m * positions_);
-          bias_parts_(f, g) += std::accumulate(plane, plane + positions_, T(0));
+          bias_parts_(f, g) += plane_sum(plane, positions_);
         }
       }
       // ∂L/∂Wm = Pᵀ · ∂L/∂Y, this group's share (the first block sets it, the others add)

@@ -1,56 +1,21 @@
-// Direct convolution kernels (the contract: conv2d_direct.hpp). Written with GCC's vector extension so
-// that one source gives AVX-512, AVX2 and SSE2 code: each entry point is compiled three times (target
-// attributes) and the first call picks the one the CPU runs (by feature, not by CPU model), so the
-// binaries still run on any x86-64 (LECON_NATIVE stays off) and use the wide registers where they exist.
+// Direct convolution kernels (the contract: conv2d_direct.hpp), written with GCC's vector extension and
+// compiled for AVX-512, AVX2 and SSE2 (simd.hpp says how one is picked).
 #include "conv2d_direct.hpp"
 
 #include <algorithm>
-#include <cstring>
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#define LECON_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
-#define LECON_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#else
-#define LECON_TARGET_AVX512
-#define LECON_TARGET_AVX2
-#endif
-#define LECON_INLINE inline __attribute__((always_inline))
+#include "simd.hpp"
 
 namespace lecon::direct_conv {
 
 namespace {
 
-// 64 bytes of T: one AVX-512 register, two AVX2 registers, four SSE2 registers.
-template <typename T>
-struct Lanes;
-template <>
-struct Lanes<float> {
-  typedef float Vec __attribute__((vector_size(64)));
-  static constexpr std::size_t count = 16;
-};
-template <>
-struct Lanes<double> {
-  typedef double Vec __attribute__((vector_size(64)));
-  static constexpr std::size_t count = 8;
-};
+using simd::broadcast;
+using simd::Lanes;
+using simd::load;
+using simd::store;
+using simd::Vec;
 
-template <typename T>
-using Vec = typename Lanes<T>::Vec;
-
-template <typename T>
-LECON_INLINE Vec<T> load(const T* p) {  // unaligned
-  Vec<T> v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename T>
-LECON_INLINE void store(T* p, const Vec<T>& v) {
-  std::memcpy(p, &v, sizeof v);
-}
-template <typename T>
-LECON_INLINE Vec<T> broadcast(T s) {
-  return Vec<T>{} + s;  // once per tile; in the inner loops, vector * scalar lets the compiler broadcast from memory
-}
 template <typename T>
 LECON_INLINE T sum(const Vec<T>& v) {
   T s = 0;
@@ -214,27 +179,7 @@ namespace {
 LECON_DIRECT_KERNELS(avx512, LECON_TARGET_AVX512)
 LECON_DIRECT_KERNELS(avx2, LECON_TARGET_AVX2)
 LECON_DIRECT_KERNELS(generic, )
-
-// The widest kernel set this CPU runs, chosen once (the CPU does not change while the program runs).
-enum class Isa { avx512, avx2, generic };
-Isa best_isa() {
-#if defined(__GNUC__) && defined(__x86_64__)
-  static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::avx512
-                         : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? Isa::avx2
-                                                                                                : Isa::generic;
-  return isa;
-#else
-  return Isa::generic;
-#endif
-}
 }  // namespace
-
-#define LECON_DISPATCH(NAME, ...)                \
-  switch (best_isa()) {                          \
-    case Isa::avx512: return NAME##_avx512(__VA_ARGS__); \
-    case Isa::avx2: return NAME##_avx2(__VA_ARGS__);     \
-    default: return NAME##_generic(__VA_ARGS__);         \
-  }
 
 void forward(const Plan& g, const float* xp, const float* Wm, const float* b, float* y) { LECON_DISPATCH(forward, g, xp, Wm, b, y) }
 void forward(const Plan& g, const double* xp, const double* Wm, const double* b, double* y) { LECON_DISPATCH(forward, g, xp, Wm, b, y) }

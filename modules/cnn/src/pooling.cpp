@@ -21,6 +21,43 @@ Shape Pool2D<T>::output_shape(const Shape& input) const {
   return Shape{input.batch(), input[1], (input[2] - kernel_) / stride_ + 1, (input[3] - kernel_) / stride_ + 1};
 }
 
+namespace {
+
+// Max pooling of one plane (H x W at `in`) with K x K windows and stride s (S: s known at compile time, or 0):
+// out (Ho x Wo) the maxima, where their positions in the sample (plane_start + row · W + column). The first
+// maximum in (u, v) order wins a tie; a NaN never wins a comparison, as in the 2x2 case.
+template <typename T, std::size_t S>
+void max_pool_rows(const T* in, std::size_t /*H*/, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T* out,
+                   std::uint32_t* where, std::uint32_t plane_start) {
+  constexpr std::size_t kChunk = 16;
+  const std::size_t stride = S == 0 ? s : S;
+  T value[kChunk];
+  std::uint32_t best[kChunk];
+  for (std::size_t i = 0; i < Ho; ++i)
+    for (std::size_t j0 = 0; j0 < Wo; j0 += kChunk) {
+      const std::size_t n = std::min(kChunk, Wo - j0);
+      const T* base = in + (stride * i) * W + stride * j0;  // window of output (i, j0)
+      for (std::size_t t = 0; t < n; ++t) value[t] = base[stride * t], best[t] = 0;
+      for (std::size_t u = 0; u < K; ++u)
+        for (std::size_t v = 0; v < K; ++v) {
+          const std::uint32_t offset = static_cast<std::uint32_t>(u * W + v);
+          const T* candidates = base + offset;
+          for (std::size_t t = 0; t < n; ++t) {  // without branches: on real data which input wins is unpredictable
+            const T candidate = candidates[stride * t];
+            const std::uint32_t larger = 0u - static_cast<std::uint32_t>(candidate > value[t]);  // strictly: the first maximum wins a tie
+            best[t] = (offset & larger) | (best[t] & ~larger);
+            value[t] = std::max(value[t], candidate);  // value < candidate ? candidate : value, the same test
+          }
+        }
+      for (std::size_t t = 0; t < n; ++t) {
+        out[i * Wo + j0 + t] = value[t];
+        where[i * Wo + j0 + t] = plane_start + static_cast<std::uint32_t>((stride * i) * W + stride * (j0 + t)) + best[t];
+      }
+    }
+}
+
+}  // namespace
+
 template <typename T>
 void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
   out_shape_ = output_shape(x.shape());
@@ -39,6 +76,16 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
     T* out = y.data() + out_offset;
     std::uint32_t* where = is_max ? argmax_.data() + out_offset : nullptr;
     const std::uint32_t plane_start = static_cast<std::uint32_t>(c * H * W);
+    if (is_max && K != 2) {
+      // [paper: Ranzato et al. 2007, max pooling]  Up to 16 outputs of a row side by side, the window's K·K
+      // inputs visited in the same order for all of them: the comparisons of neighbouring outputs do not wait
+      // for each other and compile to vector selects. One output at a time, each input's test waited for the
+      // previous one's (and branches on them mispredicted): the CIFAR network's 3x3 pooling cost a third of
+      // its largest convolution (docs/cnn.md).
+      if (s == 2) return max_pool_rows<T, 2>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
+      if (s == 1) return max_pool_rows<T, 1>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
+      return max_pool_rows<T, 0>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
+    }
     for (std::size_t i = 0; i < Ho; ++i)
       for (std::size_t j = 0; j < Wo; ++j) {
         const std::size_t start = (s * i) * W + s * j;  // the window's top-left input, within the plane
@@ -50,21 +97,6 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
           const std::size_t top_at = static_cast<std::size_t>(b > a), bottom_at = W + static_cast<std::size_t>(d > c2);
           const std::size_t best = top_at + static_cast<std::size_t>(bottom > top) * (bottom_at - top_at);
           out[i * Wo + j] = bottom > top ? bottom : top;
-          where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
-        } else if (is_max) {  // [paper: Ranzato et al. 2007, max pooling]
-          // Arithmetic instead of branches, as in the 2x2 case: on real data which input wins is unpredictable,
-          // and the mispredicted branches made the CIFAR network's 3x3 pooling cost a third of its
-          // largest convolution (docs/cnn.md).
-          std::size_t best = 0;
-          T value = window[0];
-          for (std::size_t u = 0; u < K; ++u)
-            for (std::size_t v = 0; v < K; ++v) {
-              const T candidate = window[u * W + v];
-              const std::size_t larger = static_cast<std::size_t>(candidate > value);  // strictly: the first maximum wins a tie
-              best += larger * (u * W + v - best);
-              value = std::max(value, candidate);
-            }
-          out[i * Wo + j] = value;
           where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
         } else {  // [paper: LeCun et al. 1998, subsampling]
           T sum = 0;

@@ -18,16 +18,24 @@
 // at most 8 groups of samples, one per thread at a time, each lowered in blocks whose P fits the L2 cache;
 // backward makes each block's P again from x instead of keeping the whole batch's (docs/cnn.md).
 //
-// Fast path for a first layer: with stride 1 and at most kDirectChannels input channels (an image's 1 or 3) the
-// layer skips im2col and computes the sum above directly, a row of outputs at a time in SIMD registers
-// (modules/cnn/src/conv2d_direct.hpp; docs/cnn.md). Both paths are tested against the plain loops of
-// conv2d_reference.hpp.
+// Fast paths (ConvAlgorithm; docs/cnn.md). With stride 1 the layer skips im2col and computes the sum above
+// directly in SIMD registers: with at most kDirectChannels input channels (an image's 1 or 3) a row of
+// outputs at a time (modules/cnn/src/conv2d_direct.hpp), with more channels and at least kFilterVectorMin
+// filters 32 filters of a dozen outputs at a time (modules/cnn/src/conv2d_filters.hpp). Every path is
+// tested against the plain loops of conv2d_reference.hpp.
 //
 // Weight sharing: the layer has F·C·K·K + F parameters whatever the image size, where a dense layer
 // from the same input to the same output would have (C·H·W)·(F·H'·W') + F·H'·W' (docs/cnn.md counts LeNet).
 #include "lecon/backprop/layer.hpp"
 
 namespace lecon {
+
+// How a Conv2D computes: `automatic` picks by geometry (Conv2D::algorithm() says which); the others force one.
+//   lowered:        im2col + one GEMM per block of samples (any stride), the slide's "convolution as a matrix product"
+//   direct:         stride 1, SIMD vectors along an output row (fast for few input channels)
+//   filter_vectors: stride 1, SIMD vectors across filters (fast for many channels and filters)
+enum class ConvAlgorithm { automatic, lowered, direct, filter_vectors };
+std::string conv_algorithm_name(ConvAlgorithm algorithm);
 
 // Sizes of a square-kernel convolution on (C, H, W) inputs.
 struct ConvGeometry {
@@ -55,8 +63,14 @@ class Conv2D : public Layer<T> {
   const ConvGeometry& geometry() const { return geometry_; }
   // Up to this many input channels (with stride 1) the layer uses the direct kernels instead of im2col + GEMM.
   static constexpr std::size_t kDirectChannels = 4;
+  // From this many filters on, a stride-1 layer with more channels takes the filter_vectors path.
+  static constexpr std::size_t kFilterVectorMin = 16;
+  // The algorithm that runs (never automatic), and a way to force one: direct and filter_vectors need stride 1
+  // (Error otherwise); automatic goes back to choosing by geometry.
+  ConvAlgorithm algorithm() const;
+  void set_algorithm(ConvAlgorithm algorithm);
   // Whether this layer takes the direct path.
-  bool direct() const { return geometry_.stride == 1 && geometry_.channels <= kDirectChannels; }
+  bool direct() const { return algorithm() == ConvAlgorithm::direct; }
   Param<T>& W() { return W_; }  // (C·K·K x F): column f is filter f, entries in (c, u, v) order
   Param<T>& b() { return b_; }  // (F x 1)
 
@@ -70,8 +84,12 @@ class Conv2D : public Layer<T> {
   // The direct path's forward and backward (direct() is true).
   void forward_direct(const Tensor<T>& x, Tensor<T>& y);
   void backward_direct(const Tensor<T>& dy, Tensor<T>* dx);
+  // The filter_vectors path's forward and backward.
+  void forward_filter_vectors(const Tensor<T>& x, Tensor<T>& y);
+  void backward_filter_vectors(const Tensor<T>& dy, Tensor<T>* dx);
 
   ConvGeometry geometry_;
+  ConvAlgorithm algorithm_ = ConvAlgorithm::automatic;
   Param<T> W_, b_;
   Shape in_shape_, out_shape_;
   std::size_t positions_ = 0;   // H'·W'
@@ -79,7 +97,8 @@ class Conv2D : public Layer<T> {
   // Scratch, one per group of samples, reused from batch to batch: patches P, products Y (and ∂L/∂Y), ∂L/∂P.
   std::vector<arma::Mat<T>> patches_, products_, patch_gradients_;
   arma::Mat<T> bias_parts_, weight_parts_;  // per-group shares of ∂L/∂b and ∂L/∂W
-  arma::Mat<T> scratch_;                    // direct path: padded buffers, one column per group of samples
+  arma::Mat<T> scratch_;                    // direct paths: padded buffers, one column per group of samples
+  arma::Col<T> packed_, packed_flipped_;    // filter_vectors path: the weights rearranged for the kernels
 };
 
 }  // namespace lecon

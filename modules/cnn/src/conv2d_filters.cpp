@@ -1,0 +1,268 @@
+// Direct convolution vectorised over filters (the contract and the formulas: conv2d_filters.hpp), written
+// with GCC's vector extension and compiled for AVX-512, AVX2 and SSE2 (simd.hpp).
+#include "conv2d_filters.hpp"
+
+#include <algorithm>
+
+#include "simd.hpp"
+
+namespace lecon::filter_conv {
+
+namespace {
+
+using simd::Lanes;
+using simd::load;
+using simd::store;
+using simd::Vec;
+
+// At most this many outputs of a row per tile: 12 positions x 2 vectors of filters = 24 accumulators, with
+// the two weight vectors and a broadcast pixel 27 of AVX-512's 32 registers.
+constexpr std::size_t kMaxTile = 12;
+// Filters per pass: NV vectors (NV = 2, or 1 for an odd last vector).
+constexpr std::size_t kMaxVectors = 2;
+// Taps along a kernel row per pass of the weight gradient (K up to 8 in one pass).
+constexpr std::size_t kMaxTaps = 8;
+
+// tile[r][k] (R x NV vectors) = Σ_{c,u,v} Wf[(c, u, v), f0 + k·L ..] · xp[c, i + u, j0 + r + v]   [slide: convolution]
+template <typename T, std::size_t NV, std::size_t R>
+LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
+  constexpr std::size_t L = Lanes<T>::count;
+  Vec<T> acc[R][NV];
+#pragma GCC unroll 32
+  for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (std::size_t k = 0; k < NV; ++k) acc[r][k] = Vec<T>{};
+  const std::size_t plane = g.Hp * g.Wp;
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t u = 0; u < g.K; ++u) {
+      const T* row = xp + c * plane + (i + u) * g.Wp + j0;
+      const T* w = Wf + (c * g.K + u) * g.K * g.Fp + f0;
+      for (std::size_t v = 0; v < g.K; ++v, w += g.Fp) {
+        Vec<T> wv[NV];
+#pragma GCC unroll 4
+        for (std::size_t k = 0; k < NV; ++k) wv[k] = load(w + k * L);
+#pragma GCC unroll 32
+        for (std::size_t r = 0; r < R; ++r) {
+          const T s = row[v + r];
+#pragma GCC unroll 4
+          for (std::size_t k = 0; k < NV; ++k) acc[r][k] += wv[k] * s;
+        }
+      }
+    }
+#pragma GCC unroll 32
+  for (std::size_t r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (std::size_t k = 0; k < NV; ++k) store(tile + (r * NV + k) * L, acc[r][k]);
+}
+
+template <typename T, std::size_t NV>
+LECON_INLINE void forward_tile_of(std::size_t R, const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
+  switch (R) {
+#define LECON_TILE(N) \
+  case N: return forward_tile<T, NV, N>(g, xp, Wf, f0, i, j0, tile);
+    LECON_TILE(1) LECON_TILE(2) LECON_TILE(3) LECON_TILE(4) LECON_TILE(5) LECON_TILE(6)
+    LECON_TILE(7) LECON_TILE(8) LECON_TILE(9) LECON_TILE(10) LECON_TILE(11) LECON_TILE(12)
+#undef LECON_TILE
+    default: return;
+  }
+}
+
+// Filters f0 .. f0 + NV·L (those below F) of every output: rows split into tiles of nearly equal width
+// (15 = 8 + 7, not 12 + 3), each tile's sums copied out to the filters' planes with the bias added.
+template <typename T, std::size_t NV>
+LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wf, const T* b, std::size_t f0, T* y) {
+  constexpr std::size_t L = Lanes<T>::count;
+  alignas(64) T tile[kMaxTile * kMaxVectors * L];
+  const std::size_t tiles = (g.Wo + kMaxTile - 1) / kMaxTile, fn = std::min(g.F - f0, NV * L);
+  for (std::size_t i = 0; i < g.Ho; ++i)
+    for (std::size_t t = 0, j0 = 0; t < tiles; ++t) {
+      const std::size_t R = g.Wo / tiles + (t < g.Wo % tiles ? 1 : 0);
+      forward_tile_of<T, NV>(R, g, xp, Wf, f0, i, j0, tile);
+      for (std::size_t q = 0; q < fn; ++q) {  // filter f0 + q sits in vector q / L, lane q % L
+        T* out = y + ((f0 + q) * g.Ho + i) * g.Wo + j0;
+        const T* in = tile + (q / L) * L + q % L;
+        const T bias = b ? b[f0 + q] : T(0);
+        for (std::size_t r = 0; r < R; ++r) out[r] = in[r * NV * L] + bias;
+      }
+      j0 += R;
+    }
+}
+
+template <typename T>
+LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wf, const T* b, T* y) {
+  constexpr std::size_t L = Lanes<T>::count;
+  std::size_t f0 = 0;
+  for (; f0 + 2 * L <= g.Fp; f0 += 2 * L) forward_filters<T, 2>(g, xp, Wf, b, f0, y);
+  if (f0 < g.Fp) forward_filters<T, 1>(g, xp, Wf, b, f0, y);
+}
+
+// dWf[(c, u, v0 + t), f0 + k·L ..] += Σ_{i,j} dyT[(i, j), f0 + k·L ..] · xp[c, i + u, j + v0 + t] for TV taps
+// along a kernel row and NV vectors of filters: TV·NV accumulators   [slide: backpropagation through a convolution]
+template <typename T, std::size_t NV, std::size_t TV>
+LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u, std::size_t v0, T* dWf) {
+  constexpr std::size_t L = Lanes<T>::count;
+  T* out = dWf + ((c * g.K + u) * g.K + v0) * g.Fp + f0;
+  Vec<T> acc[TV][NV];
+#pragma GCC unroll 8
+  for (std::size_t t = 0; t < TV; ++t)
+#pragma GCC unroll 4
+    for (std::size_t k = 0; k < NV; ++k) acc[t][k] = load(out + t * g.Fp + k * L);
+  for (std::size_t i = 0; i < g.Ho; ++i) {
+    const T* row = xp + (c * g.Hp + i + u) * g.Wp + v0;
+    const T* d = dyT + i * g.Wo * g.Fp + f0;
+    for (std::size_t j = 0; j < g.Wo; ++j, d += g.Fp) {
+      Vec<T> dv[NV];
+#pragma GCC unroll 4
+      for (std::size_t k = 0; k < NV; ++k) dv[k] = load(d + k * L);
+#pragma GCC unroll 8
+      for (std::size_t t = 0; t < TV; ++t) {
+        const T s = row[j + t];
+#pragma GCC unroll 4
+        for (std::size_t k = 0; k < NV; ++k) acc[t][k] += dv[k] * s;
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (std::size_t t = 0; t < TV; ++t)
+#pragma GCC unroll 4
+    for (std::size_t k = 0; k < NV; ++k) store(out + t * g.Fp + k * L, acc[t][k]);
+}
+
+template <typename T, std::size_t NV>
+LECON_INLINE void weight_taps_of(std::size_t TV, const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u,
+                                 std::size_t v0, T* dWf) {
+  switch (TV) {
+#define LECON_TAPS(N) \
+  case N: return weight_taps<T, NV, N>(g, xp, dyT, f0, c, u, v0, dWf);
+    LECON_TAPS(1) LECON_TAPS(2) LECON_TAPS(3) LECON_TAPS(4) LECON_TAPS(5) LECON_TAPS(6) LECON_TAPS(7) LECON_TAPS(8)
+#undef LECON_TAPS
+    default: return;
+  }
+}
+
+template <typename T, std::size_t NV>
+LECON_INLINE void weight_filters(const Plan& g, const T* xp, const T* dyT, std::size_t f0, T* dWf) {
+  const std::size_t chunks = (g.K + kMaxTaps - 1) / kMaxTaps;
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t u = 0; u < g.K; ++u)
+      for (std::size_t t = 0, v0 = 0; t < chunks; ++t) {
+        const std::size_t TV = g.K / chunks + (t < g.K % chunks ? 1 : 0);
+        weight_taps_of<T, NV>(TV, g, xp, dyT, f0, c, u, v0, dWf);
+        v0 += TV;
+      }
+}
+
+template <typename T>
+LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
+  constexpr std::size_t L = Lanes<T>::count;
+  std::size_t f0 = 0;
+  for (; f0 + 2 * L <= g.Fp; f0 += 2 * L) weight_filters<T, 2>(g, xp, dyT, f0, dWf);
+  if (f0 < g.Fp) weight_filters<T, 1>(g, xp, dyT, f0, dWf);
+}
+
+std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
+
+}  // namespace
+
+Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes) {
+  Plan g{};
+  g.C = C, g.F = F, g.K = K, g.p = p, g.H = H, g.W = W;
+  g.Ho = H + 2 * p - K + 1, g.Wo = W + 2 * p - K + 1;
+  g.Hp = H + 2 * p, g.Wp = W + 2 * p;
+  g.Fp = round_up(F, lanes);
+  return g;
+}
+
+Plan flipped_plan(const Plan& g, std::size_t lanes) { return make_plan(g.F, g.C, g.K, g.K - 1 - g.p, g.Ho, g.Wo, lanes); }
+
+template <typename T>
+void pad_input(const Plan& g, const T* x, T* xp) {
+  if (g.p == 0) {
+    std::copy(x, x + g.xp_size(), xp);
+    return;
+  }
+  for (std::size_t c = 0; c < g.C; ++c) {
+    T* plane = xp + c * g.Hp * g.Wp;
+    std::fill(plane, plane + g.p * g.Wp, T(0));
+    for (std::size_t r = 0; r < g.H; ++r) {
+      T* row = plane + (r + g.p) * g.Wp;
+      std::fill(row, row + g.p, T(0));
+      std::copy(x + (c * g.H + r) * g.W, x + (c * g.H + r + 1) * g.W, row + g.p);
+      std::fill(row + g.p + g.W, row + g.Wp, T(0));
+    }
+    std::fill(plane + (g.H + g.p) * g.Wp, plane + g.Hp * g.Wp, T(0));
+  }
+}
+
+template <typename T>
+void pack_weights(const Plan& g, const T* Wm, T* Wf) {
+  const std::size_t CKK = g.patch();
+  for (std::size_t t = 0; t < CKK; ++t) {
+    T* row = Wf + t * g.Fp;
+    for (std::size_t f = 0; f < g.F; ++f) row[f] = Wm[f * CKK + t];
+    std::fill(row + g.F, row + g.Fp, T(0));
+  }
+}
+
+template <typename T>
+void pack_flipped_weights(const Plan& g, const T* Wm, std::size_t lanes, T* Wf) {
+  const std::size_t CKK = g.patch(), K = g.K, Cp = round_up(g.C, lanes);
+  for (std::size_t f = 0; f < g.F; ++f)
+    for (std::size_t u = 0; u < K; ++u)
+      for (std::size_t v = 0; v < K; ++v) {
+        T* row = Wf + ((f * K + u) * K + v) * Cp;  // tap (f, u, v) of the flipped convolution
+        for (std::size_t c = 0; c < g.C; ++c) row[c] = Wm[f * CKK + (c * K + K - 1 - u) * K + K - 1 - v];
+        std::fill(row + g.C, row + Cp, T(0));
+      }
+}
+
+template <typename T>
+void transpose_gradient(const Plan& g, const T* dy, T* dyT) {
+  // In 16 x 16 blocks through a small tile: reads and writes both run along rows, 16 values at a time.
+  constexpr std::size_t B = 16;
+  const std::size_t positions = g.Ho * g.Wo;
+  T tile[B][B];
+  for (std::size_t q0 = 0; q0 < positions; q0 += B) {
+    const std::size_t nq = std::min(B, positions - q0);
+    for (std::size_t f0 = 0; f0 < g.Fp; f0 += B) {
+      const std::size_t nf = std::min(B, g.Fp - f0);
+      for (std::size_t a = 0; a < nf; ++a) {
+        if (f0 + a < g.F) {
+          const T* plane = dy + (f0 + a) * positions + q0;
+          for (std::size_t t = 0; t < nq; ++t) tile[t][a] = plane[t];
+        } else {
+          for (std::size_t t = 0; t < nq; ++t) tile[t][a] = T(0);
+        }
+      }
+      for (std::size_t t = 0; t < nq; ++t) std::copy(tile[t], tile[t] + nf, dyT + (q0 + t) * g.Fp + f0);
+    }
+  }
+}
+
+// Each kernel compiled three times: for AVX-512 (with FMA), AVX2 + FMA, and plain x86-64 (SSE2).
+#define LECON_FILTER_KERNELS(SUFFIX, TARGET)                                                                                      \
+  template <typename T>                                                                                                          \
+  TARGET void forward_##SUFFIX(const Plan& g, const T* xp, const T* Wf, const T* b, T* y) { forward_all(g, xp, Wf, b, y); }       \
+  template <typename T>                                                                                                          \
+  TARGET void weight_##SUFFIX(const Plan& g, const T* xp, const T* dyT, T* dWf) { weight_all(g, xp, dyT, dWf); }
+namespace {
+LECON_FILTER_KERNELS(avx512, LECON_TARGET_AVX512)
+LECON_FILTER_KERNELS(avx2, LECON_TARGET_AVX2)
+LECON_FILTER_KERNELS(generic, )
+}  // namespace
+
+void forward(const Plan& g, const float* xp, const float* Wf, const float* b, float* y) { LECON_DISPATCH(forward, g, xp, Wf, b, y) }
+void forward(const Plan& g, const double* xp, const double* Wf, const double* b, double* y) { LECON_DISPATCH(forward, g, xp, Wf, b, y) }
+void weight_gradient(const Plan& g, const float* xp, const float* dyT, float* dWf) { LECON_DISPATCH(weight, g, xp, dyT, dWf) }
+void weight_gradient(const Plan& g, const double* xp, const double* dyT, double* dWf) { LECON_DISPATCH(weight, g, xp, dyT, dWf) }
+
+template void pad_input<float>(const Plan&, const float*, float*);
+template void pad_input<double>(const Plan&, const double*, double*);
+template void pack_weights<float>(const Plan&, const float*, float*);
+template void pack_weights<double>(const Plan&, const double*, double*);
+template void pack_flipped_weights<float>(const Plan&, const float*, std::size_t, float*);
+template void pack_flipped_weights<double>(const Plan&, const double*, std::size_t, double*);
+template void transpose_gradient<float>(const Plan&, const float*, float*);
+template void transpose_gradient<double>(const Plan&, const double*, double*);
+
+}  // namespace lecon::filter_conv

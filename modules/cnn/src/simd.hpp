@@ -1,0 +1,74 @@
+#pragma once
+// 64-byte vectors through GCC's vector extension, shared by the direct convolution kernels
+// (conv2d_direct.cpp, conv2d_filters.cpp). One source gives AVX-512, AVX2 and SSE2 code: each kernel is
+// compiled three times with a target attribute and the first call picks what the CPU runs (by feature, not by
+// CPU model), so the binaries still run on any x86-64 (LECON_NATIVE stays off) and use wide registers where
+// they exist.
+#include <cstddef>
+#include <cstring>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#define LECON_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define LECON_TARGET_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define LECON_TARGET_AVX512
+#define LECON_TARGET_AVX2
+#endif
+#define LECON_INLINE inline __attribute__((always_inline))
+
+namespace lecon::simd {
+
+// 64 bytes of T: one AVX-512 register, two AVX2 registers, four SSE2 registers.
+template <typename T>
+struct Lanes;
+template <>
+struct Lanes<float> {
+  typedef float Vec __attribute__((vector_size(64)));
+  static constexpr std::size_t count = 16;
+};
+template <>
+struct Lanes<double> {
+  typedef double Vec __attribute__((vector_size(64)));
+  static constexpr std::size_t count = 8;
+};
+
+template <typename T>
+using Vec = typename Lanes<T>::Vec;
+
+template <typename T>
+LECON_INLINE Vec<T> load(const T* p) {  // unaligned
+  Vec<T> v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <typename T>
+LECON_INLINE void store(T* p, const Vec<T>& v) {
+  std::memcpy(p, &v, sizeof v);
+}
+template <typename T>
+LECON_INLINE Vec<T> broadcast(T s) {
+  return Vec<T>{} + s;  // once per tile; in the inner loops, vector * scalar lets the compiler broadcast from memory
+}
+
+// The instruction set the kernels use on this CPU, chosen once (the CPU does not change while the program runs).
+enum class Isa { avx512, avx2, generic };
+inline Isa best_isa() {
+#if defined(__GNUC__) && defined(__x86_64__)
+  static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::avx512
+                         : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? Isa::avx2
+                                                                                                : Isa::generic;
+  return isa;
+#else
+  return Isa::generic;
+#endif
+}
+
+}  // namespace lecon::simd
+
+// Calls NAME_avx512, NAME_avx2 or NAME_generic with the arguments, by best_isa().
+#define LECON_DISPATCH(NAME, ...)                                \
+  switch (::lecon::simd::best_isa()) {                           \
+    case ::lecon::simd::Isa::avx512: return NAME##_avx512(__VA_ARGS__); \
+    case ::lecon::simd::Isa::avx2: return NAME##_avx2(__VA_ARGS__);     \
+    default: return NAME##_generic(__VA_ARGS__);                 \
+  }
