@@ -99,7 +99,8 @@ LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wf, const T* 
 // dWf[(c, u, v0 + t), f0 + k·L ..] += Σ_{i,j} dyT[(i, j), f0 + k·L ..] · xp[c, i + u, j + v0 + t] for TV taps
 // along a kernel row and NV vectors of filters: TV·NV accumulators   [slide: backpropagation through a convolution]
 template <typename T, std::size_t NV, std::size_t TV>
-LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u, std::size_t v0, T* dWf) {
+LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u, std::size_t v0,
+                              std::size_t i0, std::size_t i1, T* dWf) {
   constexpr std::size_t L = Lanes<T>::count;
   T* out = dWf + ((c * g.K + u) * g.K + v0) * g.Fp + f0;
   Vec<T> acc[TV][NV];
@@ -107,7 +108,7 @@ LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyT, std::siz
   for (std::size_t t = 0; t < TV; ++t)
 #pragma GCC unroll 4
     for (std::size_t k = 0; k < NV; ++k) acc[t][k] = load(out + t * g.Fp + k * L);
-  for (std::size_t i = 0; i < g.Ho; ++i) {
+  for (std::size_t i = i0; i < i1; ++i) {
     const T* row = xp + (c * g.Hp + i + u) * g.Wp + v0;
     const T* d = dyT + i * g.Wo * g.Fp + f0;
     for (std::size_t j = 0; j < g.Wo; ++j, d += g.Fp) {
@@ -130,10 +131,10 @@ LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyT, std::siz
 
 template <typename T, std::size_t NV>
 LECON_INLINE void weight_taps_of(std::size_t TV, const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u,
-                                 std::size_t v0, T* dWf) {
+                                 std::size_t v0, std::size_t i0, std::size_t i1, T* dWf) {
   switch (TV) {
 #define LECON_TAPS(N) \
-  case N: return weight_taps<T, NV, N>(g, xp, dyT, f0, c, u, v0, dWf);
+  case N: return weight_taps<T, NV, N>(g, xp, dyT, f0, c, u, v0, i0, i1, dWf);
     LECON_TAPS(1) LECON_TAPS(2) LECON_TAPS(3) LECON_TAPS(4) LECON_TAPS(5) LECON_TAPS(6) LECON_TAPS(7) LECON_TAPS(8)
 #undef LECON_TAPS
     default: return;
@@ -143,13 +144,18 @@ LECON_INLINE void weight_taps_of(std::size_t TV, const Plan& g, const T* xp, con
 template <typename T, std::size_t NV>
 LECON_INLINE void weight_filters(const Plan& g, const T* xp, const T* dyT, std::size_t f0, T* dWf) {
   const std::size_t chunks = (g.K + kMaxTaps - 1) / kMaxTaps;
-  for (std::size_t c = 0; c < g.C; ++c)
-    for (std::size_t u = 0; u < g.K; ++u)
-      for (std::size_t t = 0, v0 = 0; t < chunks; ++t) {
-        const std::size_t TV = g.K / chunks + (t < g.K % chunks ? 1 : 0);
-        weight_taps_of<T, NV>(TV, g, xp, dyT, f0, c, u, v0, dWf);
-        v0 += TV;
-      }
+  // Rows of ∂L/∂y in blocks of about 16 KB, so that the block stays in the L1 cache while every tap passes over it.
+  const std::size_t rows = std::max<std::size_t>(1, (std::size_t(16) << 10) / (g.Wo * g.Fp * sizeof(T)));
+  for (std::size_t i0 = 0; i0 < g.Ho; i0 += rows) {
+    const std::size_t i1 = std::min(g.Ho, i0 + rows);
+    for (std::size_t c = 0; c < g.C; ++c)
+      for (std::size_t u = 0; u < g.K; ++u)
+        for (std::size_t t = 0, v0 = 0; t < chunks; ++t) {
+          const std::size_t TV = g.K / chunks + (t < g.K % chunks ? 1 : 0);
+          weight_taps_of<T, NV>(TV, g, xp, dyT, f0, c, u, v0, i0, i1, dWf);
+          v0 += TV;
+        }
+  }
 }
 
 template <typename T>

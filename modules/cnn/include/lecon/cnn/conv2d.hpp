@@ -83,7 +83,7 @@ class Conv2D : public Layer<T> {
   std::size_t block_samples() const;
   // The direct path's forward and backward (direct() is true).
   void forward_direct(const Tensor<T>& x, Tensor<T>& y);
-  void backward_direct(const Tensor<T>& dy, Tensor<T>* dx);
+  void backward_direct(const Tensor<T>& dy, Tensor<T>* dx, bool parameters);  // parameters: also ∂L/∂W and ∂L/∂b
   // The filter_vectors path's forward and backward.
   void forward_filter_vectors(const Tensor<T>& x, Tensor<T>& y);
   void backward_filter_vectors(const Tensor<T>& dy, Tensor<T>* dx);
