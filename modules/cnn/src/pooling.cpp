@@ -56,6 +56,26 @@ void max_pool_rows(const T* in, std::size_t /*H*/, std::size_t W, std::size_t K,
     }
 }
 
+// Average pooling of one plane, arranged as max_pool_rows: out = scale · the window sums.
+template <typename T, std::size_t S>
+void average_pool_rows(const T* in, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T scale, T* out) {
+  constexpr std::size_t kChunk = 16;
+  const std::size_t stride = S == 0 ? s : S;
+  T sum[kChunk];
+  for (std::size_t i = 0; i < Ho; ++i)
+    for (std::size_t j0 = 0; j0 < Wo; j0 += kChunk) {
+      const std::size_t n = std::min(kChunk, Wo - j0);
+      const T* base = in + (stride * i) * W + stride * j0;
+      for (std::size_t t = 0; t < n; ++t) sum[t] = T(0);
+      for (std::size_t u = 0; u < K; ++u)
+        for (std::size_t v = 0; v < K; ++v) {
+          const T* inputs = base + u * W + v;
+          for (std::size_t t = 0; t < n; ++t) sum[t] += inputs[stride * t];
+        }
+      for (std::size_t t = 0; t < n; ++t) out[i * Wo + j0 + t] = sum[t] * scale;
+    }
+}
+
 }  // namespace
 
 template <typename T>
@@ -76,35 +96,20 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
     T* out = y.data() + out_offset;
     std::uint32_t* where = is_max ? argmax_.data() + out_offset : nullptr;
     const std::uint32_t plane_start = static_cast<std::uint32_t>(c * H * W);
-    if (is_max && K != 2) {
+    if (is_max) {
       // [paper: Ranzato et al. 2007, max pooling]  Up to 16 outputs of a row side by side, the window's K·K
       // inputs visited in the same order for all of them: the comparisons of neighbouring outputs do not wait
       // for each other and compile to vector selects. One output at a time, each input's test waited for the
       // previous one's (and branches on them mispredicted): the CIFAR network's 3x3 pooling cost a third of
-      // its largest convolution (docs/cnn.md).
+      // its largest convolution, and even LeNet's 2x2, written out without branches, took twice as long (docs/cnn.md).
       if (s == 2) return max_pool_rows<T, 2>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
       if (s == 1) return max_pool_rows<T, 1>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
       return max_pool_rows<T, 0>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
     }
-    for (std::size_t i = 0; i < Ho; ++i)
-      for (std::size_t j = 0; j < Wo; ++j) {
-        const std::size_t start = (s * i) * W + s * j;  // the window's top-left input, within the plane
-        const T* window = in + start;
-        if (is_max && K == 2) {  // [paper: Ranzato et al. 2007, max pooling], the common 2x2 case without branches (random data mispredicts them)
-          const T a = window[0], b = window[1], c2 = window[W], d = window[W + 1];
-          const T top = b > a ? b : a, bottom = d > c2 ? d : c2;
-          // Indices from comparisons as 0/1 integers (setcc, no jumps); the first maximum wins a tie.
-          const std::size_t top_at = static_cast<std::size_t>(b > a), bottom_at = W + static_cast<std::size_t>(d > c2);
-          const std::size_t best = top_at + static_cast<std::size_t>(bottom > top) * (bottom_at - top_at);
-          out[i * Wo + j] = bottom > top ? bottom : top;
-          where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(start + best);
-        } else {  // [paper: LeCun et al. 1998, subsampling]
-          T sum = 0;
-          for (std::size_t u = 0; u < K; ++u)
-            for (std::size_t v = 0; v < K; ++v) sum += window[u * W + v];
-          out[i * Wo + j] = sum * scale;
-        }
-      }
+    // [paper: LeCun et al. 1998, subsampling]  the same arrangement; each output's sum in (u, v) order as before
+    if (s == 2) return average_pool_rows<T, 2>(in, W, K, s, Ho, Wo, scale, out);
+    if (s == 1) return average_pool_rows<T, 1>(in, W, K, s, Ho, Wo, scale, out);
+    return average_pool_rows<T, 0>(in, W, K, s, Ho, Wo, scale, out);
   }, Ho * Wo * K * K);
   ready_ = true;
 }
@@ -115,7 +120,6 @@ void Pool2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (dy.shape() != out_shape_) throw Error(kind() + "::backward: gradient " + dy.shape().str() + " does not match output " + out_shape_.str());
   if (dx == nullptr) return;
   ensure_shape(*dx, in_shape_);
-  dx->matrix().zeros();
   const std::size_t C = in_shape_[1], H = in_shape_[2], W = in_shape_[3], Ho = out_shape_[2], Wo = out_shape_[3];
   const std::size_t K = kernel_, s = stride_;
   const bool is_max = kind_ == PoolKind::max;
@@ -125,19 +129,31 @@ void Pool2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
     const std::size_t out_offset = m * dy.sample_size() + c * Ho * Wo;
     const T* g = dy.data() + out_offset;
     T* sample = dx->data() + m * dx->sample_size();
-    for (std::size_t q = 0; q < Ho * Wo; ++q) {
-      if (is_max) {  // [paper: Ranzato et al. 2007, max pooling]
-        // EXERCISE max-pool-backward BEGIN
-        sample[argmax_[out_offset + q]] += g[q];  // ∂L/∂x = ∂L/∂y at the maximum, 0 elsewhere
-        // EXERCISE max-pool-backward END
-      } else {
-        T* window = sample + c * H * W + (s * (q / Wo)) * W + s * (q % Wo);
-        const T share = g[q] * scale;              // ∂L/∂x = ∂L/∂y / K² over the window
-        for (std::size_t u = 0; u < K; ++u)
-          for (std::size_t v = 0; v < K; ++v) window[u * W + v] += share;
-      }
+    // Every window of this plane lies inside it, so each thread clears its own planes (not one thread the whole
+    // tensor first: 2.9 MB for LeNet's first pooling, a serial pass the second thread waited for).
+    std::fill(sample + c * H * W, sample + (c + 1) * H * W, T(0));
+    if (!is_max) {  // ∂L/∂x = ∂L/∂y / K² over the window, a row of outputs at a time as forward
+      constexpr std::size_t kChunk = 16;
+      T share[kChunk];
+      for (std::size_t i = 0; i < Ho; ++i)
+        for (std::size_t j0 = 0; j0 < Wo; j0 += kChunk) {
+          const std::size_t n = std::min(kChunk, Wo - j0);
+          for (std::size_t t = 0; t < n; ++t) share[t] = g[i * Wo + j0 + t] * scale;
+          T* base = sample + c * H * W + (s * i) * W + s * j0;
+          for (std::size_t u = 0; u < K; ++u)
+            for (std::size_t v = 0; v < K; ++v) {
+              T* inputs = base + u * W + v;  // one input per output of the chunk, s apart: no two the same
+              for (std::size_t t = 0; t < n; ++t) inputs[s * t] += share[t];
+            }
+        }
+      return;
     }
-  }, Ho * Wo * K * K);
+    for (std::size_t q = 0; q < Ho * Wo; ++q) {  // [paper: Ranzato et al. 2007, max pooling]
+      // EXERCISE max-pool-backward BEGIN
+      sample[argmax_[out_offset + q]] += g[q];  // ∂L/∂x = ∂L/∂y at the maximum, 0 elsewhere
+      // EXERCISE max-pool-backward END
+    }
+  }, Ho * Wo * K * K + H * W);
 }
 
 template class Pool2D<float>;
