@@ -317,4 +317,12 @@ BOOST_AUTO_TEST_CASE(help_lists_the_files_and_the_readme_and_no_empty_section) {
   BOOST_TEST(out.find("Lab options") == std::string::npos, out);
 }
 
+BOOST_AUTO_TEST_CASE(a_benchmark_points_to_the_results_not_to_a_lab_readme) {
+  // bench_cnn's help used to send the reader to labs/bench_cnn/README.md, which does not exist.
+  const std::string help = LabProgram("bench_test", "a benchmark for the tests", false).help();
+  const std::string last_line = "\n\nMore: benchmarks/RESULTS.md\n";
+  BOOST_TEST(help.substr(help.size() - last_line.size()) == last_line, help);
+  BOOST_TEST(help.find("labs/bench_test") == std::string::npos, help);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

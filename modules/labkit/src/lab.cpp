@@ -203,7 +203,11 @@ std::string LabProgram::help() const {
       os << "  " << name_ << '_' << file << std::string(longest - name_.size() - 1 - file.size() + 2, ' ') << what << '\n';
     os << '\n';
   }
-  os << "More: labs/" << name_ << "/README.md\n";
+  // A benchmark (bench_*) has no lab README: its results and how they were measured are in RESULTS.md.
+  if (name_.rfind("bench_", 0) == 0)
+    os << "More: benchmarks/RESULTS.md\n";
+  else
+    os << "More: labs/" << name_ << "/README.md\n";
   return os.str();
 }
 
