@@ -167,7 +167,7 @@ void crop_gradient(const Plan& g, const T* dxp, T* dx) {
     }
 }
 
-// Each kernel compiled three times: for AVX-512 (with FMA), AVX2 + FMA, and plain x86-64 (SSE2).
+// Each kernel compiled three times (simd.hpp: LECON_FOR_EACH_ISA).
 #define LECON_DIRECT_KERNELS(SUFFIX, TARGET)                                                                                         \
   template <typename T>                                                                                                             \
   TARGET void forward_##SUFFIX(const Plan& g, const T* xp, const T* Wm, const T* b, T* y) { forward_all(g, xp, Wm, b, y); }          \
@@ -176,9 +176,7 @@ void crop_gradient(const Plan& g, const T* dxp, T* dx) {
   template <typename T>                                                                                                             \
   TARGET void input_##SUFFIX(const Plan& g, const T* dyp, const T* Wm, T* dxp) { input_all(g, dyp, Wm, dxp); }
 namespace {
-LECON_DIRECT_KERNELS(avx512, LECON_TARGET_AVX512)
-LECON_DIRECT_KERNELS(avx2, LECON_TARGET_AVX2)
-LECON_DIRECT_KERNELS(generic, )
+LECON_FOR_EACH_ISA(LECON_DIRECT_KERNELS)
 }  // namespace
 
 void forward(const Plan& g, const float* xp, const float* Wm, const float* b, float* y) { LECON_DISPATCH(forward, g, xp, Wm, b, y) }

@@ -245,16 +245,14 @@ void transpose_gradient(const Plan& g, const T* dy, T* dyT) {
   }
 }
 
-// Each kernel compiled three times: for AVX-512 (with FMA), AVX2 + FMA, and plain x86-64 (SSE2).
+// Each kernel compiled three times (simd.hpp: LECON_FOR_EACH_ISA).
 #define LECON_FILTER_KERNELS(SUFFIX, TARGET)                                                                                      \
   template <typename T>                                                                                                          \
   TARGET void forward_##SUFFIX(const Plan& g, const T* xp, const T* Wf, const T* b, T* y) { forward_all(g, xp, Wf, b, y); }       \
   template <typename T>                                                                                                          \
   TARGET void weight_##SUFFIX(const Plan& g, const T* xp, const T* dyT, T* dWf) { weight_all(g, xp, dyT, dWf); }
 namespace {
-LECON_FILTER_KERNELS(avx512, LECON_TARGET_AVX512)
-LECON_FILTER_KERNELS(avx2, LECON_TARGET_AVX2)
-LECON_FILTER_KERNELS(generic, )
+LECON_FOR_EACH_ISA(LECON_FILTER_KERNELS)
 }  // namespace
 
 void forward(const Plan& g, const float* xp, const float* Wf, const float* b, float* y) { LECON_DISPATCH(forward, g, xp, Wf, b, y) }

@@ -65,6 +65,13 @@ inline Isa best_isa() {
 
 }  // namespace lecon::simd
 
+// KERNELS(SUFFIX, TARGET) once per instruction set: a file's kernels compiled for AVX-512 (with FMA), AVX2 + FMA,
+// and plain x86-64 (SSE2), as NAME_avx512, NAME_avx2 and NAME_generic.
+#define LECON_FOR_EACH_ISA(KERNELS) \
+  KERNELS(avx512, LECON_TARGET_AVX512) \
+  KERNELS(avx2, LECON_TARGET_AVX2)     \
+  KERNELS(generic, )
+
 // Calls NAME_avx512, NAME_avx2 or NAME_generic with the arguments, by best_isa().
 #define LECON_DISPATCH(NAME, ...)                                \
   switch (::lecon::simd::best_isa()) {                           \
