@@ -280,7 +280,7 @@ void Conv2D<T>::backward_filter_vectors(const Tensor<T>& dy, Tensor<T>* dx) {
   // padding K - 1 - p must not be negative, and a "valid" convolution (p = 0) would slide the flipped kernels
   // over mostly zeros (LeNet's 8x8 gradients padded to 16x16), as would few channels in vectors of L. There
   // the input gradient goes through the lowered path's product and col2im instead.
-  const std::size_t C = geometry_.channels, channel_vectors = (C + L - 1) / L * L;
+  const std::size_t C = geometry_.channels, channel_vectors = filter_conv::round_up(C, L);
   const bool flipped = dx != nullptr && geometry_.padding + 1 <= geometry_.kernel &&
                        2 * in_shape_[2] * in_shape_[3] * channel_vectors <= 3 * positions_ * C;
   const filter_conv::Plan back = flipped ? filter_conv::flipped_plan(plan, L) : filter_conv::Plan{};

@@ -166,9 +166,9 @@ LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
   if (f0 < g.Fp) weight_filters<T, 1>(g, xp, dyT, f0, dWf);
 }
 
-std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
-
 }  // namespace
+
+std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 
 Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes) {
   Plan g{};

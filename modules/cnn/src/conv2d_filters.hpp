@@ -34,6 +34,9 @@ struct Plan {
   std::size_t dyT_size() const { return Ho * Wo * Fp; }
 };
 
+// n rounded up to a multiple of m (a count of values to whole vectors of m lanes).
+std::size_t round_up(std::size_t n, std::size_t m);
+
 // The plan for F filters of K x K over (C, H, W) inputs with padding p; `lanes`: values of T in 64 bytes.
 Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes);
 // The plan whose forward is the input gradient of `plan`'s (needs p ≤ K - 1): F channels in, C filters out,

@@ -23,11 +23,11 @@ Shape Pool2D<T>::output_shape(const Shape& input) const {
 
 namespace {
 
-// Max pooling of one plane (H x W at `in`) with K x K windows and stride s (S: s known at compile time, or 0):
-// out (Ho x Wo) the maxima, where their positions in the sample (plane_start + row · W + column). The first
-// maximum in (u, v) order wins a tie; a NaN never wins a comparison, as in the 2x2 case.
+// Max pooling of one plane (rows of W values at `in`) with K x K windows and stride s (S: s known at compile
+// time, or 0): out (Ho x Wo) the maxima, where their positions in the sample (plane_start + row · W + column).
+// The first maximum in (u, v) order wins a tie; a NaN in the window never wins a comparison.
 template <typename T, std::size_t S>
-void max_pool_rows(const T* in, std::size_t /*H*/, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T* out,
+void max_pool_rows(const T* in, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T* out,
                    std::uint32_t* where, std::uint32_t plane_start) {
   constexpr std::size_t kChunk = 16;
   const std::size_t stride = S == 0 ? s : S;
@@ -102,9 +102,9 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
       // for each other and compile to vector selects. One output at a time, each input's test waited for the
       // previous one's (and branches on them mispredicted): the CIFAR network's 3x3 pooling cost a third of
       // its largest convolution, and even LeNet's 2x2, written out without branches, took twice as long (docs/cnn.md).
-      if (s == 2) return max_pool_rows<T, 2>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
-      if (s == 1) return max_pool_rows<T, 1>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
-      return max_pool_rows<T, 0>(in, H, W, K, s, Ho, Wo, out, where, plane_start);
+      if (s == 2) return max_pool_rows<T, 2>(in, W, K, s, Ho, Wo, out, where, plane_start);
+      if (s == 1) return max_pool_rows<T, 1>(in, W, K, s, Ho, Wo, out, where, plane_start);
+      return max_pool_rows<T, 0>(in, W, K, s, Ho, Wo, out, where, plane_start);
     }
     // [paper: LeCun et al. 1998, subsampling]  the same arrangement; each output's sum in (u, v) order as before
     if (s == 2) return average_pool_rows<T, 2>(in, W, K, s, Ho, Wo, scale, out);
