@@ -5,6 +5,8 @@
 
 #include "lecon/core/parallel.hpp"
 
+#define LECON_POOL_INLINE inline __attribute__((always_inline))
+
 namespace lecon {
 
 template <typename T>
@@ -56,6 +58,70 @@ void max_pool_rows(const T* in, std::size_t W, std::size_t K, std::size_t s, std
     }
 }
 
+// One candidate of a max-pooling window: the running maximum `best` and its offset `where` take candidate c
+// (offset o) when c is strictly larger, without a branch (on real data which input wins is unpredictable).
+// A NaN never wins the comparison.
+template <typename T>
+LECON_POOL_INLINE void take(T c, std::uint32_t o, T& best, std::uint32_t& where) {
+  const std::uint32_t larger = 0u - static_cast<std::uint32_t>(c > best);
+  where = (o & larger) | (where & ~larger);
+  best = std::max(best, c);
+}
+
+// Max pooling of one plane with 2x2 (LeNet) or 3x3 (the CIFAR network) windows, any stride, one output at a
+// time: the window's inputs are loaded first, then compared in (u, v) order as max_pool_rows does (the same
+// results, ties included). With the loads written out the compiler keeps the whole window in registers; the
+// chunked loop above, whose inner loops run over a runtime number of outputs, took 3 to 5 times as long
+// for these windows (docs/cnn.md).
+template <typename T>
+void max_pool_2x2(const T* in, std::size_t W, std::size_t s, std::size_t Ho, std::size_t Wo, T* out, std::uint32_t* where,
+                  std::uint32_t plane_start) {
+  const std::uint32_t w = static_cast<std::uint32_t>(W);
+  for (std::size_t i = 0; i < Ho; ++i) {
+    const T* r0 = in + s * i * W;
+    const T* r1 = r0 + W;
+    for (std::size_t j = 0; j < Wo; ++j) {
+      const std::size_t c = s * j;
+      const T a0 = r0[c], a1 = r0[c + 1], b0 = r1[c], b1 = r1[c + 1];
+      T best = a0;
+      std::uint32_t at = 0;
+      take(a1, 1u, best, at);
+      take(b0, w, best, at);
+      take(b1, w + 1, best, at);
+      out[i * Wo + j] = best;
+      where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(s * i * W + c) + at;
+    }
+  }
+}
+
+template <typename T>
+void max_pool_3x3(const T* in, std::size_t W, std::size_t s, std::size_t Ho, std::size_t Wo, T* out, std::uint32_t* where,
+                  std::uint32_t plane_start) {
+  const std::uint32_t w = static_cast<std::uint32_t>(W);
+  for (std::size_t i = 0; i < Ho; ++i) {
+    const T* r0 = in + s * i * W;
+    const T* r1 = r0 + W;
+    const T* r2 = r1 + W;
+    for (std::size_t j = 0; j < Wo; ++j) {
+      const std::size_t c = s * j;
+      const T a0 = r0[c], a1 = r0[c + 1], a2 = r0[c + 2], b0 = r1[c], b1 = r1[c + 1], b2 = r1[c + 2];
+      const T c0 = r2[c], c1 = r2[c + 1], c2 = r2[c + 2];
+      T best = a0;
+      std::uint32_t at = 0;
+      take(a1, 1u, best, at);
+      take(a2, 2u, best, at);
+      take(b0, w, best, at);
+      take(b1, w + 1, best, at);
+      take(b2, w + 2, best, at);
+      take(c0, 2 * w, best, at);
+      take(c1, 2 * w + 1, best, at);
+      take(c2, 2 * w + 2, best, at);
+      out[i * Wo + j] = best;
+      where[i * Wo + j] = plane_start + static_cast<std::uint32_t>(s * i * W + c) + at;
+    }
+  }
+}
+
 // Average pooling of one plane, arranged as max_pool_rows: out = scale · the window sums.
 template <typename T, std::size_t S>
 void average_pool_rows(const T* in, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T scale, T* out) {
@@ -97,11 +163,12 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
     std::uint32_t* where = is_max ? argmax_.data() + out_offset : nullptr;
     const std::uint32_t plane_start = static_cast<std::uint32_t>(c * H * W);
     if (is_max) {
-      // [paper: Ranzato et al. 2007, max pooling]  Up to 16 outputs of a row side by side, the window's K·K
-      // inputs visited in the same order for all of them: the comparisons of neighbouring outputs do not wait
-      // for each other and compile to vector selects. One output at a time, each input's test waited for the
-      // previous one's (and branches on them mispredicted): the CIFAR network's 3x3 pooling cost a third of
-      // its largest convolution, and even LeNet's 2x2, written out without branches, took twice as long (docs/cnn.md).
+      // [paper: Ranzato et al. 2007, max pooling]  2x2 and 3x3 windows (LeNet, the CIFAR network): the window's
+      // inputs loaded into registers, then compared in (u, v) order without branches. Other sizes: up to 16
+      // outputs of a row side by side, the K·K inputs visited in the same order for all of them, so the
+      // comparisons of neighbouring outputs compile to vector selects (docs/cnn.md has the timings of each).
+      if (K == 2) return max_pool_2x2(in, W, s, Ho, Wo, out, where, plane_start);
+      if (K == 3) return max_pool_3x3(in, W, s, Ho, Wo, out, where, plane_start);
       if (s == 2) return max_pool_rows<T, 2>(in, W, K, s, Ho, Wo, out, where, plane_start);
       if (s == 1) return max_pool_rows<T, 1>(in, W, K, s, Ho, Wo, out, where, plane_start);
       return max_pool_rows<T, 0>(in, W, K, s, Ho, Wo, out, where, plane_start);
