@@ -83,6 +83,20 @@ BOOST_AUTO_TEST_CASE(reshape_gather_and_cast) {
   BOOST_TEST(picked.at(0, 0, 0) == 12.0f);
   BOOST_TEST(picked.at(1, 1, 1) == 3.0f);
   test::check_error<Error>([&] { moved.gather(arma::uvec{4}); }, {"index 4 out of range"});
+  // gather_into: the same samples, into a buffer whose memory is reused when it has room
+  Tensor<float> buffer;
+  moved.gather_into(arma::uvec{3, 0}, buffer);
+  BOOST_TEST((buffer.shape() == picked.shape()));
+  BOOST_TEST(arma::approx_equal(buffer.matrix(), picked.matrix(), "absdiff", 0.0f));
+  Tensor<float> wide(Shape{40, 2, 2});
+  for (std::size_t i = 0; i < wide.size(); ++i) wide.data()[i] = float(i);
+  wide.gather_into(arma::regspace<arma::uvec>(39, 20), buffer);  // 20 samples, on the heap
+  const float* memory = buffer.data();
+  wide.gather_into(arma::regspace<arma::uvec>(0, 19), buffer);
+  BOOST_TEST(buffer.data() == memory);
+  BOOST_TEST(buffer.at(19, 1, 1) == 79.0f);
+  BOOST_TEST(buffer.shape().str() == "(20, 2, 2)");
+  test::check_error<Error>([&] { moved.gather_into(arma::uvec{4}, buffer); }, {"index 4 out of range"});
 
   const Tensor<double> d = picked.cast<double>();
   BOOST_TEST(d.at(0, 1, 1) == 15.0);

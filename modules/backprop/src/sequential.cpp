@@ -56,9 +56,9 @@ std::size_t Sequential<T>::parameter_count() {
 template <typename T>
 Tensor<T> Sequential<T>::predict(const Tensor<T>& x, std::size_t batch_size) {
   const Context eval{false, nullptr};
-  Tensor<T> all;
+  Tensor<T> all, part;
   for (const arma::uvec& idx : minibatch_indices(x.batch(), batch_size, nullptr)) {
-    const Tensor<T> part = x.gather(idx);
+    x.gather_into(idx, part);
     const Tensor<T>& out = forward(part, eval);
     if (all.empty()) all = Tensor<T>(out.shape().with_batch(x.batch()));
     all.matrix().cols(idx.front(), idx.back()) = out.matrix();
@@ -139,7 +139,7 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
   const std::vector<Param<T>*> params = model.params();
   Rng& rng = state.rng;
   const Context train{true, &rng};
-  Tensor<T> dy;
+  Tensor<T> dy, xb, yb;  // the batch, its memory reused from step to step
   for (std::size_t e = 0; e < options.epochs; ++e) {
     const std::size_t epoch = state.epoch;  // the run's number of this epoch
     const auto start = std::chrono::steady_clock::now();
@@ -147,7 +147,8 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
     for (const arma::uvec& global_idx : minibatch_indices(n_train, options.batch_size, options.shuffle ? &rng : nullptr)) {
       const arma::uvec idx = options.partition ? arma::uvec(global_idx.elem(options.partition->shard(global_idx))) : global_idx;
       if (idx.n_elem > 0) {
-        const Tensor<T> xb = x.gather(idx), yb = y.gather(idx);
+        x.gather_into(idx, xb);
+        y.gather_into(idx, yb);
         const Tensor<T>& out = model.forward(xb, train);
         const double batch_loss = loss.value(out, yb);
         if (!std::isfinite(batch_loss))

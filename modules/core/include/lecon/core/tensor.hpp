@@ -8,6 +8,7 @@
 // transposes, and a dense layer is literally  Y = W * X;  Y.each_col() += b.
 // Within one sample, pixel (channel k, row y, column x) sits at  k*h*w + y*w + x.
 #include <armadillo>
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <initializer_list>
@@ -109,6 +110,18 @@ class Tensor {
       throw Error("Tensor::gather: index " + std::to_string(indices.max()) + " out of range for batch of " +
                   std::to_string(batch()));
     return Tensor(shape_.with_batch(indices.n_elem), data_.cols(indices));
+  }
+
+  // The same into `out`, reusing its memory when it already has room (a training loop's batch: one
+  // allocation for the run instead of one per step).
+  void gather_into(const arma::uvec& indices, Tensor& out) const {
+    if (!indices.is_empty() && indices.max() >= batch())
+      throw Error("Tensor::gather: index " + std::to_string(indices.max()) + " out of range for batch of " +
+                  std::to_string(batch()));
+    out.shape_ = shape_.with_batch(indices.n_elem);
+    out.data_.set_size(data_.n_rows, indices.n_elem);
+    const std::size_t rows = data_.n_rows;
+    for (std::size_t j = 0; j < indices.n_elem; ++j) std::copy_n(data_.colptr(indices[j]), rows, out.data_.colptr(j));
   }
 
   // The same tensor with another element type (float <-> double).
