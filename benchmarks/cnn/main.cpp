@@ -1,8 +1,8 @@
 // bench_cnn: LeNet (conv 5x5 20 -> max-pool 2 -> conv 5x5 50 -> max-pool 2 -> dense 500 ReLU ->
 // dense 10) on MNIST, softmax cross-entropy, SGD momentum 0.9, lr 0.01, batch 64, float32. Training
-// samples/s over one epoch (median of --repeats epochs, each from fresh weights) and test accuracy
-// after one epoch, at 1 and 2 threads; the fraction of the sgemm roofline measured in the same run;
-// peak memory; and PyTorch on the same network in the same run when it is installed. Then the same for the
+// samples/s over one epoch and test accuracy after it, at 1 and 2 threads; the fraction of the sgemm
+// roofline; peak memory; and PyTorch on the same network when it is installed: --repeats interleaved
+// rounds of roofline, lecon epoch and PyTorch epoch (bench.hpp, docs/benchmarks.md). Then the same for the
 // CIFAR network (cuda-convnet layers-18pct) on synthetic images.
 #include <sys/resource.h>
 
@@ -57,28 +57,21 @@ double peak_mib() {
 }
 
 struct Run {
-  std::vector<double> rates;  // samples/s, one per timed epoch
-  double accuracy = 0;        // test accuracy after the first epoch
-  double peak_mib = 0;
+  double rate = 0;      // samples/s of the timed epoch
+  double accuracy = 0;  // test accuracy after it
 };
 
-Run run_lecon(const DataSplit& mnist, int repeats, std::uint64_t seed) {
+// One epoch of a fresh LeNet (seeded by `seed`), timed.
+Run run_lecon(const DataSplit& mnist, std::uint64_t seed) {
   const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(mnist.train.y, 10));
-  Run run;
-  for (int r = 0; r < repeats; ++r) {
-    Rng rng(seed + static_cast<std::uint64_t>(r));
-    Sequential<Real> model = lenet<Real>(1, 28, 28, 10, rng);
-    SoftmaxCrossEntropy<Real> loss;
-    SGD<Real> sgd(0.01, 0.9);
-    const History h = fit(model, loss, sgd, mnist.train.x, y, FitOptions{1, kBatch}, rng);
-    run.rates.push_back(static_cast<double>(mnist.train.size()) / h.seconds.back());
-    if (r == 0) {
-      const arma::uvec predicted = model.predict_classes(mnist.test.x);
-      run.accuracy = static_cast<double>(arma::accu(predicted == mnist.test.y)) / static_cast<double>(mnist.test.size());
-    }
-  }
-  run.peak_mib = peak_mib();
-  return run;
+  Rng rng(seed);
+  Sequential<Real> model = lenet<Real>(1, 28, 28, 10, rng);
+  SoftmaxCrossEntropy<Real> loss;
+  SGD<Real> sgd(0.01, 0.9);
+  const History h = fit(model, loss, sgd, mnist.train.x, y, FitOptions{1, kBatch}, rng);
+  const arma::uvec predicted = model.predict_classes(mnist.test.x);
+  return {static_cast<double>(mnist.train.size()) / h.seconds.back(),
+          static_cast<double>(arma::accu(predicted == mnist.test.y)) / static_cast<double>(mnist.test.size())};
 }
 
 // The CIFAR network (cuda-convnet layers-18pct, cifar_net.hpp) on synthetic 3x32x32 images: uniform in [0, 1)
@@ -99,18 +92,14 @@ Synthetic synthetic_cifar(std::size_t samples, std::uint64_t seed) {
   return data;
 }
 
-Run run_lecon_cifar(const Synthetic& data, int repeats, std::uint64_t seed) {
-  Run run;
-  for (int r = 0; r < repeats; ++r) {
-    Rng rng(seed + static_cast<std::uint64_t>(r));
-    Sequential<Real> model = cifar_18pct<Real>(10, rng);
-    SoftmaxCrossEntropy<Real> loss;
-    SGD<Real> sgd(0.01, 0.9);
-    const History h = fit(model, loss, sgd, data.x, data.y, FitOptions{1, kCifarBatch}, rng);
-    run.rates.push_back(static_cast<double>(data.x.batch()) / h.seconds.back());
-  }
-  run.peak_mib = peak_mib();
-  return run;
+// One epoch of a fresh CIFAR network (seeded by `seed`) on the synthetic images: samples/s.
+double run_lecon_cifar(const Synthetic& data, std::uint64_t seed) {
+  Rng rng(seed);
+  Sequential<Real> model = cifar_18pct<Real>(10, rng);
+  SoftmaxCrossEntropy<Real> loss;
+  SGD<Real> sgd(0.01, 0.9);
+  const History h = fit(model, loss, sgd, data.x, data.y, FitOptions{1, kCifarBatch}, rng);
+  return static_cast<double>(data.x.batch()) / h.seconds.back();
 }
 
 // --profile: where one training step's time goes, layer by layer, at 1 and 2 threads; no epochs, no RESULTS.md.
@@ -149,32 +138,39 @@ void run(const LabContext& ctx, int argc, char** argv) {
               {"threads", "lecon samples/s", "test acc.", "GFLOP/s", "of sgemm roofline", "peak MiB", "PyTorch samples/s",
                "PyTorch test acc.", "PyTorch peak MiB", "lecon / PyTorch"});
   std::string torch_version;
+  const std::string lenet_script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_lenet.py";
   for (int threads : {1, 2}) {
     set_thread_count(threads);
-    const double roofline = bench::gemm_gflops<float>(1024, 3);
-    std::cout << threads << " thread(s): sgemm roofline " << fixed(roofline, 1) << " GFLOP/s; lecon..." << std::flush;
-    const Run ours = run_lecon(mnist, repeats, ctx.seed);
-    const double rate = bench::median(ours.rates);
-    const double gflops = rate * flops_per_sample * 1e-9;
-    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(gflops, 1),
-                                    fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0), fixed(ours.peak_mib, 0)};
-    if (with_torch) {
-      std::cout << " PyTorch..." << std::flush;
-      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_lenet.py";
-      const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, repeats);
-      torch_version = theirs.version;
-      const double torch_rate = bench::median(theirs.rates);
-      row.insert(row.end(), {fixed(torch_rate, 0), fixed(theirs.accuracy, 4), fixed(bench::json_number(theirs.json, "peak_mib"), 0), fixed(rate / torch_rate, 2) + "x"});
-    } else {
-      row.insert(row.end(), {"n/a", "n/a", "n/a", "n/a"});
-    }
+    std::cout << "LeNet, " << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' '
+              << std::flush;
+    double accuracy = 0, torch_accuracy = 0, torch_peak = 0;
+    const bench::Rounds rounds = bench::measure_rounds(
+        repeats,
+        [&](int r) {
+          const Run ours = run_lecon(mnist, ctx.seed + static_cast<std::uint64_t>(r));
+          if (r == 0) accuracy = ours.accuracy;
+          return ours.rate;
+        },
+        with_torch ? std::function<double(int)>([&](int r) {
+          const bench::PeerRun theirs = bench::run_torch_peer(lenet_script, idx_dir, threads, 1, ctx.seed + static_cast<std::uint64_t>(r));
+          torch_version = theirs.version;
+          if (r == 0) torch_accuracy = theirs.accuracy;
+          torch_peak = std::max(torch_peak, bench::json_number(theirs.json, "peak_mib"));
+          return theirs.rates.at(0);
+        })
+                   : nullptr);
+    const double rate = rounds.ours_median();
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(accuracy, 4), fixed(rate * flops_per_sample * 1e-9, 1),
+                                    rounds.roofline_cell(flops_per_sample), fixed(peak_mib(), 0)};
+    if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(torch_accuracy, 4), fixed(torch_peak, 0), fixed(rounds.ratio(), 2) + "x"});
+    else row.insert(row.end(), {"n/a", "n/a", "n/a", "n/a"});
     std::cout << '\n';
     table.add_row(row);
   }
-  table.add_note("samples/s: median over " + std::to_string(repeats) + " epochs of 60,000 images, each from fresh weights; test accuracy "
-                 "on the 10,000 test images after the first epoch");
+  table.add_note(bench::rounds_note(repeats, "one training epoch (60,000 images, fresh weights seeded by the round)") +
+                 "; test accuracy on the 10,000 test images after the first round's epoch");
   table.add_note("GFLOP/s counts " + fixed(flops_per_sample / 1e6, 2) + " MFLOP per training sample (forward, weight gradients, and input "
-                 "gradients of all layers but the first); roofline: sgemm n = 1024 through Armadillo, measured in this run");
+                 "gradients of all layers but the first) at the median samples/s");
   table.add_note("peak MiB: the process's peak resident memory (getrusage), the data set in float32 (215 MiB) included; lecon's "
                  "figure after its 2-thread run is the peak of the whole benchmark process");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same network, data and settings, torch.set_num_threads");
@@ -190,30 +186,31 @@ void run(const LabContext& ctx, int argc, char** argv) {
                     "SGD momentum 0.9, lr 0.01, batch 128, float32, synthetic 3x32x32 images: one training epoch",
                     {"threads", "lecon samples/s", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "lecon / PyTorch"});
   const bool torch_cifar = bench::torch_available();
+  const std::string cifar_script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_cifar.py";
   for (int threads : {1, 2}) {
     set_thread_count(threads);
-    const double roofline = bench::gemm_gflops<float>(1024, 3);
-    std::cout << "CIFAR network, " << threads << " thread(s): sgemm roofline " << fixed(roofline, 1) << " GFLOP/s; lecon..." << std::flush;
-    const double rate = bench::median(run_lecon_cifar(cifar, repeats, ctx.seed).rates);
-    const double gflops = rate * cifar_flops * 1e-9;
-    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(gflops, 1), fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0)};
-    if (torch_cifar) {
-      std::cout << " PyTorch..." << std::flush;
-      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_cifar.py";
-      const bench::PeerRun theirs = bench::run_torch_script(script, "--samples " + std::to_string(cifar_samples) + " --threads " +
-                                                                        std::to_string(threads) + " --epochs " + std::to_string(repeats));
-      torch_version = theirs.version;
-      const double torch_rate = bench::median(theirs.rates);
-      row.insert(row.end(), {fixed(torch_rate, 0), fixed(rate / torch_rate, 2) + "x"});
-    } else {
-      row.insert(row.end(), {"n/a", "n/a"});
-    }
+    std::cout << "CIFAR network, " << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (torch_cifar ? ", PyTorch" : "")
+              << ' ' << std::flush;
+    const bench::Rounds rounds = bench::measure_rounds(
+        repeats, [&](int r) { return run_lecon_cifar(cifar, ctx.seed + static_cast<std::uint64_t>(r)); },
+        torch_cifar ? std::function<double(int)>([&](int r) {
+          const bench::PeerRun theirs = bench::run_torch_script(cifar_script, "--samples " + std::to_string(cifar_samples) + " --threads " +
+                                                                                  std::to_string(threads) + " --epochs 1 --seed " +
+                                                                                  std::to_string(ctx.seed + static_cast<std::uint64_t>(r)));
+          torch_version = theirs.version;
+          return theirs.rates.at(0);
+        })
+                    : nullptr);
+    const double rate = rounds.ours_median();
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(rate * cifar_flops * 1e-9, 1), rounds.roofline_cell(cifar_flops)};
+    if (torch_cifar) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(rounds.ratio(), 2) + "x"});
+    else row.insert(row.end(), {"n/a", "n/a"});
     std::cout << '\n';
     cifar_table.add_row(row);
   }
-  cifar_table.add_note("samples/s: median over " + std::to_string(repeats) + " epochs of " + std::to_string(cifar_samples) +
-                       " synthetic images (uniform in [0, 1), random labels: the speed does not depend on the pictures), each from fresh weights");
-  cifar_table.add_note("GFLOP/s counts " + fixed(cifar_flops / 1e6, 2) + " MFLOP per training sample (as above); roofline measured in this run");
+  cifar_table.add_note(bench::rounds_note(repeats, "one training epoch of " + std::to_string(cifar_samples) +
+                                                       " synthetic images (uniform in [0, 1), random labels: the speed does not depend on the pictures)"));
+  cifar_table.add_note("GFLOP/s counts " + fixed(cifar_flops / 1e6, 2) + " MFLOP per training sample (as above)");
   if (torch_cifar) cifar_table.add_note("PyTorch " + torch_version + ", the same network (benchmarks/cnn/torch_cifar.py), batch, settings and number of synthetic samples");
   cifar_table.add_note(bench::load_note(load_before, bench::load_average()) + " (before: the start of the whole benchmark)");
   cifar_table.print(std::cout);

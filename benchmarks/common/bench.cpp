@@ -140,12 +140,52 @@ double json_number(const std::string& json, const std::string& key) {
   return std::stod(json.substr(at + key.size() + 4));
 }
 
-PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats) {
-  return run_torch_script(script, "--mnist '" + mnist_dir + "' --threads " + std::to_string(threads) + " --epochs " + std::to_string(repeats));
+PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats, std::uint64_t seed) {
+  return run_torch_script(script, "--mnist '" + mnist_dir + "' --threads " + std::to_string(threads) + " --epochs " + std::to_string(repeats) +
+                                      " --seed " + std::to_string(seed));
+}
+
+double Rounds::ratio() const {
+  if (ours.size() != theirs.size()) throw Error("benchmark rounds: " + std::to_string(ours.size()) + " of ours, " + std::to_string(theirs.size()) + " of the peer's");
+  std::vector<double> ratios;
+  for (std::size_t r = 0; r < ours.size(); ++r) ratios.push_back(ours[r] / theirs[r]);
+  return median(ratios);
+}
+
+double Rounds::roofline_fraction(double flops_per_sample) const {
+  std::vector<double> fractions;
+  for (std::size_t r = 0; r < ours.size(); ++r) fractions.push_back(ours[r] * flops_per_sample * 1e-9 / roofline[r]);
+  return median(fractions);
+}
+
+std::string Rounds::roofline_cell(double flops_per_sample) const {
+  return fixed(100 * roofline_fraction(flops_per_sample), 1) + "% of " + fixed(roofline_median(), 0);
+}
+
+Rounds measure_rounds(int rounds, const std::function<double(int)>& ours, const std::function<double(int)>& theirs) {
+  Rounds result;
+  for (int r = 0; r < std::max(1, rounds); ++r) {
+    result.roofline.push_back(gemm_gflops<float>(1024, 3));
+    result.ours.push_back(ours(r));
+    if (theirs) result.theirs.push_back(theirs(r));
+    std::cout << '.' << std::flush;
+  }
+  return result;
+}
+
+std::string rounds_note(int rounds, const std::string& run) {
+  return "measured in " + std::to_string(rounds) + " interleaved rounds, each the sgemm roofline (n = 1024 through Armadillo), then " + run +
+         " of lecon, then the same of the peer, back to back; samples/s: medians over the rounds; the roofline fraction and lecon / peer: "
+         "medians of the per-round figures (a shared machine's speed drifts between rounds, docs/benchmarks.md)";
 }
 
 PeerRun run_torch_script(const std::string& script, const std::string& arguments) {
-  const std::string command = "/usr/bin/python3 '" + script + "' " + arguments;
+  // The peer runs under the user's environment, not under the wait policy lecon chose for itself
+  // (select_blas_kernel): libgomp threads that sleep at once slowed PyTorch's 2-thread LeNet epoch by a
+  // third and its RBM epoch by half (docs/benchmarks.md). The BLAS kernel lecon selected stays: it is the
+  // fastest for this CPU, and PyTorch's BLAS is the same OpenBLAS.
+  const std::string environment = std::getenv("LECON_WAIT_POLICY_SET") != nullptr ? "env -u OMP_WAIT_POLICY -u LECON_WAIT_POLICY_SET " : "";
+  const std::string command = environment + "/usr/bin/python3 '" + script + "' " + arguments;
   FILE* child = popen(command.c_str(), "r");
   if (!child) throw Error("cannot start " + script);
   std::string out;
@@ -211,7 +251,7 @@ void profile_layers(Sequential<Real>& model, const Loss<Real>& loss, const Tenso
 }
 
 void add_common_options(LabProgram& program, int default_repeats) {
-  program.count_option("repeats", default_repeats, "timed runs per figure (the median is reported)", Range::at_least(1));
+  program.count_option("repeats", default_repeats, "rounds (or timed runs) per figure; medians are reported", Range::at_least(1));
   program.options().add_options()
     ("results", po::value<std::string>()->default_value("benchmarks/RESULTS.md"), "Markdown file to update ('' for none)");
 }

@@ -54,11 +54,34 @@ struct PeerRun {
 PeerRun run_torch_script(const std::string& script, const std::string& arguments);
 // Whether /usr/bin/python3 can import torch and numpy.
 bool torch_available();
-// Runs `/usr/bin/python3 <script> --mnist <dir> --threads <t> --epochs <repeats>`; throws Error naming the
-// script when it fails or prints something else.
-PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats);
+// Runs `/usr/bin/python3 <script> --mnist <dir> --threads <t> --epochs <repeats> --seed <seed>`; throws Error
+// naming the script when it fails or prints something else.
+PeerRun run_torch_peer(const std::string& script, const std::string& mnist_dir, int threads, int repeats, std::uint64_t seed = 1);
 // The number after "key": in a one-line JSON text; throws Error when absent.
 double json_number(const std::string& json, const std::string& key);
+
+// Interleaved rounds. A shared virtual machine's speed drifts by a quarter within minutes (the same LeNet
+// step took 12.4 ms and, five minutes later, 10.0 ms at 2 threads), so measuring lecon's runs, then the peer's,
+// then dividing the medians compares two different machines. Each round instead measures, back to back, the
+// sgemm roofline, one lecon run and one peer run; the ratio and the fraction of the roofline are medians of
+// the per-round figures, so drift between rounds cancels (docs/benchmarks.md).
+struct Rounds {
+  std::vector<double> roofline;  // sgemm GFLOP/s (n = 1024) at the start of each round
+  std::vector<double> ours;      // lecon's samples/s in each round
+  std::vector<double> theirs;    // the peer's samples/s in each round (empty without a peer)
+  double ours_median() const { return median(ours); }
+  double theirs_median() const { return median(theirs); }
+  double roofline_median() const { return median(roofline); }
+  double ratio() const;                                      // median over rounds of ours / theirs
+  double roofline_fraction(double flops_per_sample) const;   // median over rounds of ours · flops / roofline
+  // "84.7% of 91": the fraction and the median roofline (GFLOP/s)
+  std::string roofline_cell(double flops_per_sample) const;
+};
+// `rounds` rounds at the current thread count: the roofline, then ours(r), then theirs(r) when given; each
+// returns samples/s of one run (round r seeds it). Prints a dot per round.
+Rounds measure_rounds(int rounds, const std::function<double(int)>& ours, const std::function<double(int)>& theirs = nullptr);
+// The table note that explains the above.
+std::string rounds_note(int rounds, const std::string& run);
 
 // The options every benchmark has: --repeats (timed runs per figure, at least 1, checked by
 // LabProgram::run before any work) and --results (the Markdown file).

@@ -1,7 +1,7 @@
 // bench_mlp: MNIST MLP 784-512-512-10 ReLU, softmax cross-entropy, SGD momentum 0.9, lr 0.05,
-// batch 128, float32. Training samples/s over one epoch (median of --repeats epochs, each from fresh
-// weights) and test accuracy after one epoch, at 1 and 2 threads; the fraction of the sgemm roofline
-// measured in the same run; and PyTorch on the same model in the same run when it is installed.
+// batch 128, float32. Training samples/s over one epoch and test accuracy after it, at 1 and 2 threads;
+// the fraction of the sgemm roofline; and PyTorch on the same model when it is installed: --repeats
+// interleaved rounds of roofline, lecon epoch and PyTorch epoch (bench.hpp, docs/benchmarks.md).
 #include <filesystem>
 #include <iostream>
 
@@ -23,30 +23,26 @@ using namespace lecon;
 constexpr double kFlopsPerSample = 2.0 * (784 * 512 + 512 * 512 + 512 * 10) * 2 + 2.0 * (512 * 512 + 512 * 10);
 
 struct Run {
-  std::vector<double> rates;  // samples/s, one per timed epoch
-  double accuracy = 0;        // test accuracy after the first epoch
+  double rate = 0;      // samples/s of the timed epoch
+  double accuracy = 0;  // test accuracy after it
 };
 
-Run run_lecon(const DataSplit& mnist, int repeats, std::uint64_t seed) {
+// One epoch of a fresh model (seeded by `seed`), timed.
+Run run_lecon(const DataSplit& mnist, std::uint64_t seed) {
   const Tensor<Real> x = mnist.train.x.reshaped(Shape{mnist.train.size(), 784});
   const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(mnist.train.y, 10));
   const Tensor<Real> x_test = mnist.test.x.reshaped(Shape{mnist.test.size(), 784});
   const Tensor<Real> y_test = Tensor<Real>::from_columns(one_hot<Real>(mnist.test.y, 10));
-  Run run;
-  for (int r = 0; r < repeats; ++r) {
-    Rng rng(seed + static_cast<std::uint64_t>(r));
-    Sequential<Real> model;
-    model.add<Dense<Real>>(784, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
-    model.add<Dense<Real>>(512, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
-    model.add<Dense<Real>>(512, 10, rng);
-    SoftmaxCrossEntropy<Real> loss;
-    SGD<Real> sgd(0.05, 0.9);
-    FitOptions options{1, 128};
-    const History h = fit(model, loss, sgd, x, y, options, rng);
-    run.rates.push_back(static_cast<double>(x.batch()) / h.seconds.back());
-    if (r == 0) run.accuracy = evaluate(model, loss, x_test, y_test).accuracy;
-  }
-  return run;
+  Rng rng(seed);
+  Sequential<Real> model;
+  model.add<Dense<Real>>(784, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
+  model.add<Dense<Real>>(512, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
+  model.add<Dense<Real>>(512, 10, rng);
+  SoftmaxCrossEntropy<Real> loss;
+  SGD<Real> sgd(0.05, 0.9);
+  FitOptions options{1, 128};
+  const History h = fit(model, loss, sgd, x, y, options, rng);
+  return {static_cast<double>(x.batch()) / h.seconds.back(), evaluate(model, loss, x_test, y_test).accuracy};
 }
 
 // --profile: where one training step's time goes, layer by layer, at 1 and 2 threads; no epochs, no RESULTS.md.
@@ -72,37 +68,45 @@ void run(const LabContext& ctx, int argc, char** argv) {
   const std::string idx_dir = ctx.data_dir + "/downloads/mnist";
   const bool with_torch = bench::torch_available() && std::filesystem::exists(idx_dir);
   if (!with_torch) std::cout << "PyTorch not found (apt-get install python3-torch to compare in the same run)\n";
+  const std::string load_before = bench::load_average();
 
   Table table("MNIST MLP 784-512-512-10 ReLU, SGD momentum 0.9, lr 0.05, batch 128, float32: one training epoch",
               {"threads", "lecon samples/s", "test acc.", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "PyTorch test acc.",
                "lecon / PyTorch"});
   std::string torch_version;
+  const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
   for (int threads : {1, 2}) {
     set_thread_count(threads);
-    const double roofline = bench::gemm_gflops<float>(1024, 3);
-    std::cout << threads << " thread(s): sgemm roofline " << fixed(roofline, 1) << " GFLOP/s; lecon..." << std::flush;
-    const Run ours = run_lecon(mnist, repeats, ctx.seed);
-    const double rate = bench::median(ours.rates);
-    const double gflops = rate * kFlopsPerSample * 1e-9;
-    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(gflops, 1),
-                                    fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0)};
-    if (with_torch) {
-      std::cout << " PyTorch..." << std::flush;
-      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
-      const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, repeats);
-      torch_version = theirs.version;
-      const double torch_rate = bench::median(theirs.rates);
-      row.insert(row.end(), {fixed(torch_rate, 0), fixed(theirs.accuracy, 4), fixed(rate / torch_rate, 2) + "x"});
-    } else {
-      row.insert(row.end(), {"n/a", "n/a", "n/a"});
-    }
+    std::cout << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' ' << std::flush;
+    double accuracy = 0, torch_accuracy = 0;
+    const bench::Rounds rounds = bench::measure_rounds(
+        repeats,
+        [&](int r) {
+          const Run ours = run_lecon(mnist, ctx.seed + static_cast<std::uint64_t>(r));
+          if (r == 0) accuracy = ours.accuracy;
+          return ours.rate;
+        },
+        with_torch ? std::function<double(int)>([&](int r) {
+          const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, 1, ctx.seed + static_cast<std::uint64_t>(r));
+          torch_version = theirs.version;
+          if (r == 0) torch_accuracy = theirs.accuracy;
+          return theirs.rates.at(0);
+        })
+                   : nullptr);
+    const double rate = rounds.ours_median();
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(accuracy, 4), fixed(rate * kFlopsPerSample * 1e-9, 1),
+                                    rounds.roofline_cell(kFlopsPerSample)};
+    if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(torch_accuracy, 4), fixed(rounds.ratio(), 2) + "x"});
+    else row.insert(row.end(), {"n/a", "n/a", "n/a"});
     std::cout << '\n';
     table.add_row(row);
   }
-  table.add_note("samples/s: median over " + std::to_string(repeats) + " epochs, each from fresh weights; test accuracy after the first epoch");
+  table.add_note(bench::rounds_note(repeats, "one training epoch (60,000 images, fresh weights seeded by the round)") +
+                 "; test accuracy after the first round's epoch");
   table.add_note("GFLOP/s counts " + fixed(kFlopsPerSample / 1e6, 2) + " MFLOP per training sample (forward, weight gradients, and input"
-                 " gradients of layers 2 and 3); roofline: sgemm n = 1024 through Armadillo, measured in this run");
+                 " gradients of layers 2 and 3) at the median samples/s");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same model, data and settings, torch.set_num_threads");
+  table.add_note(bench::load_note(load_before, bench::load_average()));
   table.add_note(describe_blas());
   table.print(std::cout);
 

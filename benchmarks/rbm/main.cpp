@@ -1,8 +1,8 @@
 // bench_rbm: CD-1 training of a 784-500 binary RBM on the MNIST training images, batch 100, float32, lr 0.1,
 // momentum 0.5, weight cost 2e-4 (Hinton & Salakhutdinov 2006's first epochs). Training samples/s over one
-// epoch (median of --repeats epochs, each from fresh weights) at 1 and 2 threads; the fraction of the sgemm
-// roofline measured in the same run; and the same CD-1 in PyTorch tensor operations in the same run when
-// PyTorch is installed.
+// epoch at 1 and 2 threads; the fraction of the sgemm roofline; and the same CD-1 in PyTorch tensor operations
+// when PyTorch is installed: --repeats interleaved rounds of roofline, lecon epoch and PyTorch epoch (bench.hpp,
+// docs/benchmarks.md).
 #include <filesystem>
 #include <iostream>
 
@@ -21,23 +21,19 @@ using namespace lecon;
 constexpr double kFlopsPerSample = 5 * 2.0 * 784 * 500;
 
 struct Run {
-  std::vector<double> rates;        // samples/s, one per timed epoch
-  double reconstruction_error = 0;  // on the test images after the first epoch
+  double rate = 0;                  // samples/s of the timed epoch
+  double reconstruction_error = 0;  // on the test images after it
 };
 
-Run run_lecon(const Tensor<Real>& x, const Tensor<Real>& x_test, int repeats, std::uint64_t seed) {
-  Run run;
-  for (int r = 0; r < repeats; ++r) {
-    Rng rng(seed + static_cast<std::uint64_t>(r));
-    Rbm<Real> rbm(784, 500, rng);
-    RbmTrainingOptions options;
-    options.epochs = 1;
-    options.monitor_examples = 100;  // the monitors run after the timed updates
-    const RbmHistory h = train_rbm(rbm, x, options, rng);
-    run.rates.push_back(static_cast<double>(x.batch()) / h.seconds.back());
-    if (r == 0) run.reconstruction_error = reconstruction_error(rbm, x_test.matrix());
-  }
-  return run;
+// One epoch of a fresh RBM (seeded by `seed`), timed.
+Run run_lecon(const Tensor<Real>& x, const Tensor<Real>& x_test, std::uint64_t seed) {
+  Rng rng(seed);
+  Rbm<Real> rbm(784, 500, rng);
+  RbmTrainingOptions options;
+  options.epochs = 1;
+  options.monitor_examples = 100;  // the monitors run after the timed updates
+  const RbmHistory h = train_rbm(rbm, x, options, rng);
+  return {static_cast<double>(x.batch()) / h.seconds.back(), reconstruction_error(rbm, x_test.matrix())};
 }
 
 void run(const LabContext& ctx, int argc, char** argv) {
@@ -51,38 +47,45 @@ void run(const LabContext& ctx, int argc, char** argv) {
   if (!torch_found) std::cout << "PyTorch not found (apt-get install python3-torch to compare in the same run)\n";
   else if (!with_torch) std::cout << "PyTorch found, but not the MNIST idx files in " << idx_dir << " (make data downloads them): no comparison\n";
 
+  const std::string load_before = bench::load_average();
   Table table("MNIST RBM 784-500, CD-1, batch 100, lr 0.1, momentum 0.5, weight cost 2e-4, float32: one training epoch",
               {"threads", "lecon samples/s", "recon. error", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "PyTorch recon. error",
                "lecon / PyTorch"});
   std::string torch_version;
+  const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_rbm.py";
   for (int threads : {1, 2}) {
     set_thread_count(threads);
-    const double roofline = bench::gemm_gflops<float>(1024, 3);
-    std::cout << threads << " thread(s): sgemm roofline " << fixed(roofline, 1) << " GFLOP/s; lecon..." << std::flush;
-    const Run ours = run_lecon(x, x_test, repeats, ctx.seed);
-    const double rate = bench::median(ours.rates);
-    const double gflops = rate * kFlopsPerSample * 1e-9;
-    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.reconstruction_error, 2), fixed(gflops, 1),
-                                    fixed(100 * gflops / roofline, 1) + "% of " + fixed(roofline, 0)};
-    if (with_torch) {
-      std::cout << " PyTorch..." << std::flush;
-      const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_rbm.py";
-      const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, repeats);
-      torch_version = theirs.version;
-      const double torch_rate = bench::median(theirs.rates);
-      row.insert(row.end(), {fixed(torch_rate, 0), fixed(bench::json_number(theirs.json, "reconstruction_error"), 2), fixed(rate / torch_rate, 2) + "x"});
-    } else {
-      row.insert(row.end(), {"n/a", "n/a", "n/a"});
-    }
+    std::cout << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' ' << std::flush;
+    double error = 0, torch_error = 0;
+    const bench::Rounds rounds = bench::measure_rounds(
+        repeats,
+        [&](int r) {
+          const Run ours = run_lecon(x, x_test, ctx.seed + static_cast<std::uint64_t>(r));
+          if (r == 0) error = ours.reconstruction_error;
+          return ours.rate;
+        },
+        with_torch ? std::function<double(int)>([&](int r) {
+          const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, 1, ctx.seed + static_cast<std::uint64_t>(r));
+          torch_version = theirs.version;
+          if (r == 0) torch_error = bench::json_number(theirs.json, "reconstruction_error");
+          return theirs.rates.at(0);
+        })
+                   : nullptr);
+    const double rate = rounds.ours_median();
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(error, 2), fixed(rate * kFlopsPerSample * 1e-9, 1),
+                                    rounds.roofline_cell(kFlopsPerSample)};
+    if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(torch_error, 2), fixed(rounds.ratio(), 2) + "x"});
+    else row.insert(row.end(), {"n/a", "n/a", "n/a"});
     std::cout << '\n';
     table.add_row(row);
   }
-  table.add_note("samples/s: median over " + std::to_string(repeats) + " epochs of 60,000 images, each from fresh weights; recon. error: Σ (v − v̂)² per"
-                 " test image after the first epoch, v̂ one mean-field up-down pass");
+  table.add_note(bench::rounds_note(repeats, "one training epoch (60,000 images, fresh weights seeded by the round)") +
+                 "; recon. error: Σ (v − v̂)² per test image after the first round's epoch, v̂ one mean-field up-down pass");
   table.add_note("GFLOP/s counts " + fixed(kFlopsPerSample / 1e6, 2) + " MFLOP per training sample (three products with W and the weight"
-                 " gradient over data and reconstruction); roofline: sgemm n = 1024 through Armadillo, measured in this run");
+                 " gradient over data and reconstruction) at the median samples/s");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), the same CD-1 in tensor operations (benchmarks/rbm/torch_rbm.py), torch.set_num_threads");
   else table.add_note(torch_found ? "PyTorch: not run (no MNIST idx files under --data-dir/downloads/mnist)" : "PyTorch: not installed on this machine, no comparison");
+  table.add_note(bench::load_note(load_before, bench::load_average()));
   table.add_note(describe_blas());
   table.print(std::cout);
 

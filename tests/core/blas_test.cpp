@@ -42,6 +42,12 @@ BOOST_AUTO_TEST_CASE(waiting_threads_sleep) {
   const char* spin = std::getenv("GOMP_SPINCOUNT");
   BOOST_TEST_MESSAGE("OMP_WAIT_POLICY=" << (policy ? policy : "(unset)") << ", GOMP_SPINCOUNT=" << (spin ? spin : "(unset)"));
   BOOST_TEST((policy != nullptr || spin != nullptr));
+  // The marker that the policy is lecon's (benchmark peers are started without it) appears exactly when
+  // lecon set it: the policy is then "passive" and there is no spin count of the user's.
+  if (std::getenv("LECON_WAIT_POLICY_SET") != nullptr) {
+    BOOST_TEST(std::string(policy ? policy : "") == "passive");
+    BOOST_TEST(spin == nullptr);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(gemm_through_armadillo_is_correct) {

@@ -71,7 +71,10 @@ void select_blas_kernel(int /*argc*/, char** argv) {
   // OpenMP build of OpenBLAS runs its threads in the same libgomp pool.
   const bool set_wait_policy = getenv("OMP_WAIT_POLICY") == nullptr && getenv("GOMP_SPINCOUNT") == nullptr;
   if (wanted == inherited && !set_wait_policy) return;  // OpenBLAS and libgomp already loaded as we want them
-  if (set_wait_policy) setenv("OMP_WAIT_POLICY", "passive", 1);
+  if (set_wait_policy) {
+    setenv("OMP_WAIT_POLICY", "passive", 1);
+    setenv("LECON_WAIT_POLICY_SET", "1", 1);  // ours, not the user's: benchmark peers run without it
+  }
   if (wanted.empty()) unsetenv("OPENBLAS_CORETYPE");
   else setenv("OPENBLAS_CORETYPE", wanted.c_str(), 1);
   fflush(nullptr);
@@ -79,7 +82,10 @@ void select_blas_kernel(int /*argc*/, char** argv) {
   // execv returned: we cannot restart; say so and run on with the kernel and wait policy already loaded.
   std::fprintf(stderr, "warning: could not restart with OPENBLAS_CORETYPE=%s (%s); BLAS keeps the kernel it chose\n",
                wanted.c_str(), std::strerror(errno));
-  if (set_wait_policy) unsetenv("OMP_WAIT_POLICY");
+  if (set_wait_policy) {
+    unsetenv("OMP_WAIT_POLICY");
+    unsetenv("LECON_WAIT_POLICY_SET");
+  }
   if (inherited.empty()) unsetenv("OPENBLAS_CORETYPE");
   else setenv("OPENBLAS_CORETYPE", inherited.c_str(), 1);
 }
