@@ -72,14 +72,22 @@ void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kPara
   if (failure) std::rethrow_exception(failure);
 }
 
-// Element-wise y[i] = f(x[i]) over a matrix, in parallel once it is large enough to pay for the threads.
+// A pass of a few operations per element (a ReLU, a derivative through y, a scaled copy) runs on the calling
+// thread below this many elements. Memory, not arithmetic, sets its speed, and waking a sleeping thread (the
+// passive wait policy, docs/architecture.md) costs 60-90 µs on a shared virtual machine: a ReLU over 2^16 floats
+// took 9 µs on one thread and 66 µs on two, over 2^19 55 and 112 µs, over 2^20 153 and 172 µs; two threads
+// first won at 2^22 (1.37 against 1.22 ms, AMD EPYC, 2 cores).
+constexpr std::size_t kParallelPass = std::size_t(1) << 20;
+
+// Element-wise y[i] = f(x[i]) over a matrix, in parallel from `parallel_from` elements on: kParallelWork for a
+// function that costs about ten operations or more (an exponential, a tanh), kParallelPass for a cheap one.
 template <typename T, typename F>
-void transform(const arma::Mat<T>& x, arma::Mat<T>& y, F f) {
+void transform(const arma::Mat<T>& x, arma::Mat<T>& y, F f, std::size_t parallel_from = kParallelWork) {
   if (&x != &y) y.set_size(x.n_rows, x.n_cols);
   const T* in = x.memptr();  // may equal out (in place), so no __restrict here
   T* out = y.memptr();
   const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(x.n_elem);
-#pragma omp parallel for simd schedule(static) if (n > static_cast<std::ptrdiff_t>(kParallelWork))
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(parallel_from))
   for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = f(in[i]);
 }
 

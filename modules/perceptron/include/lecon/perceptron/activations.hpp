@@ -3,7 +3,9 @@
 //
 // [slide: the artificial neuron]  y = σ(a),  a = w0 + Σ_k wk xk
 // Each function object gives value(a) and derivative(a, y) = dσ/da, where y = value(a) is passed in
-// so that derivatives expressed through the output (sigmoid, tanh, ELU) cost nothing extra.
+// so that derivatives expressed through the output (sigmoid, tanh, ELU) cost nothing extra, and says whether
+// each is cheap (a few operations, no exp, log or tanh): cheap passes over a layer's outputs stay on one
+// thread up to kParallelPass elements (lecon/core/parallel.hpp), since waking a second costs more.
 #include <armadillo>
 #include <cmath>
 #include <cstddef>
@@ -51,6 +53,7 @@ std::string activation_names();
 // [slide: activation functions] sigmoid σ(a) = 1 / (1 + e^-a),  σ'(a) = σ(a)(1 - σ(a))
 template <typename T>
 struct SigmoidFn {
+  static constexpr bool cheap_value = false, cheap_derivative = true;
   static T value(T a) {
     // Two forms so that exp never overflows: for a < 0 use e^a / (1 + e^a).
     if (a >= T(0)) return T(1) / (T(1) + std::exp(-a));
@@ -63,6 +66,7 @@ struct SigmoidFn {
 // [slide: activation functions] softplus σ(a) = ln(1 + e^a),  σ'(a) = 1 / (1 + e^-a)
 template <typename T>
 struct SoftplusFn {
+  static constexpr bool cheap_value = false, cheap_derivative = false;
   static T value(T a) { return std::max(a, T(0)) + std::log1p(std::exp(-std::abs(a))); }
   static T derivative(T a, T) { return SigmoidFn<T>::value(a); }
 };
@@ -70,6 +74,7 @@ struct SoftplusFn {
 // [slide: activation functions] ReLU σ(a) = max(0, a),  σ'(a) = 1 if a > 0 else 0
 template <typename T>
 struct ReluFn {
+  static constexpr bool cheap_value = true, cheap_derivative = true;
   // Branch-free (max, and a comparison turned into 0 or 1): the sign of a is random, so a branch would
   // be mispredicted half the time (measured: the ReLU backward took 18% of an MLP epoch with branches).
   static T value(T a) { return std::max(a, T(0)); }
@@ -79,6 +84,7 @@ struct ReluFn {
 // [slide: activation functions] ELU σ(a) = a if a > 0 else α(e^a - 1),  σ'(a) = 1 if a > 0 else σ(a) + α  (α = 1)
 template <typename T>
 struct EluFn {
+  static constexpr bool cheap_value = false, cheap_derivative = true;
   static constexpr T alpha = T(1);
   static T value(T a) { return a > T(0) ? a : alpha * std::expm1(a); }
   static T derivative(T a, T y) { return a > T(0) ? T(1) : y + alpha; }
@@ -87,6 +93,7 @@ struct EluFn {
 // [paper: Maas, Hannun & Ng 2013] leaky ReLU σ(a) = a if a > 0 else α a,  σ'(a) = 1 if a > 0 else α  (α = 0.01)
 template <typename T>
 struct LeakyReluFn {
+  static constexpr bool cheap_value = true, cheap_derivative = true;
   static constexpr T alpha = T(0.01);
   // Branch-free like ReluFn: max(a, 0) + α min(a, 0).
   static T value(T a) { return std::max(a, T(0)) + alpha * std::min(a, T(0)); }
@@ -96,6 +103,7 @@ struct LeakyReluFn {
 // tanh(a),  tanh'(a) = 1 - tanh(a)^2
 template <typename T>
 struct TanhFn {
+  static constexpr bool cheap_value = false, cheap_derivative = true;
   static T value(T a) { return std::tanh(a); }
   static T derivative(T, T y) { return T(1) - y * y; }
 };
@@ -103,6 +111,7 @@ struct TanhFn {
 // linear σ(a) = a,  σ'(a) = 1
 template <typename T>
 struct LinearFn {
+  static constexpr bool cheap_value = true, cheap_derivative = true;
   static T value(T a) { return a; }
   static T derivative(T, T) { return T(1); }
 };
@@ -123,7 +132,10 @@ decltype(auto) with_activation(Activation kind, Visitor&& visit) {
 // y = σ(a) element-wise.
 template <typename T>
 void activate(Activation kind, const arma::Mat<T>& a, arma::Mat<T>& y) {
-  with_activation<T>(kind, [&](auto fn) { transform(a, y, [](T v) { return decltype(fn)::value(v); }); });
+  with_activation<T>(kind, [&](auto fn) {
+    using Fn = decltype(fn);
+    transform(a, y, [](T v) { return Fn::value(v); }, Fn::cheap_value ? kParallelPass : kParallelWork);
+  });
 }
 
 // dσ/da element-wise, given a and y = σ(a).
@@ -135,7 +147,7 @@ void activation_derivative(Activation kind, const arma::Mat<T>& a, const arma::M
     const T* __restrict py = y.memptr();
     T* __restrict pd = d.memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(a.n_elem);
-#pragma omp parallel for simd schedule(static) if (n > 32768)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(decltype(fn)::cheap_derivative ? kParallelPass : kParallelWork))
     for (std::ptrdiff_t i = 0; i < n; ++i) pd[i] = decltype(fn)::derivative(pa[i], py[i]);
   });
 }
@@ -150,7 +162,7 @@ void activation_backward(Activation kind, const arma::Mat<T>& a, const arma::Mat
     const T* __restrict pdy = dy.memptr();
     T* __restrict out = da.memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(a.n_elem);
-#pragma omp parallel for simd schedule(static) if (n > 32768)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(decltype(fn)::cheap_derivative ? kParallelPass : kParallelWork))
     for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = pdy[i] * decltype(fn)::derivative(pa[i], py[i]);
   });
 }
