@@ -173,6 +173,16 @@ Rounds measure_rounds(int rounds, const std::function<double(int)>& ours, const 
   return result;
 }
 
+std::function<double(int)> torch_peer_rounds(const std::string& script, const std::string& mnist_dir, int threads, std::uint64_t seed,
+                                             PeerRun* first) {
+  return [=](int r) {
+    PeerRun run = run_torch_peer(script, mnist_dir, threads, 1, seed + static_cast<std::uint64_t>(r));
+    const double rate = run.rates.at(0);
+    if (r == 0) *first = std::move(run);
+    return rate;
+  };
+}
+
 std::string rounds_note(int rounds, const std::string& run) {
   return "measured in " + std::to_string(rounds) + " interleaved rounds, each the sgemm roofline (n = 1024 through Armadillo), then " + run +
          " of lecon, then the same of the peer, back to back; samples/s: medians over the rounds; the roofline fraction and lecon / peer: "

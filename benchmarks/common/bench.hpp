@@ -80,6 +80,11 @@ struct Rounds {
 // `rounds` rounds at the current thread count: the roofline, then ours(r), then theirs(r) when given; each
 // returns samples/s of one run (round r seeds it). Prints a dot per round.
 Rounds measure_rounds(int rounds, const std::function<double(int)>& ours, const std::function<double(int)>& theirs = nullptr);
+// The peer side of measure_rounds for an MNIST training script: round r runs run_torch_peer(script, mnist_dir,
+// threads, one epoch, seed + r) and returns its samples/s; the first round's whole answer (accuracy, version,
+// further JSON numbers) is kept in *first.
+std::function<double(int)> torch_peer_rounds(const std::string& script, const std::string& mnist_dir, int threads, std::uint64_t seed,
+                                             PeerRun* first);
 // The table note that explains the above.
 std::string rounds_note(int rounds, const std::string& run);
 

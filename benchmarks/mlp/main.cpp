@@ -78,7 +78,8 @@ void run(const LabContext& ctx, int argc, char** argv) {
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     std::cout << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' ' << std::flush;
-    double accuracy = 0, torch_accuracy = 0;
+    double accuracy = 0;
+    bench::PeerRun theirs;
     const bench::Rounds rounds = bench::measure_rounds(
         repeats,
         [&](int r) {
@@ -86,17 +87,12 @@ void run(const LabContext& ctx, int argc, char** argv) {
           if (r == 0) accuracy = ours.accuracy;
           return ours.rate;
         },
-        with_torch ? std::function<double(int)>([&](int r) {
-          const bench::PeerRun theirs = bench::run_torch_peer(script, idx_dir, threads, 1, ctx.seed + static_cast<std::uint64_t>(r));
-          torch_version = theirs.version;
-          if (r == 0) torch_accuracy = theirs.accuracy;
-          return theirs.rates.at(0);
-        })
-                   : nullptr);
+        with_torch ? bench::torch_peer_rounds(script, idx_dir, threads, ctx.seed, &theirs) : nullptr);
+    torch_version = theirs.version;
     const double rate = rounds.ours_median();
     std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(accuracy, 4), fixed(rate * kFlopsPerSample * 1e-9, 1),
                                     rounds.roofline_cell(kFlopsPerSample)};
-    if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(torch_accuracy, 4), fixed(rounds.ratio(), 2) + "x"});
+    if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(theirs.accuracy, 4), fixed(rounds.ratio(), 2) + "x"});
     else row.insert(row.end(), {"n/a", "n/a", "n/a"});
     std::cout << '\n';
     table.add_row(row);
