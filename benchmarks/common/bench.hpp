@@ -80,6 +80,19 @@ struct Rounds {
 // `rounds` rounds at the current thread count: the roofline, then ours(r), then theirs(r) when given; each
 // returns samples/s of one run (round r seeds it). Prints a dot per round.
 Rounds measure_rounds(int rounds, const std::function<double(int)>& ours, const std::function<double(int)>& theirs = nullptr);
+// measure_rounds with lecon's side given as run_ours(seed), a result with a .rate (samples/s): round r seeds it
+// seed + r, and the first round's result is kept in *first (its test accuracy, reconstruction error, ...).
+template <typename Result, typename RunOurs>
+Rounds measure_seeded_rounds(int rounds, std::uint64_t seed, RunOurs run_ours, Result* first, const std::function<double(int)>& theirs) {
+  return measure_rounds(
+      rounds,
+      [&](int r) {
+        const Result result = run_ours(seed + static_cast<std::uint64_t>(r));
+        if (r == 0) *first = result;
+        return result.rate;
+      },
+      theirs);
+}
 // The peer side of measure_rounds for an MNIST training script: round r runs run_torch_peer(script, mnist_dir,
 // threads, one epoch, seed + r) and returns its samples/s; the first round's whole answer (accuracy, version,
 // further JSON numbers) is kept in *first.

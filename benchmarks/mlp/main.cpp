@@ -78,19 +78,14 @@ void run(const LabContext& ctx, int argc, char** argv) {
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     std::cout << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' ' << std::flush;
-    double accuracy = 0;
+    Run ours;
     bench::PeerRun theirs;
-    const bench::Rounds rounds = bench::measure_rounds(
-        repeats,
-        [&](int r) {
-          const Run ours = run_lecon(mnist, ctx.seed + static_cast<std::uint64_t>(r));
-          if (r == 0) accuracy = ours.accuracy;
-          return ours.rate;
-        },
+    const bench::Rounds rounds = bench::measure_seeded_rounds(
+        repeats, ctx.seed, [&](std::uint64_t seed) { return run_lecon(mnist, seed); }, &ours,
         with_torch ? bench::torch_peer_rounds(script, idx_dir, threads, ctx.seed, &theirs) : nullptr);
     torch_version = theirs.version;
     const double rate = rounds.ours_median();
-    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(accuracy, 4), fixed(rate * kFlopsPerSample * 1e-9, 1),
+    std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(rate * kFlopsPerSample * 1e-9, 1),
                                     rounds.roofline_cell(kFlopsPerSample)};
     if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(theirs.accuracy, 4), fixed(rounds.ratio(), 2) + "x"});
     else row.insert(row.end(), {"n/a", "n/a", "n/a"});
