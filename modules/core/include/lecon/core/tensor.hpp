@@ -106,10 +106,9 @@ class Tensor {
 
   // The samples at the given batch positions, in that order (a copy).
   Tensor gather(const arma::uvec& indices) const {
-    if (!indices.is_empty() && indices.max() >= batch())
-      throw Error("Tensor::gather: index " + std::to_string(indices.max()) + " out of range for batch of " +
-                  std::to_string(batch()));
-    return Tensor(shape_.with_batch(indices.n_elem), data_.cols(indices));
+    Tensor out;
+    gather_into(indices, out);
+    return out;
   }
 
   // The same into `out`, reusing its memory when it already has room (a training loop's batch: one
