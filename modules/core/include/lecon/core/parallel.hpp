@@ -53,13 +53,14 @@ constexpr std::size_t kParallelWork = 32768;
 // Calls body(i) for i in [0, n) across the thread pool. An exception thrown by any body is
 // caught inside the parallel region (it must not escape OpenMP) and rethrown here after the loop.
 // work_per_index: about how many elementary operations one body(i) does (a softmax column: its rows);
-// the loop runs single-threaded when n < 2 or n * work_per_index < kParallelWork. The default treats
+// the loop runs single-threaded when n < 2, n * work_per_index < kParallelWork, or inside a parallel region. The default treats
 // every index as worth a thread of its own.
 template <typename Body>
 void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kParallelWork) {
   std::exception_ptr failure = nullptr;
   const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(n);
-  const bool worth_threads = n > 1 && (work_per_index >= kParallelWork || n * work_per_index >= kParallelWork);
+  // Inside a parallel region (a thread's own block of a larger job) the loop stays on that thread.
+  const bool worth_threads = n > 1 && (work_per_index >= kParallelWork || n * work_per_index >= kParallelWork) && !omp_in_parallel();
 #pragma omp parallel for schedule(static) if (worth_threads)
   for (std::ptrdiff_t i = 0; i < count; ++i) {
     try {
