@@ -4,8 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
+#include <utility>
 
+#include "lecon/core/blas.hpp"
 #include "lecon/core/error.hpp"
+#include "lecon/core/parallel.hpp"
 
 namespace lecon {
 namespace {
@@ -87,53 +91,139 @@ void ContrastiveDivergence<T>::set_learning_rate_factor(double factor) {
   hidden_biases_.set_learning_rate(options_.learning_rate_hidden_biases * factor);
 }
 
+namespace {
+
+// The columns [first, last) of a matrix, as a matrix over the same memory (a block of whole
+// columns is contiguous in column-major storage): Armadillo's products write into it without a copy.
+template <typename T>
+arma::Mat<T> columns_in_place(const arma::Mat<T>& M, std::size_t first, std::size_t last) {
+  return arma::Mat<T>(const_cast<T*>(M.colptr(first)), M.n_rows, last - first, false, true);
+}
+
+// Thread t's share [first, last) of n items split into `threads` nearly equal blocks.
+std::pair<std::size_t, std::size_t> share(std::size_t n, int t, int threads) {
+  return {n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads), n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads)};
+}
+
+}  // namespace
+
 template <typename T>
 void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng) {
+  gradient(V0, rng, 0.0);
+}
+
+// One update's statistics in ONE parallel region. With the passive wait policy (lecon/core/parallel.hpp) each
+// region or barrier costs a sleeping thread's wake-up, 60-90 µs on a shared virtual machine; a CD-1 step made
+// of Armadillo calls opened about a dozen (four products, three σ passes, the sampling, the sums) and ran at
+// 2 threads hardly faster than at 1. Here each thread runs the Gibbs chains of its own block of examples
+// (chains are independent; its products run on the calling thread), then, after one barrier, the gradient of
+// its own block of visible units. The random draws are those of the whole batch (keys drawn first, in the
+// order the steps use them; each column has its own generator): any thread count gives the same samples.
+template <typename T>
+void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng, double weight_cost) {
   const std::size_t d = rbm_.visible_units(), m = rbm_.hidden_units(), n = V0.n_cols;
   if (V0.n_rows != d) throw Error("ContrastiveDivergence: " + std::to_string(V0.n_rows) + " visible values per example, expected " + std::to_string(d));
   if (n == 0) throw Error("ContrastiveDivergence: an empty mini-batch");
   const T inverse_n = T(1) / static_cast<T>(n);
   V_.set_size(d, 2 * n);
   H_.set_size(m, 2 * n);
-
-  // Positive phase, driven by the data:  p(h | v⁰)  (probabilities, not states, in the statistics: §3)
-  rbm_.hidden_means(V0, hidden_);
-  V_.cols(0, n - 1) = V0;
-  H_.cols(0, n - 1) = hidden_ * (-inverse_n);
-
-  // Negative phase: k steps of block Gibbs sampling  h ~ p(h | v), v ~ p(v | h), from the data (CD) or
-  // from the persistent chains (PCD, [paper: Tieleman 2008]).
-  const bool persistent = options_.persistent;
-  if (persistent) {
-    if (chains_.n_rows != d || chains_.n_cols != n) chains_ = V0;  // the chains start at the first mini-batch
-    rbm_.hidden_means(chains_, hidden_);
-  }
+  const bool persistent = options_.persistent, sample_visible = persistent || options_.sample_visible;
+  if (persistent && (chains_.n_rows != d || chains_.n_cols != n)) chains_ = V0;  // the chains start at the first mini-batch
+  keys_.clear();
   for (std::size_t step = 0; step < cd_steps_; ++step) {
-    rbm_.sample_hidden(hidden_, hidden_, rng);  // [paper: Hinton 2010, §3] data-driven hidden units: binary states
-    rbm_.visible_means(hidden_, visible_);
-    if (persistent || options_.sample_visible) rbm_.sample_visible(visible_, visible_, rng);
-    rbm_.hidden_means(visible_, hidden_);
+    keys_.push_back(rng.next_u64());                       // h ~ p(h | v)
+    if (sample_visible) keys_.push_back(rng.next_u64());   // v ~ p(v | h)
   }
-  if (persistent) chains_ = visible_;
-  V_.cols(n, 2 * n - 1) = visible_;
-  H_.cols(n, 2 * n - 1) = hidden_ * inverse_n;
+  Param<T>& W = rbm_.W();
+  W.grad.set_size(m, d);
+  rbm_.visible_bias().grad.set_size(d, 1);
+  rbm_.hidden_bias().grad.set_size(m, 1);
+  const T cost = static_cast<T>(weight_cost);
 
-  // [paper: Hinton 2002]  −∂ log p / ∂W ≈ −(⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k) / n: both terms in ONE product,
-  // [−H⁰/n | Hᵏ/n] [V⁰ | Vᵏ]ᵀ
-  rbm_.W().grad = H_ * V_.t();
-  // −∂ log p / ∂c = −(⟨h⟩_data − ⟨h⟩_k),  −∂ log p / ∂b = −(⟨v⟩_data − ⟨v⟩_k)
-  rbm_.hidden_bias().grad = arma::sum(H_, 1);
-  rbm_.visible_bias().grad = (arma::sum(visible_, 1) - arma::sum(V0, 1)) * inverse_n;
+  // 2k + 2 products of m·d·n multiply-adds (k Gibbs steps, the data's p(h | v), the gradient of inner dimension 2n)
+  const std::size_t work = (2 * cd_steps_ + 3) * m * d * n;
+  const int threads = work >= kBlasParallelWork ? std::min<int>(thread_count(), static_cast<int>(n)) : 1;
+  std::exception_ptr failure = nullptr;
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), team = omp_get_num_threads();
+    try {
+      // The chains of examples [first, last)
+      const auto [first, last] = share(n, t, team);
+      if (last > first) {
+        const arma::Mat<T> data = columns_in_place(V0, first, last);
+        arma::Mat<T> v_data = columns_in_place(V_, first, last), h_data = columns_in_place(H_, first, last);
+        arma::Mat<T> v_model = columns_in_place(V_, n + first, n + last), h_model = columns_in_place(H_, n + first, n + last);
+        std::copy(data.begin(), data.end(), v_data.begin());
+        // Positive phase, driven by the data:  p(h | v⁰)  (probabilities, not states, in the statistics: §3)
+        rbm_.hidden_means(data, h_data);
+        // Negative phase: k steps of block Gibbs sampling  h ~ p(h | v), v ~ p(v | h), from the data (CD) or
+        // from the persistent chains (PCD, [paper: Tieleman 2008]).
+        if (persistent) rbm_.hidden_means(columns_in_place(chains_, first, last), h_model);
+        else std::copy(h_data.begin(), h_data.end(), h_model.begin());
+        std::size_t key = 0;
+        for (std::size_t step = 0; step < cd_steps_; ++step) {
+          rbm_.sample_hidden(h_model, h_model, keys_[key++], first);  // [paper: Hinton 2010, §3] data-driven hidden units: binary states
+          rbm_.visible_means(h_model, v_model);
+          if (sample_visible) rbm_.sample_visible(v_model, v_model, keys_[key++], first);
+          rbm_.hidden_means(v_model, h_model);
+        }
+        if (persistent) {
+          arma::Mat<T> chains = columns_in_place(chains_, first, last);
+          std::copy(v_model.begin(), v_model.end(), chains.begin());
+        }
+        h_data *= -inverse_n;
+        h_model *= inverse_n;
+      }
+    } catch (...) {
+#pragma omp critical(lecon_cd_failure)
+      if (!failure) failure = std::current_exception();
+    }
+#pragma omp barrier
+    try {
+      // The gradient of visible units [first, last): columns of W, entries of b.
+      const auto [first, last] = share(d, t, team);
+      // [paper: Hinton 2002]  −∂ log p / ∂W ≈ −(⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k) / n: both terms in ONE product,
+      // [−H⁰/n | Hᵏ/n] [V⁰ | Vᵏ]ᵀ, here its columns [first, last)
+      gemm(false, true, m, last - first, 2 * n, T(1), H_.memptr(), m, V_.memptr() + first, d, T(0), W.grad.colptr(first), m);
+      // [paper: Hinton 2010, §10]  weight cost: the gradient of λ‖W‖²/2 joins W's gradient (biases have none)
+      if (cost > 0) {
+        T* g = W.grad.colptr(first);
+        const T* w = W.value.colptr(first);
+        const std::size_t count = (last - first) * m;
+#pragma omp simd
+        for (std::size_t k = 0; k < count; ++k) g[k] += cost * w[k];
+      }
+      // −∂ log p / ∂b = −(⟨v⟩_data − ⟨v⟩_k)
+      T* gb = rbm_.visible_bias().grad.memptr();
+      std::fill(gb + first, gb + last, T(0));
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* v_data = V_.colptr(i) + first;
+        const T* v_model = V_.colptr(n + i) + first;
+        for (std::size_t j = 0; j < last - first; ++j) gb[first + j] += v_model[j] - v_data[j];
+      }
+      for (std::size_t j = first; j < last; ++j) gb[j] *= inverse_n;
+      // −∂ log p / ∂c = −(⟨h⟩_data − ⟨h⟩_k): H_ holds −h⁰/n and hᵏ/n, so the sum of its columns
+      const auto [first_hidden, last_hidden] = share(m, t, team);
+      T* gc = rbm_.hidden_bias().grad.memptr();
+      std::fill(gc + first_hidden, gc + last_hidden, T(0));
+      for (std::size_t i = 0; i < 2 * n; ++i) {
+        const T* h = H_.colptr(i);
+        for (std::size_t j = first_hidden; j < last_hidden; ++j) gc[j] += h[j];
+      }
+    } catch (...) {
+#pragma omp critical(lecon_cd_failure)
+      if (!failure) failure = std::current_exception();
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
 }
 
 template <typename T>
 void ContrastiveDivergence<T>::step(const arma::Mat<T>& V0, Rng& rng) {
-  gradient(V0, rng);
-  Param<T>& W = rbm_.W();
-  // [paper: Hinton 2010, §10]  weight cost: the gradient of λ‖W‖²/2 joins W's gradient (biases have none)
-  if (options_.weight_cost > 0) W.grad += static_cast<T>(options_.weight_cost) * W.value;
+  gradient(V0, rng, options_.weight_cost);  // with the weight cost on W's gradient
   // [paper: Hinton 2010, §9]  v <- μ v − ε g,  θ <- θ + v, one learning rate per group
-  weights_.step({&W});
+  weights_.step({&rbm_.W()});
   visible_biases_.step({&rbm_.visible_bias()});
   hidden_biases_.step({&rbm_.hidden_bias()});
 }

@@ -111,7 +111,9 @@ class ContrastiveDivergence {
   arma::Mat<T> chains_;
   // Workspaces reused by every update: [data | chain end] side by side, so that ⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k
   // is ONE matrix product of inner dimension 2n.
-  arma::Mat<T> V_, H_, visible_, hidden_;
+  arma::Mat<T> V_, H_;
+  std::vector<std::uint64_t> keys_;  // the sampling keys of one update, drawn before its threads start
+  void gradient(const arma::Mat<T>& V0, Rng& rng, double weight_cost);
 };
 
 // Called after each epoch (0-based) with the history so far: progress, figures.

@@ -66,8 +66,13 @@ class Rbm {
   void visible_means(const arma::Mat<T>& H, arma::Mat<T>& V) const;
   // A sample of the layer given its means (computed by hidden_means / visible_means): h_j ∈ {0, 1} with
   // p(h_j = 1) = mean (bernoulli) or h_j = mean + N(0, 1) (gaussian). states may be the same matrix as means.
-  void sample_hidden(const arma::Mat<T>& means, arma::Mat<T>& states, Rng& rng) const;
-  void sample_visible(const arma::Mat<T>& means, arma::Mat<T>& states, Rng& rng) const;
+  void sample_hidden(const arma::Mat<T>& means, arma::Mat<T>& states, Rng& rng) const { sample_hidden(means, states, rng.next_u64(), 0); }
+  void sample_visible(const arma::Mat<T>& means, arma::Mat<T>& states, Rng& rng) const { sample_visible(means, states, rng.next_u64(), 0); }
+  // The same draws for a block of columns of a call: key is the call's key (what rng gave it) and the
+  // block's column 0 is the call's column first_column. A thread that samples its own block of the
+  // mini-batch draws exactly what the whole call would have drawn for those columns.
+  void sample_hidden(const arma::Mat<T>& means, arma::Mat<T>& states, std::uint64_t key, std::size_t first_column) const;
+  void sample_visible(const arma::Mat<T>& means, arma::Mat<T>& states, std::uint64_t key, std::size_t first_column) const;
 
   // [slide: RBM] [paper: Hinton 2010, §2]  E(v, h) = −bᵀv − cᵀh − hᵀW v  (bernoulli units); a Gaussian
   // layer's linear term −bᵀv becomes Σ_i (v_i − b_i)²/2 (and −cᵀh becomes Σ_j (h_j − c_j)²/2).
@@ -93,13 +98,18 @@ class Rbm {
 };
 
 // Column-keyed sampling shared by Gibbs sampling, CD and AIS. One key from rng; column i uses its own
-// generator seeded from (key, i); parallel over columns.
+// generator seeded from (key, i); parallel over columns. The (key, first_column) forms sample a block of
+// columns of a call as the whole call would (column i of the block is the call's column first_column + i).
 //   states_ij ∈ {0, 1}, p(states_ij = 1) = probabilities_ij   (states may alias probabilities)
 template <typename T>
 void sample_bernoulli(const arma::Mat<T>& probabilities, arma::Mat<T>& states, Rng& rng);
+template <typename T>
+void sample_bernoulli(const arma::Mat<T>& probabilities, arma::Mat<T>& states, std::uint64_t key, std::size_t first_column);
 //   states_ij = means_ij + N(0, 1)
 template <typename T>
 void sample_unit_gaussian(const arma::Mat<T>& means, arma::Mat<T>& states, Rng& rng);
+template <typename T>
+void sample_unit_gaussian(const arma::Mat<T>& means, arma::Mat<T>& states, std::uint64_t key, std::size_t first_column);
 
 // σ(a + bias) in place over a (units x n) matrix, bias (units x 1): vectorised, parallel over columns.
 template <typename T>
