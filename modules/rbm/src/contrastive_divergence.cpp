@@ -59,9 +59,10 @@ template <typename T>
 ContrastiveDivergence<T>::ContrastiveDivergence(Rbm<T>& rbm, const RbmTrainingOptions& options)
     : rbm_(rbm),
       options_((options.validate(), options)),
-      weights_(options.learning_rate_weights, options.initial_momentum),
-      visible_biases_(options.learning_rate_visible_biases, options.initial_momentum),
-      hidden_biases_(options.learning_rate_hidden_biases, options.initial_momentum),
+      momentum_(options.initial_momentum),
+      rate_weights_(options.learning_rate_weights),
+      rate_visible_(options.learning_rate_visible_biases),
+      rate_hidden_(options.learning_rate_hidden_biases),
       cd_steps_(options.cd_steps) {}
 
 std::size_t cd_steps_in_epoch(const RbmTrainingOptions& options, std::size_t epoch) {
@@ -78,17 +79,15 @@ void ContrastiveDivergence<T>::set_cd_steps(std::size_t k) {
 template <typename T>
 void ContrastiveDivergence<T>::set_momentum(double momentum) {
   require_momentum("momentum", momentum);
-  weights_.set_momentum(momentum);
-  visible_biases_.set_momentum(momentum);
-  hidden_biases_.set_momentum(momentum);
+  momentum_ = momentum;
 }
 
 template <typename T>
 void ContrastiveDivergence<T>::set_learning_rate_factor(double factor) {
   if (!(factor > 0 && factor <= 1)) throw OptionError("learning rate factor: expected a number in (0, 1], got " + text_of(factor));
-  weights_.set_learning_rate(options_.learning_rate_weights * factor);
-  visible_biases_.set_learning_rate(options_.learning_rate_visible_biases * factor);
-  hidden_biases_.set_learning_rate(options_.learning_rate_hidden_biases * factor);
+  rate_weights_ = options_.learning_rate_weights * factor;
+  rate_visible_ = options_.learning_rate_visible_biases * factor;
+  rate_hidden_ = options_.learning_rate_hidden_biases * factor;
 }
 
 namespace {
@@ -105,11 +104,26 @@ std::pair<std::size_t, std::size_t> share(std::size_t n, int t, int threads) {
   return {n * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads), n * static_cast<std::size_t>(t + 1) / static_cast<std::size_t>(threads)};
 }
 
+// [paper: Hinton 2010, §9]  v <- μ v − ε g,  θ <- θ + v over count values (SGD's rule, lecon/optimizers/sgd.hpp)
+template <typename T>
+void momentum_step(T* theta, const T* g, T* v, std::size_t count, T mu, T epsilon) {
+#pragma omp simd
+  for (std::size_t k = 0; k < count; ++k) {
+    v[k] = mu * v[k] - epsilon * g[k];
+    theta[k] += v[k];
+  }
+}
+
 }  // namespace
 
 template <typename T>
 void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng) {
-  gradient(V0, rng, 0.0);
+  statistics(V0, rng, false);
+}
+
+template <typename T>
+void ContrastiveDivergence<T>::step(const arma::Mat<T>& V0, Rng& rng) {
+  statistics(V0, rng, true);
 }
 
 // One update's statistics in ONE parallel region. With the passive wait policy (lecon/core/parallel.hpp) each
@@ -117,10 +131,11 @@ void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng) {
 // of Armadillo calls opened about a dozen (four products, three σ passes, the sampling, the sums) and ran at
 // 2 threads hardly faster than at 1. Here each thread runs the Gibbs chains of its own block of examples
 // (chains are independent; its products run on the calling thread), then, after one barrier, the gradient of
-// its own block of visible units. The random draws are those of the whole batch (keys drawn first, in the
-// order the steps use them; each column has its own generator): any thread count gives the same samples.
+// its own block of visible units and, for step(), their update. The random draws are those of the whole batch
+// (keys drawn first, in the order the steps use them; each column has its own generator): any thread count
+// gives the same samples.
 template <typename T>
-void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng, double weight_cost) {
+void ContrastiveDivergence<T>::statistics(const arma::Mat<T>& V0, Rng& rng, bool update) {
   const std::size_t d = rbm_.visible_units(), m = rbm_.hidden_units(), n = V0.n_cols;
   if (V0.n_rows != d) throw Error("ContrastiveDivergence: " + std::to_string(V0.n_rows) + " visible values per example, expected " + std::to_string(d));
   if (n == 0) throw Error("ContrastiveDivergence: an empty mini-batch");
@@ -138,7 +153,13 @@ void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng, double
   W.grad.set_size(m, d);
   rbm_.visible_bias().grad.set_size(d, 1);
   rbm_.hidden_bias().grad.set_size(m, 1);
-  const T cost = static_cast<T>(weight_cost);
+  const T cost = update ? static_cast<T>(options_.weight_cost) : T(0);  // gradient() leaves the weight cost out
+  const T mu = static_cast<T>(momentum_);
+  if (update && velocity_weights_.n_elem != W.value.n_elem) {
+    velocity_weights_.zeros(m, d);
+    velocity_visible_.zeros(d, 1);
+    velocity_hidden_.zeros(m, 1);
+  }
 
   // 2k + 2 products of m·d·n multiply-adds (k Gibbs steps, the data's p(h | v), the gradient of inner dimension 2n)
   const std::size_t work = (2 * cd_steps_ + 3) * m * d * n;
@@ -203,6 +224,11 @@ void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng, double
         for (std::size_t j = 0; j < last - first; ++j) gb[first + j] += v_model[j] - v_data[j];
       }
       for (std::size_t j = first; j < last; ++j) gb[j] *= inverse_n;
+      if (update) {
+        momentum_step(W.value.colptr(first), W.grad.colptr(first), velocity_weights_.colptr(first), (last - first) * m, mu, static_cast<T>(rate_weights_));
+        momentum_step(rbm_.visible_bias().value.memptr() + first, gb + first, velocity_visible_.memptr() + first, last - first, mu,
+                      static_cast<T>(rate_visible_));
+      }
       // −∂ log p / ∂c = −(⟨h⟩_data − ⟨h⟩_k): H_ holds −h⁰/n and hᵏ/n, so the sum of its columns
       const auto [first_hidden, last_hidden] = share(m, t, team);
       T* gc = rbm_.hidden_bias().grad.memptr();
@@ -211,21 +237,15 @@ void ContrastiveDivergence<T>::gradient(const arma::Mat<T>& V0, Rng& rng, double
         const T* h = H_.colptr(i);
         for (std::size_t j = first_hidden; j < last_hidden; ++j) gc[j] += h[j];
       }
+      if (update)
+        momentum_step(rbm_.hidden_bias().value.memptr() + first_hidden, gc + first_hidden, velocity_hidden_.memptr() + first_hidden,
+                      last_hidden - first_hidden, mu, static_cast<T>(rate_hidden_));
     } catch (...) {
 #pragma omp critical(lecon_cd_failure)
       if (!failure) failure = std::current_exception();
     }
   }
   if (failure) std::rethrow_exception(failure);
-}
-
-template <typename T>
-void ContrastiveDivergence<T>::step(const arma::Mat<T>& V0, Rng& rng) {
-  gradient(V0, rng, options_.weight_cost);  // with the weight cost on W's gradient
-  // [paper: Hinton 2010, §9]  v <- μ v − ε g,  θ <- θ + v, one learning rate per group
-  weights_.step({&rbm_.W()});
-  visible_biases_.step({&rbm_.visible_bias()});
-  hidden_biases_.step({&rbm_.hidden_bias()});
 }
 
 template <typename T>

@@ -19,7 +19,6 @@
 #include <memory>
 #include <vector>
 
-#include "lecon/optimizers/sgd.hpp"
 #include "lecon/rbm/rbm.hpp"
 
 namespace lecon {
@@ -106,14 +105,19 @@ class ContrastiveDivergence {
  private:
   Rbm<T>& rbm_;
   RbmTrainingOptions options_;
-  SGD<T> weights_, visible_biases_, hidden_biases_;
+  // [paper: Hinton 2010, §9] SGD with momentum, one learning rate per group (W, b, c), in SGD's form
+  // v <- μ v − ε g, θ <- θ + v (lecon/optimizers/sgd.hpp), applied inside the update's parallel region: each
+  // thread steps the columns of W and the biases whose gradient it has just computed.
+  double momentum_ = 0.5;
+  double rate_weights_ = 0, rate_visible_ = 0, rate_hidden_ = 0;
+  arma::Mat<T> velocity_weights_, velocity_visible_, velocity_hidden_;
   std::size_t cd_steps_ = 1;
   arma::Mat<T> chains_;
   // Workspaces reused by every update: [data | chain end] side by side, so that ⟨h vᵀ⟩_data − ⟨h vᵀ⟩_k
   // is ONE matrix product of inner dimension 2n.
   arma::Mat<T> V_, H_;
   std::vector<std::uint64_t> keys_;  // the sampling keys of one update, drawn before its threads start
-  void gradient(const arma::Mat<T>& V0, Rng& rng, double weight_cost);
+  void statistics(const arma::Mat<T>& V0, Rng& rng, bool update);
 };
 
 // Called after each epoch (0-based) with the history so far: progress, figures.
