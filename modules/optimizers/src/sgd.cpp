@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -15,10 +17,13 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
       T* theta = p->value.memptr();
       const T* g = p->grad.memptr();
       const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p->value.n_elem);
-      // Every rule's loop: threads only above 65536 weights, SIMD always. The `parallel:` matters: since
-      // OpenMP 5 a bare if(...) applies to the simd part too, and small parameters (biases, small layers)
-      // then ran unvectorized, 4x slower (measured, GCC 12).
-#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
+      // SGD's loops are a few operations per weight, bound by memory: threads only above kParallelPass (2^20)
+      // weights (lecon/core/parallel.hpp), SIMD always. Waking the second thread costs more than it saves below:
+      // 262,144 weights took 58 µs on one thread and 78 µs on two, 401,408 87 and 119 µs (momentum step, AMD
+      // EPYC, 2 cores, passive wait policy). The rules with a square root and a division per weight (Adam and
+      // the others) gain from 65536 on. The `parallel:` matters: since OpenMP 5 a bare if(...) applies to the
+      // simd part too, and small parameters (biases, small layers) then ran unvectorized, 4x slower (GCC 12).
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelPass))
       for (std::ptrdiff_t k = 0; k < n; ++k) {
         // [slide: gradient descent]  θ <- θ - η ∇L(θ)
         theta[k] -= eta * g[k];
@@ -34,7 +39,7 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
     T* v = velocity_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
     // One fused pass over θ, g and v (memory-bound: one pass instead of three Armadillo expressions).
-#pragma omp parallel for simd schedule(static) if (parallel: n > 65536)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // [slide: momentum]  v <- μ v - η ∇L(θ),  θ <- θ + v
       v[k] = mu * v[k] - eta * g[k];
