@@ -18,11 +18,10 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
       const T* g = p->grad.memptr();
       const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p->value.n_elem);
       // SGD's loops are a few operations per weight, bound by memory: threads only above kParallelPass (2^20)
-      // weights (lecon/core/parallel.hpp), SIMD always. Waking the second thread costs more than it saves below:
-      // 262,144 weights took 58 µs on one thread and 78 µs on two, 401,408 87 and 119 µs (momentum step, AMD
-      // EPYC, 2 cores, passive wait policy). The rules with a square root and a division per weight (Adam and
-      // the others) gain from 65536 on. The `parallel:` matters: since OpenMP 5 a bare if(...) applies to the
-      // simd part too, and small parameters (biases, small layers) then ran unvectorized, 4x slower (GCC 12).
+      // weights (lecon/core/parallel.hpp), SIMD always. Below it, waking the second thread costs more than it
+      // saves: 262,144 weights took 86 µs on one thread and 128 µs on two (docs/optimizers.md, "Speed"). The
+      // `parallel:` matters: since OpenMP 5 a bare if(...) applies to the simd part too, and small parameters
+      // (biases, small layers) then ran unvectorized, 4x slower (GCC 12).
 #pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelPass))
       for (std::ptrdiff_t k = 0; k < n; ++k) {
         // [slide: gradient descent]  θ <- θ - η ∇L(θ)
