@@ -161,7 +161,7 @@ void ContrastiveDivergence<T>::statistics(const arma::Mat<T>& V0, Rng& rng, bool
     velocity_hidden_.zeros(m, 1);
   }
 
-  // 2k + 2 products of m·d·n multiply-adds (k Gibbs steps, the data's p(h | v), the gradient of inner dimension 2n)
+  // 2k + 3 products of m·d·n multiply-adds: two per Gibbs step, the data's p(h | v), and the gradient (inner dimension 2n)
   const std::size_t work = (2 * cd_steps_ + 3) * m * d * n;
   const int threads = work >= kBlasParallelWork ? std::min<int>(thread_count(), static_cast<int>(n)) : 1;
   std::exception_ptr failure = nullptr;

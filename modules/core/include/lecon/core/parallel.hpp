@@ -53,8 +53,8 @@ constexpr std::size_t kParallelWork = 32768;
 // Calls body(i) for i in [0, n) across the thread pool. An exception thrown by any body is
 // caught inside the parallel region (it must not escape OpenMP) and rethrown here after the loop.
 // work_per_index: about how many elementary operations one body(i) does (a softmax column: its rows);
-// the loop runs single-threaded when n < 2, n * work_per_index < kParallelWork, or inside a parallel region. The default treats
-// every index as worth a thread of its own.
+// the loop runs single-threaded when n < 2, when n * work_per_index < kParallelWork, or inside a parallel
+// region. The default treats every index as worth a thread of its own.
 template <typename Body>
 void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kParallelWork) {
   std::exception_ptr failure = nullptr;
