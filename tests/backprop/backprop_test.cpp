@@ -10,7 +10,6 @@
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core/dataset.hpp"
 #include "lecon/core/hdf5_io.hpp"
-#include "lecon/core/parallel.hpp"
 #include "lecon/optimizers/adam.hpp"
 #include "lecon/optimizers/rmsprop.hpp"
 #include "lecon/optimizers/sgd.hpp"
@@ -48,33 +47,6 @@ BOOST_AUTO_TEST_CASE(dense_layer) {
   require_checks(check_layer_gradients(dense, Shape{4, 7}, rng), "Dense");
   Dense<double> on_images(12, 3, rng);  // a dense layer flattens (n, c, h, w) inputs
   require_checks(check_layer_gradients(on_images, Shape{2, 3, 2, 2}, rng), "Dense on images");
-}
-
-// Large enough products (at least kBlasParallelWork multiply-adds) at two threads run side by side, one per
-// thread (dense.cpp); at one thread, or without an input gradient, one after the other. Every path computes
-// the formulas.
-BOOST_AUTO_TEST_CASE(dense_backward_on_either_path_computes_the_formulas) {
-  const int threads = thread_count();
-  Rng rng(4);
-  Dense<double> dense(300, 200, rng);
-  Tensor<double> x(Shape{100, 300}), y, dy(Shape{100, 200}), dx;
-  rng.fill_normal(x.matrix(), 0.0, 1.0);
-  rng.fill_normal(dy.matrix(), 0.0, 1.0);
-  BOOST_REQUIRE(300 * 200 * 100 >= kBlasParallelWork);
-  const arma::mat W = dy.matrix() * x.matrix().t();
-  const arma::mat b = arma::sum(dy.matrix(), 1), X = dense.W().value.t() * dy.matrix();
-  for (const int team : {1, 2})
-    for (const bool with_input : {true, false}) {
-      set_thread_count(team);
-      dense.forward(x, y, Context{true, &rng});
-      dense.W().grad.zeros();
-      dense.b().grad.zeros();
-      dense.backward(dy, with_input ? &dx : nullptr);
-      const double error = std::max(arma::abs(dense.W().grad - W).max(), arma::abs(dense.b().grad - b).max());
-      BOOST_TEST(error < 1e-11, team << " thread(s), input gradient " << with_input << ": " << error);
-      if (with_input) BOOST_TEST(arma::abs(dx.matrix() - X).max() < 1e-11);
-    }
-  set_thread_count(threads);
 }
 
 BOOST_AUTO_TEST_CASE(every_activation_layer) {
