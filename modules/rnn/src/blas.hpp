@@ -1,7 +1,7 @@
 #pragma once
-// The cells' products and element-wise functions, private to modules/rnn. gemm (lecon/core/blas.hpp) works on
-// column-major memory with leading dimensions: a cell multiplies a block of rows (the slide LSTM's three
-// gates of four) or accumulates into a step's block without copying it out.
+// The cells' products and element-wise functions, private to modules/rnn. The products are lecon::gemm
+// (lecon/core/blas.hpp), on column-major memory with leading dimensions: a cell multiplies a block of rows
+// (the slide LSTM's three gates of four) or accumulates into a step's block without copying it out.
 #include <cmath>
 #include <cstddef>
 
@@ -9,8 +9,6 @@
 #include "lecon/core/fast_math.hpp"
 
 namespace lecon::rnn_blas {
-
-using lecon::gemm;  // lecon/core/blas.hpp
 
 // σ and tanh of the cells' element-wise passes: float through the polynomial exp of lecon/core/fast_math.hpp,
 // which the compiler can vectorise (a libm call per unit cost the simple RNN and the slide's LSTM more than their

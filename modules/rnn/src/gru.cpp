@@ -7,7 +7,6 @@
 
 namespace lecon {
 
-using rnn_blas::gemm;
 using rnn_blas::sigmoid;
 using rnn_blas::tanh_of;
 

@@ -9,7 +9,6 @@
 
 namespace lecon {
 
-using rnn_blas::gemm;
 
 template <typename T>
 LSTM<T>::LSTM(std::size_t inputs, const RecurrentOptions& options, Rng& rng) : Recurrent<T>(inputs, options) {

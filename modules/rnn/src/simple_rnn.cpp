@@ -7,7 +7,6 @@
 
 namespace lecon {
 
-using rnn_blas::gemm;
 
 template <typename T>
 SimpleRNN<T>::SimpleRNN(std::size_t inputs, const RecurrentOptions& options, Rng& rng) : Recurrent<T>(inputs, options) {

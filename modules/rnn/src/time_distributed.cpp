@@ -5,7 +5,6 @@
 
 namespace lecon {
 
-using rnn_blas::gemm;
 
 template <typename T>
 TimeDistributedDense<T>::TimeDistributedDense(std::size_t inputs, std::size_t units, Rng& rng, bool masked)
