@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "bench.hpp"
 #include "lecon/core.hpp"
 #include "lecon/labkit/lab.hpp"
@@ -61,10 +63,23 @@ Results measure(const std::vector<std::size_t>& sizes, const std::vector<int>& t
 
 // Runs this program again under another kernel policy (LECON_BLAS_KERNEL: "auto" for OpenBLAS's own
 // detection, or a core type) and reads its result lines.
+// The child gets its own scratch --out: it writes nothing there, but every lab locks its --out folder for
+// its whole run, and the parent holds the lock on the real one.
 Results measure_in_child(const std::string& policy, const std::string& sizes, int repeats, std::string& blas_line) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+  const std::filesystem::path scratch =
+      std::filesystem::temp_directory_path() / ("lecon-bench_gemm-child-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(scratch);
+  struct RemoveScratch {
+    std::filesystem::path path;
+    ~RemoveScratch() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  } remove_scratch{scratch};
   const std::string command = "env -u LECON_BLAS_SELECTED -u OPENBLAS_CORETYPE LECON_BLAS_KERNEL=" + policy + " '" + self +
-                              "' --child --sizes " + sizes + " --repeats " + std::to_string(repeats);
+                              "' --child --out '" + scratch.string() + "' --sizes " + sizes + " --repeats " +
+                              std::to_string(repeats);
   FILE* child = popen(command.c_str(), "r");
   if (!child) throw Error("bench_gemm: cannot start the child process for kernel " + policy);
   Results results;
