@@ -359,6 +359,52 @@ BOOST_AUTO_TEST_CASE(max_pooling_kernels_match_plain_loops) {
       }
 }
 
+BOOST_AUTO_TEST_CASE(average_pooling_matches_plain_loops) {
+  // Backward spreads a row of outputs along one input row first (pooling.cpp): it must give what adding every
+  // share to its K² inputs one at a time gives, overlapping windows (stride < kernel), dropped edges and
+  // windows that tile the image alike. Float sums in another order: equal to rounding.
+  Rng rng(12);
+  for (std::size_t kernel : {1, 2, 3, 5})
+    for (std::size_t stride : {1, 2, 3})
+      for (std::size_t height : {kernel, kernel + 4, 2 * kernel + 7}) {
+        const std::size_t width = height + 2, C = 3, n = 2;
+        Tensor<float> x(Shape{n, C, height, width});
+        x.matrix().randu();
+        AvgPool2D<float> pool(kernel, stride);
+        Tensor<float> y, dx;
+        pool.forward(x, y, Context{});
+        const std::size_t Ho = (height - kernel) / stride + 1, Wo = (width - kernel) / stride + 1;
+        BOOST_REQUIRE(y.shape() == (Shape{n, C, Ho, Wo}));
+        Tensor<float> dy(y.shape());
+        for (std::size_t i = 0; i < dy.size(); ++i) dy.data()[i] = static_cast<float>(rng.uniform_int(100)) - 50.0f;
+        pool.backward(dy, &dx);
+        Tensor<double> expected_y(y.shape()), expected_dx(x.shape());
+        expected_dx.matrix().zeros();
+        const double share = 1.0 / static_cast<double>(kernel * kernel);
+        for (std::size_t m = 0; m < n; ++m)
+          for (std::size_t c = 0; c < C; ++c)
+            for (std::size_t i = 0; i < Ho; ++i)
+              for (std::size_t j = 0; j < Wo; ++j) {
+                double sum = 0;
+                for (std::size_t u = 0; u < kernel; ++u)
+                  for (std::size_t v = 0; v < kernel; ++v) {
+                    sum += x.at(m, c, stride * i + u, stride * j + v);
+                    expected_dx.at(m, c, stride * i + u, stride * j + v) += share * dy.at(m, c, i, j);
+                  }
+                expected_y.at(m, c, i, j) = share * sum;
+              }
+        const std::string what = std::to_string(kernel) + "x" + std::to_string(kernel) + " stride " + std::to_string(stride) + " on " +
+                                 std::to_string(height) + "x" + std::to_string(width);
+        BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(y.matrix()) - expected_y.matrix()).max() < 1e-6, what);
+        // Shares up to 50, up to ⌈K/s⌉² windows on an input: float rounding stays far below 1e-4.
+        BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(dx.matrix()) - expected_dx.matrix()).max() < 1e-4, what);
+        // Inputs no window covers (the dropped right and bottom edges) get exactly 0.
+        for (std::size_t c = 0; c < C; ++c)
+          for (std::size_t h = 0; h < height; ++h)
+            for (std::size_t w = stride * (Wo - 1) + kernel; w < width; ++w) BOOST_TEST(dx.at(1, c, h, w) == 0.0f, what);
+      }
+}
+
 BOOST_AUTO_TEST_CASE(pooling_and_flatten) {
   Rng rng(6);
   for (std::size_t kernel : {2, 3})
