@@ -123,24 +123,28 @@ void max_pool_3x3(const T* in, std::size_t W, std::size_t s, std::size_t Ho, std
   }
 }
 
-// Average pooling of one plane, arranged as max_pool_rows: out = scale · the window sums.
-template <typename T, std::size_t S>
-void average_pool_rows(const T* in, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T scale, T* out) {
-  constexpr std::size_t kChunk = 16;
-  const std::size_t stride = S == 0 ? s : S;
-  T sum[kChunk];
-  for (std::size_t i = 0; i < Ho; ++i)
-    for (std::size_t j0 = 0; j0 < Wo; j0 += kChunk) {
-      const std::size_t n = std::min(kChunk, Wo - j0);
-      const T* base = in + (stride * i) * W + stride * j0;
-      for (std::size_t t = 0; t < n; ++t) sum[t] = T(0);
-      for (std::size_t u = 0; u < K; ++u)
-        for (std::size_t v = 0; v < K; ++v) {
-          const T* inputs = base + u * W + v;
-          for (std::size_t t = 0; t < n; ++t) sum[t] += inputs[stride * t];
-        }
-      for (std::size_t t = 0; t < n; ++t) out[i * Wo + j0 + t] = sum[t] * scale;
+// Average pooling of one plane, separably: for each row of outputs the K input rows its windows cover are first
+// summed column by column (a unit-stride loop the compiler vectorises), then each output adds its K columns of
+// those sums. out = scale · the window sums.
+template <typename T>
+void average_pool_plane(const T* in, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, T scale, T* out) {
+  thread_local std::vector<T> column_sums;
+  column_sums.resize(W);
+  T* sums = column_sums.data();
+  const std::size_t span = s * (Wo - 1) + K;  // input columns that windows cover
+  for (std::size_t i = 0; i < Ho; ++i) {
+    const T* top = in + (s * i) * W;
+    std::copy(top, top + span, sums);
+    for (std::size_t u = 1; u < K; ++u) {
+      const T* row = top + u * W;
+      for (std::size_t x = 0; x < span; ++x) sums[x] += row[x];
     }
+    for (std::size_t j = 0; j < Wo; ++j) {
+      T sum = sums[s * j];
+      for (std::size_t v = 1; v < K; ++v) sum += sums[s * j + v];
+      out[i * Wo + j] = sum * scale;
+    }
+  }
 }
 
 }  // namespace
@@ -174,10 +178,8 @@ void Pool2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
       if (s == 1) return max_pool_rows<T, 1>(in, W, K, s, Ho, Wo, out, where, plane_start);
       return max_pool_rows<T, 0>(in, W, K, s, Ho, Wo, out, where, plane_start);
     }
-    // [paper: LeCun et al. 1998, subsampling]  the same arrangement; each output's sum in (u, v) order as before
-    if (s == 2) return average_pool_rows<T, 2>(in, W, K, s, Ho, Wo, scale, out);
-    if (s == 1) return average_pool_rows<T, 1>(in, W, K, s, Ho, Wo, scale, out);
-    return average_pool_rows<T, 0>(in, W, K, s, Ho, Wo, scale, out);
+    // [paper: LeCun et al. 1998, subsampling]  y = 1/K² Σ_{u,v} x, the rows of each window summed first
+    average_pool_plane(in, W, K, s, Ho, Wo, scale, out);
   }, Ho * Wo * K * K);
   ready_ = true;
 }
