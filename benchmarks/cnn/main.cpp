@@ -139,6 +139,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                "PyTorch test acc.", "PyTorch peak MiB", "lecon / PyTorch"});
   std::string torch_version;
   const std::string lenet_script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_lenet.py";
+  std::vector<std::pair<int, bench::Rounds>> rounds_rows;
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     std::cout << "LeNet, " << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' '
@@ -149,6 +150,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
         repeats, ctx.seed, [&](std::uint64_t seed) { return run_lecon(mnist, seed); }, &ours,
         with_torch ? bench::torch_peer_rounds(lenet_script, idx_dir, threads, ctx.seed, &theirs) : nullptr);
     torch_version = theirs.version;
+    rounds_rows.emplace_back(threads, rounds);
     const double rate = rounds.ours_median();
     std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(rate * flops_per_sample * 1e-9, 1),
                                     rounds.roofline_cell(flops_per_sample), fixed(peak_mib(), 0)};
@@ -159,6 +161,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
   }
   table.add_note(bench::rounds_note(repeats, "one training epoch (60,000 images, fresh weights seeded by the round)") +
                  "; test accuracy on the 10,000 test images after the first round's epoch");
+  table.add_note(bench::rounds_detail(rounds_rows));
   table.add_note("GFLOP/s counts " + fixed(flops_per_sample / 1e6, 2) + " MFLOP per training sample (forward, weight gradients, and input "
                  "gradients of all layers but the first) at the median samples/s");
   table.add_note("peak MiB: the process's peak resident memory (getrusage), the data set in float32 (215 MiB) included; lecon's "
@@ -177,6 +180,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                     {"threads", "lecon samples/s", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "lecon / PyTorch"});
   const bool torch_cifar = bench::torch_available();
   const std::string cifar_script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_cifar.py";
+  std::vector<std::pair<int, bench::Rounds>> rounds_cifar;
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     std::cout << "CIFAR network, " << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (torch_cifar ? ", PyTorch" : "")
@@ -191,6 +195,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
           return theirs.rates.at(0);
         })
                     : nullptr);
+    rounds_cifar.emplace_back(threads, rounds);
     const double rate = rounds.ours_median();
     std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(rate * cifar_flops * 1e-9, 1), rounds.roofline_cell(cifar_flops)};
     if (torch_cifar) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(rounds.ratio(), 2) + "x"});
@@ -200,6 +205,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
   }
   cifar_table.add_note(bench::rounds_note(repeats, "one training epoch of " + std::to_string(cifar_samples) +
                                                        " synthetic images (uniform in [0, 1), random labels: the speed does not depend on the pictures)"));
+  cifar_table.add_note(bench::rounds_detail(rounds_cifar));
   cifar_table.add_note("GFLOP/s counts " + fixed(cifar_flops / 1e6, 2) + " MFLOP per training sample (as above)");
   if (torch_cifar) cifar_table.add_note("PyTorch " + torch_version + ", the same network (benchmarks/cnn/torch_cifar.py), batch, settings and number of synthetic samples");
   cifar_table.add_note(bench::load_note(load_before, bench::load_average()) + " (before: the start of the whole benchmark)");

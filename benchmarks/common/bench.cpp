@@ -189,6 +189,28 @@ std::string rounds_note(int rounds, const std::string& run) {
          "medians of the per-round figures (a shared machine's speed drifts between rounds, docs/benchmarks.md)";
 }
 
+std::string rounds_detail(const std::vector<std::pair<int, Rounds>>& rows) {
+  std::string text = "each round, as sgemm roofline GFLOP/s / lecon samples/s" + std::string(rows.empty() || rows[0].second.theirs.empty() ? "" : " / peer samples/s") + ": ";
+  std::string warnings;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const int threads = rows[i].first;
+    const Rounds& r = rows[i].second;
+    text += (i ? "; " : "") + std::to_string(threads) + (threads == 1 ? " thread: " : " threads: ");
+    for (std::size_t k = 0; k < r.roofline.size(); ++k) {
+      text += (k ? ", " : "") + fixed(r.roofline[k], 0) + " / " + fixed(r.ours.at(k), 0);
+      if (k < r.theirs.size()) text += " / " + fixed(r.theirs[k], 0);
+    }
+    if (r.roofline.empty()) continue;
+    const auto [low, high] = std::minmax_element(r.roofline.begin(), r.roofline.end());
+    if (*low < 0.75 * *high)
+      warnings += "; at " + std::to_string(threads) + " thread(s) the roofline of round " + std::to_string(low - r.roofline.begin() + 1) +
+                  " was " + fixed(*low, 0) + " GFLOP/s, below 3/4 of the best round's " + fixed(*high, 0) +
+                  ": the machine lost speed for a while (another process or the host took a core), and that row's figures, its roofline "
+                  "fraction above all, are less reliable than the others";
+  }
+  return text + warnings;
+}
+
 PeerRun run_torch_script(const std::string& script, const std::string& arguments) {
   // The peer runs under the user's environment, not under the wait policy lecon chose for itself
   // (select_blas_kernel): libgomp threads that sleep at once slowed PyTorch's 2-thread LeNet epoch by a

@@ -100,6 +100,11 @@ std::function<double(int)> torch_peer_rounds(const std::string& script, const st
                                              PeerRun* first);
 // The table note that explains the above.
 std::string rounds_note(int rounds, const std::string& run);
+// A table note with every round's figures, row by row ("1 thread: 91 / 4,377 / 2,562; ..." as roofline GFLOP/s /
+// lecon samples/s / the peer's), so a reader sees the drift that medians hide. When a row's roofline fell below 3/4
+// of its best round (the host took a core away for a while), the note says so: that row's figures, its roofline
+// fraction above all, are less reliable than the others.
+std::string rounds_detail(const std::vector<std::pair<int, Rounds>>& rows);
 
 // The options every benchmark has: --repeats (timed runs per figure, at least 1, checked by
 // LabProgram::run before any work) and --results (the Markdown file).

@@ -75,6 +75,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                "lecon / PyTorch"});
   std::string torch_version;
   const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
+  std::vector<std::pair<int, bench::Rounds>> rounds_rows;
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     std::cout << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' ' << std::flush;
@@ -84,6 +85,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
         repeats, ctx.seed, [&](std::uint64_t seed) { return run_lecon(mnist, seed); }, &ours,
         with_torch ? bench::torch_peer_rounds(script, idx_dir, threads, ctx.seed, &theirs) : nullptr);
     torch_version = theirs.version;
+    rounds_rows.emplace_back(threads, rounds);
     const double rate = rounds.ours_median();
     std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(rate * kFlopsPerSample * 1e-9, 1),
                                     rounds.roofline_cell(kFlopsPerSample)};
@@ -94,6 +96,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
   }
   table.add_note(bench::rounds_note(repeats, "one training epoch (60,000 images, fresh weights seeded by the round)") +
                  "; test accuracy after the first round's epoch");
+  table.add_note(bench::rounds_detail(rounds_rows));
   table.add_note("GFLOP/s counts " + fixed(kFlopsPerSample / 1e6, 2) + " MFLOP per training sample (forward, weight gradients, and input"
                  " gradients of layers 2 and 3) at the median samples/s");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same model, data and settings, torch.set_num_threads");

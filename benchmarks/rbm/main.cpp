@@ -53,6 +53,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                "lecon / PyTorch"});
   std::string torch_version;
   const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_rbm.py";
+  std::vector<std::pair<int, bench::Rounds>> rounds_rows;
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     std::cout << threads << " thread(s), " << repeats << " rounds of sgemm roofline, lecon" << (with_torch ? ", PyTorch" : "") << ' ' << std::flush;
@@ -62,6 +63,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
         repeats, ctx.seed, [&](std::uint64_t seed) { return run_lecon(x, x_test, seed); }, &ours,
         with_torch ? bench::torch_peer_rounds(script, idx_dir, threads, ctx.seed, &theirs) : nullptr);
     torch_version = theirs.version;
+    rounds_rows.emplace_back(threads, rounds);
     const double rate = rounds.ours_median();
     std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.reconstruction_error, 2), fixed(rate * kFlopsPerSample * 1e-9, 1),
                                     rounds.roofline_cell(kFlopsPerSample)};
@@ -72,6 +74,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
   }
   table.add_note(bench::rounds_note(repeats, "one training epoch (60,000 images, fresh weights seeded by the round)") +
                  "; recon. error: Σ (v − v̂)² per test image after the first round's epoch, v̂ one mean-field up-down pass");
+  table.add_note(bench::rounds_detail(rounds_rows));
   table.add_note("GFLOP/s counts " + fixed(kFlopsPerSample / 1e6, 2) + " MFLOP per training sample (three products with W and the weight"
                  " gradient over data and reconstruction) at the median samples/s");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), the same CD-1 in tensor operations (benchmarks/rbm/torch_rbm.py), torch.set_num_threads");
