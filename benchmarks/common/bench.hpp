@@ -66,7 +66,7 @@ double json_number(const std::string& json, const std::string& key);
 // sgemm roofline, one lecon run and one peer run; the ratio and the fraction of the roofline are medians of
 // the per-round figures, so drift between rounds cancels (docs/benchmarks.md).
 struct Rounds {
-  std::vector<double> roofline;  // sgemm GFLOP/s (n = 1024) at the start of each round
+  std::vector<double> roofline;  // sgemm GFLOP/s (n = 1024) of each round: the better of before and after lecon's run
   std::vector<double> ours;      // lecon's samples/s in each round
   std::vector<double> theirs;    // the peer's samples/s in each round (empty without a peer)
   double ours_median() const { return median(ours); }
@@ -77,7 +77,7 @@ struct Rounds {
   // "84.7% of 91": the fraction and the median roofline (GFLOP/s)
   std::string roofline_cell(double flops_per_sample) const;
 };
-// `rounds` rounds at the current thread count: the roofline, then ours(r), then theirs(r) when given; each
+// `rounds` rounds at the current thread count: the roofline, ours(r), the roofline again, then theirs(r) when given; each
 // returns samples/s of one run (round r seeds it). Prints a dot per round.
 Rounds measure_rounds(int rounds, const std::function<double(int)>& ours, const std::function<double(int)>& theirs = nullptr);
 // measure_rounds with lecon's side given as run_ours(seed), a result with a .rate (samples/s): round r seeds it
