@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -16,7 +18,7 @@ void Adadelta<T>::update(const std::vector<Param<T>*>& params) {
     T* Eg2 = mean_square_gradient_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
     if (slide_) {
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
       for (std::ptrdiff_t k = 0; k < n; ++k) {
         // [slide: Adadelta]  E[g²] <- γ E[g²] + (1 - γ) g²,   θ <- θ - η/√(E[g²] + ε) · g
         Eg2[k] = rho * Eg2[k] + (T(1) - rho) * g[k] * g[k];
@@ -25,7 +27,7 @@ void Adadelta<T>::update(const std::vector<Param<T>*>& params) {
       continue;
     }
     T* Edx2 = mean_square_update_[i].memptr();
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // Zeiler 2012 (Algorithm 1):  E[g²] <- ρ E[g²] + (1 - ρ) g²
       //   Δθ = - RMS[Δθ]_{t-1} / RMS[g]_t · g,   RMS[x] = √(E[x²] + ε)

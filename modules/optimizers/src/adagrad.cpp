@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -17,7 +19,7 @@ void Adagrad<T>::update(const std::vector<Param<T>*>& params) {
     const T* g = params[i]->grad.memptr();
     T* G = sum_of_squares_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // [slide: Adagrad]  G <- G + g²,   θ <- θ - η/√(G + ε) · g     (keras, PyTorch: θ <- θ - η g / (√G + ε))
       G[k] += g[k] * g[k];

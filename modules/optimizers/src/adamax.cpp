@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -22,7 +24,7 @@ void AdaMax<T>::update(const std::vector<Param<T>*>& params) {
     T* m = first_moment_[i].memptr();
     T* u = infinity_norm_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // Kingma & Ba §7.1:  m <- β1 m + (1 - β1) g,   u <- max(β2 u, |g|),   θ <- θ - η / (1 - β1^t) · m / u
       m[k] = b1 * m[k] + (T(1) - b1) * g[k];
@@ -46,7 +48,7 @@ void AdaMax<T>::update_slide(const std::vector<Param<T>*>& params) {
     u_all.fill(u);
     const T step = eta / (u + eps);
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // [slide: AdaMax]  m <- β1 m + (1 - β1) g,   θ <- θ - η m / (u + ε)
       m[k] = b1 * m[k] + (T(1) - b1) * g[k];

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -24,7 +26,7 @@ void AMSGrad<T>::update(const std::vector<Param<T>*>& params) {
     T* v = second_moment_[i].memptr();
     T* v_max = largest_second_moment_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // [slide: AMSGrad]  m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v_max <- max(v_max, v)
       //                   θ <- θ - η m / (√v_max + ε)   (keras, PyTorch: θ <- θ - η m̂ / (√v̂_max + ε), Adam's corrections)

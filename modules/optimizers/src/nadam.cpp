@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -37,7 +39,7 @@ void Nadam<T>::update(const std::vector<Param<T>*>& params) {
     T* m = first_moment_[i].memptr();
     T* v = second_moment_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       m[k] = b1 * m[k] + (T(1) - b1) * g[k];
       v[k] = b2 * v[k] + (T(1) - b2) * g[k] * g[k];

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lecon/core/parallel.hpp"
+
 namespace lecon {
 
 template <typename T>
@@ -17,7 +19,7 @@ void RMSprop<T>::update(const std::vector<Param<T>*>& params) {
     const T* g = params[i]->grad.memptr();
     T* r = mean_square_[i].memptr();
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > 262144)
+#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
     for (std::ptrdiff_t k = 0; k < n; ++k) {
       // [slide: RMSprop]  r <- ρ r + (1 - ρ) g²,   θ <- θ - η/√(r + ε) · g    (keras 2, PyTorch: η g / (√r + ε))
       r[k] = rho * r[k] + (T(1) - rho) * g[k] * g[k];

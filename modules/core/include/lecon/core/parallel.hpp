@@ -80,6 +80,11 @@ void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kPara
 // first won at 2^22 (1.37 against 1.22 ms, AMD EPYC, 2 cores).
 constexpr std::size_t kParallelPass = std::size_t(1) << 20;
 
+// The optimizers whose update takes a root and a division per weight (Adam, RMSprop, Adagrad, ...) thread
+// from here on: their pass costs more per element than SGD's, so a second thread pays off sooner. Adam over
+// 262,144 weights took 200 µs on one thread and 177 on two, over 65,536 52 and 84 (docs/optimizers.md, "Speed").
+constexpr std::size_t kParallelRootPass = std::size_t(1) << 18;
+
 // Element-wise y[i] = f(x[i]) over a matrix, in parallel from `parallel_from` elements on: kParallelWork for a
 // function that costs about ten operations or more (an exponential, a tanh), kParallelPass for a cheap one.
 template <typename T, typename F>
