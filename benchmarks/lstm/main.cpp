@@ -74,6 +74,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
                "lecon / PyTorch"});
   std::string torch_version;
   std::vector<std::string> roofline_notes;
+  constexpr std::size_t kRooflineColumn = 6;  // "of sgemm roofline", filled once a thread count's runs are done
   const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_lstm.py";
   for (int threads : {1, 2}) {
     set_thread_count(threads);
@@ -87,7 +88,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
       const double rate = bench::median(run_lecon(s, repeats, ctx.seed));
       const double gflops = rate * flops_per_sample(s) * 1e-9;
       std::vector<std::string> row = {std::to_string(s.inputs), std::to_string(s.hidden), std::to_string(s.steps), std::to_string(threads),
-                                      fixed(rate, 0), fixed(gflops, 1), ""};  // the roofline cell once the runs are done
+                                      fixed(rate, 0), fixed(gflops, 1), ""};
       if (with_torch) {
         std::cout << " PyTorch..." << std::flush;
         const bench::PeerRun theirs = bench::run_torch_script(
@@ -110,7 +111,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
     std::cout << threads << " thread(s): sgemm roofline " << fixed(roofline_before, 1) << " GFLOP/s before the runs, " << fixed(roofline_after, 1)
               << " after\n";
     for (std::size_t k = 0; k < rows.size(); ++k) {
-      rows[k][6] = fixed(100 * rates[k] / roofline, 1) + "% of " + fixed(roofline, 0);
+      rows[k][kRooflineColumn] = fixed(100 * rates[k] / roofline, 1) + "% of " + fixed(roofline, 0);
       table.add_row(rows[k]);
     }
     roofline_notes.push_back(std::to_string(threads) + " thread(s) " + fixed(roofline_before, 0) + " before, " + fixed(roofline_after, 0) + " after");
