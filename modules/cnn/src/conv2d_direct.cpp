@@ -64,28 +64,62 @@ LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wm, const T* 
   for (; f < g.F; ++f) forward_filters<T, 1>(g, xp, Wm, b, f, y);
 }
 
-// ∂L/∂W[f, c, u, v] += Σ_i Σ_j ∂L/∂y[f, i, j] · xp[c, i + u, j + v] for NF filters at once   [slide: backpropagation through a convolution]
+// ∂L/∂W[f, c, u, v] += Σ_i Σ_j ∂L/∂y[f, i, j] · xp[c, i + u, j + v] for NF filters and TV taps v0 .. v0 + TV - 1
+// of one kernel row at once   [slide: backpropagation through a convolution]
 // The sum over j is kept as L partial sums (one vector) per weight, added up once per batch by
 // reduce_weight_gradient: a horizontal sum per weight and sample would cost as much as the products.
+// NF·TV accumulators stay in registers while the loop walks ∂L/∂y once: each step loads NF vectors of ∂L/∂y and
+// TV of the input, and makes NF·TV fused multiply-adds. (One tap at a time, each step loaded NF + 1 vectors for
+// NF multiply-adds, and LeNet's first layer ran its weight gradient at about a third of the GEMM roofline.)
+template <typename T, std::size_t NF, std::size_t TV>
+LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyp, std::size_t f0, std::size_t c, std::size_t u, std::size_t v0, T* dWv) {
+  constexpr std::size_t L = Lanes<T>::count;
+  const std::size_t CKK = g.patch(), tap0 = (c * g.K + u) * g.K + v0;
+  Vec<T> acc[NF][TV];
+#pragma GCC unroll 8
+  for (std::size_t k = 0; k < NF; ++k)
+#pragma GCC unroll 8
+    for (std::size_t t = 0; t < TV; ++t) acc[k][t] = load(dWv + ((f0 + k) * CKK + tap0 + t) * L);
+  for (std::size_t i = 0; i < g.Ho; ++i) {
+    const T* row = xp + (c * g.Hp + i + u) * g.Wq + v0;
+    const T* grad = dyp + (f0 * g.Ho + i) * g.Wr;
+    for (std::size_t j0 = 0; j0 < g.Wr; j0 += L) {
+      Vec<T> d[NF];
+#pragma GCC unroll 8
+      for (std::size_t k = 0; k < NF; ++k) d[k] = load(grad + k * g.Ho * g.Wr + j0);
+#pragma GCC unroll 8
+      for (std::size_t t = 0; t < TV; ++t) {
+        const Vec<T> in = load(row + j0 + t);
+#pragma GCC unroll 8
+        for (std::size_t k = 0; k < NF; ++k) acc[k][t] += d[k] * in;
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (std::size_t k = 0; k < NF; ++k)
+#pragma GCC unroll 8
+    for (std::size_t t = 0; t < TV; ++t) store(dWv + ((f0 + k) * CKK + tap0 + t) * L, acc[k][t]);
+}
+
+// Taps per pass along a kernel row: NF·TV accumulators, NF vectors of ∂L/∂y and one of the input must fit the
+// 32 AVX-512 registers (4·5 + 4 + 1 = 25).
+constexpr std::size_t kMaxTaps = 5;
+
 template <typename T, std::size_t NF>
 LECON_INLINE void weight_filters(const Plan& g, const T* xp, const T* dyp, std::size_t f0, T* dWv) {
-  constexpr std::size_t L = Lanes<T>::count;
-  const std::size_t CKK = g.patch();
+  const std::size_t chunks = (g.K + kMaxTaps - 1) / kMaxTaps;
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t u = 0; u < g.K; ++u)
-      for (std::size_t v = 0; v < g.K; ++v) {
-        const std::size_t tap = (c * g.K + u) * g.K + v;
-        Vec<T> acc[NF];
-        for (std::size_t k = 0; k < NF; ++k) acc[k] = load(dWv + ((f0 + k) * CKK + tap) * L);
-        for (std::size_t i = 0; i < g.Ho; ++i) {
-          const T* row = xp + (c * g.Hp + i + u) * g.Wq + v;
-          const T* grad = dyp + (f0 * g.Ho + i) * g.Wr;
-          for (std::size_t j0 = 0; j0 < g.Wr; j0 += L) {
-            const Vec<T> in = load(row + j0);
-            for (std::size_t k = 0; k < NF; ++k) acc[k] += load(grad + k * g.Ho * g.Wr + j0) * in;
-          }
+      for (std::size_t t = 0, v0 = 0; t < chunks; ++t) {
+        const std::size_t TV = g.K / chunks + (t < g.K % chunks ? 1 : 0);  // 7 = 4 + 3, not 5 + 2
+        switch (TV) {
+          case 1: weight_taps<T, NF, 1>(g, xp, dyp, f0, c, u, v0, dWv); break;
+          case 2: weight_taps<T, NF, 2>(g, xp, dyp, f0, c, u, v0, dWv); break;
+          case 3: weight_taps<T, NF, 3>(g, xp, dyp, f0, c, u, v0, dWv); break;
+          case 4: weight_taps<T, NF, 4>(g, xp, dyp, f0, c, u, v0, dWv); break;
+          default: weight_taps<T, NF, 5>(g, xp, dyp, f0, c, u, v0, dWv); break;
         }
-        for (std::size_t k = 0; k < NF; ++k) store(dWv + ((f0 + k) * CKK + tap) * L, acc[k]);
+        v0 += TV;
       }
 }
 
