@@ -3,6 +3,7 @@
 #include "conv2d_direct.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "simd.hpp"
 
@@ -23,38 +24,54 @@ LECON_INLINE T sum(const Vec<T>& v) {
   return s;
 }
 
-// Forward for NF consecutive filters f0 .. f0 + NF - 1 (NF accumulators live in registers):
-//   y[f, i, j0 .. j0 + L) = b[f] + Σ_{c,u,v} W[f, c, u, v] · xp[c, i + u, j0 + v .. j0 + v + L)   [slide: convolution]
-template <typename T, std::size_t NF>
-LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, T* y) {
-  constexpr std::size_t L = Lanes<T>::count;
+// Forward for NF consecutive filters f0 .. f0 + NF - 1 and one tile of outputs y[., i, j0 ..] in a vector V of
+// lanes values (a whole vector of L, or half of one), NF accumulators in registers:
+//   y[f, i, j0 .. j0 + lanes) = b[f] + Σ_{c,u,v} W[f, c, u, v] · xp[c, i + u, j0 + v .. j0 + v + lanes)   [slide: convolution]
+// `stored`: how many of the tile's outputs to write (fewer than lanes only on a row shorter than the vector).
+template <typename T, std::size_t NF, typename V>
+LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, std::size_t i, std::size_t j0,
+                               std::size_t stored, T* y) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(T);
   const std::size_t CKK = g.patch();
-  // Tiles of L outputs; when Wo is not a multiple of L the last tile ends at Wo and overlaps the one before
-  // (it recomputes a few outputs, but every store is a whole vector: a partial store costs more).
-  const std::size_t tiles = (g.Wo + L - 1) / L;
-  for (std::size_t i = 0; i < g.Ho; ++i)
-    for (std::size_t tile = 0; tile < tiles; ++tile) {
-      const std::size_t j0 = g.Wo >= L ? std::min(tile * L, g.Wo - L) : 0;
-      Vec<T> acc[NF];
-      for (std::size_t k = 0; k < NF; ++k) acc[k] = broadcast(b[f0 + k]);
-      for (std::size_t c = 0; c < g.C; ++c)
-        for (std::size_t u = 0; u < g.K; ++u) {
-          const T* row = xp + (c * g.Hp + i + u) * g.Wq + j0;
-          const T* w = Wm + f0 * CKK + (c * g.K + u) * g.K;  // W[f0, c, u, 0]
-          for (std::size_t v = 0; v < g.K; ++v) {
-            const Vec<T> in = load(row + v);
-            for (std::size_t k = 0; k < NF; ++k) acc[k] += in * w[k * CKK + v];
-          }
-        }
-      for (std::size_t k = 0; k < NF; ++k) {
-        T* out = y + ((f0 + k) * g.Ho + i) * g.Wo + j0;
-        if (g.Wo >= L) {
-          store(out, acc[k]);
-        } else {  // a row shorter than one vector (small images)
-          for (std::size_t t = 0; t < g.Wo; ++t) out[t] = acc[k][t];
-        }
+  V acc[NF];
+  for (std::size_t k = 0; k < NF; ++k) acc[k] = V{} + b[f0 + k];
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t u = 0; u < g.K; ++u) {
+      const T* row = xp + (c * g.Hp + i + u) * g.Wq + j0;
+      const T* w = Wm + f0 * CKK + (c * g.K + u) * g.K;  // W[f0, c, u, 0]
+      for (std::size_t v = 0; v < g.K; ++v) {
+        V in;
+        std::memcpy(&in, row + v, sizeof in);
+        for (std::size_t k = 0; k < NF; ++k) acc[k] += in * w[k * CKK + v];
       }
     }
+  for (std::size_t k = 0; k < NF; ++k) {
+    T* out = y + ((f0 + k) * g.Ho + i) * g.Wo + j0;
+    if (stored == lanes) {
+      std::memcpy(out, &acc[k], sizeof acc[k]);
+    } else {  // a row shorter than one vector (small images)
+      for (std::size_t t = 0; t < stored; ++t) out[t] = acc[k][t];
+    }
+  }
+}
+
+template <typename T, std::size_t NF>
+LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, T* y) {
+  constexpr std::size_t L = Lanes<T>::count, H = L / 2;
+  typedef T Half __attribute__((vector_size(sizeof(Vec<T>) / 2)));
+  // Tiles of L outputs. When Wo is not a multiple of L, the rest of a row is a tile of half a vector if it fits
+  // in one (LeNet's 24 = 16 + 8: on AMD's Zen 4, which executes a 64-byte multiply-add as two 32-byte halves, a
+  // half vector costs half), else a whole tile that ends at Wo and overlaps the one before (it recomputes a few
+  // outputs, but every store is a whole vector: a partial store costs more).
+  const std::size_t full = g.Wo / L, rest = g.Wo % L;
+  for (std::size_t i = 0; i < g.Ho; ++i) {
+    for (std::size_t tile = 0; tile < full; ++tile) forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, tile * L, L, y);
+    if (rest == 0) continue;
+    if (g.Wo < H) forward_tile<T, NF, Half>(g, xp, Wm, b, f0, i, 0, g.Wo, y);  // tiny rows: the stores say how many
+    else if (rest <= H) forward_tile<T, NF, Half>(g, xp, Wm, b, f0, i, g.Wo - H, H, y);
+    else if (g.Wo >= L) forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, g.Wo - L, L, y);
+    else forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, 0, g.Wo, y);
+  }
 }
 
 template <typename T>
