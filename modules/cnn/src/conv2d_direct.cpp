@@ -3,7 +3,6 @@
 #include "conv2d_direct.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "simd.hpp"
 
@@ -40,15 +39,14 @@ LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wm, const T*
       const T* row = xp + (c * g.Hp + i + u) * g.Wq + j0;
       const T* w = Wm + f0 * CKK + (c * g.K + u) * g.K;  // W[f0, c, u, 0]
       for (std::size_t v = 0; v < g.K; ++v) {
-        V in;
-        std::memcpy(&in, row + v, sizeof in);
+        const V in = simd::load_as<V>(row + v);
         for (std::size_t k = 0; k < NF; ++k) acc[k] += in * w[k * CKK + v];
       }
     }
   for (std::size_t k = 0; k < NF; ++k) {
     T* out = y + ((f0 + k) * g.Ho + i) * g.Wo + j0;
     if (stored == lanes) {
-      std::memcpy(out, &acc[k], sizeof acc[k]);
+      simd::store_as(out, acc[k]);
     } else {  // a row shorter than one vector (small images)
       for (std::size_t t = 0; t < stored; ++t) out[t] = acc[k][t];
     }
@@ -58,7 +56,6 @@ LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wm, const T*
 template <typename T, std::size_t NF>
 LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, T* y) {
   constexpr std::size_t L = Lanes<T>::count, H = L / 2;
-  typedef T Half __attribute__((vector_size(sizeof(Vec<T>) / 2)));
   // Tiles of L outputs. When Wo is not a multiple of L, the rest of a row is a tile of half a vector if it fits
   // in one (LeNet's 24 = 16 + 8: on AMD's Zen 4, which executes a 64-byte multiply-add as two 32-byte halves, a
   // half vector costs half), else a whole tile that ends at Wo and overlaps the one before (it recomputes a few
@@ -67,8 +64,8 @@ LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wm, const
   for (std::size_t i = 0; i < g.Ho; ++i) {
     for (std::size_t tile = 0; tile < full; ++tile) forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, tile * L, L, y);
     if (rest == 0) continue;
-    if (g.Wo < H) forward_tile<T, NF, Half>(g, xp, Wm, b, f0, i, 0, g.Wo, y);  // tiny rows: the stores say how many
-    else if (rest <= H) forward_tile<T, NF, Half>(g, xp, Wm, b, f0, i, g.Wo - H, H, y);
+    if (g.Wo < H) forward_tile<T, NF, simd::Half<T>>(g, xp, Wm, b, f0, i, 0, g.Wo, y);  // tiny rows: the stores say how many
+    else if (rest <= H) forward_tile<T, NF, simd::Half<T>>(g, xp, Wm, b, f0, i, g.Wo - H, H, y);
     else if (g.Wo >= L) forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, g.Wo - L, L, y);
     else forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, 0, g.Wo, y);
   }

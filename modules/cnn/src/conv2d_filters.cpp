@@ -15,51 +15,82 @@ using simd::load;
 using simd::store;
 using simd::Vec;
 
-// At most this many outputs of a row per tile: 12 positions x 2 vectors of filters = 24 accumulators, with
-// the two weight vectors and a broadcast pixel 27 of AVX-512's 32 registers.
+// Accumulators per tile: outputs x vectors of filters ≤ 24, which with the weight vectors and a broadcast pixel
+// fit AVX-512's 32 registers (12 outputs x 2 vectors; 6 x (3 + a half)).
+constexpr std::size_t kAccumulators = 24;
+// At most this many outputs of a row per tile, and taps along a kernel row per pass of the weight gradient.
 constexpr std::size_t kMaxTile = 12;
-// Filters per pass: NV vectors (NV = 2, or 1 for an odd last vector).
-constexpr std::size_t kMaxVectors = 2;
-// Taps along a kernel row per pass of the weight gradient (K up to 8 in one pass).
 constexpr std::size_t kMaxTaps = 8;
 
-// tile[r][k] (R x NV vectors) = Σ_{c,u,v} Wf[(c, u, v), f0 + k·L ..] · xp[c, i + u, j0 + r + v]   [slide: convolution]
-template <typename T, std::size_t NV, std::size_t R>
+// A pass covers the filters f0 .. f0 + NV·L in NV whole vectors, and with HALF the next L/2 in half a vector
+// (simd.hpp: on AMD's Zen 4 a half vector costs half). Layers whose filter count leaves at most half a vector
+// beyond whole ones take their last filters that way, in one pass with the whole vectors before them, so each
+// broadcast pixel feeds all of them: LeNet's 50 = 3 x 16 + 2, one pass of 3 vectors and a half instead of two
+// passes of 2 vectors (64 lanes, 14 of them padding). Other counts: passes of 2 vectors, then 1.
+struct Pass {
+  std::size_t vectors;  // whole vectors, 0-3
+  bool half;
+};
+inline Pass next_pass(std::size_t F, std::size_t f0, std::size_t L) {
+  const std::size_t left = F - f0, part = F % L;
+  if (part != 0 && part <= L / 2 && left <= 3 * L + L / 2) return {left / L, true};
+  return {left > L ? std::size_t(2) : std::size_t(1), false};
+}
+inline std::size_t pass_width(const Pass& pass, std::size_t L) { return pass.vectors * L + (pass.half ? L / 2 : 0); }
+
+using simd::Half;
+using simd::load_as;
+using simd::store_as;
+
+// tile[r] (R x (NV vectors + a half if HALF)) = Σ_{c,u,v} Wf[(c, u, v), f0 ..] · xp[c, i + u, j0 + r + v]   [slide: convolution]
+template <typename T, std::size_t NV, bool HALF, std::size_t R>
 LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
-  constexpr std::size_t L = Lanes<T>::count;
-  Vec<T> acc[R][NV];
+  constexpr std::size_t L = Lanes<T>::count, width = NV * L + (HALF ? L / 2 : 0);
+  Vec<T> acc[R][NV > 0 ? NV : 1];
+  Half<T> acc_half[R];
 #pragma GCC unroll 32
-  for (std::size_t r = 0; r < R; ++r)
+  for (std::size_t r = 0; r < R; ++r) {
 #pragma GCC unroll 4
     for (std::size_t k = 0; k < NV; ++k) acc[r][k] = Vec<T>{};
+    if constexpr (HALF) acc_half[r] = Half<T>{};
+  }
   const std::size_t plane = g.Hp * g.Wp;
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t u = 0; u < g.K; ++u) {
       const T* row = xp + c * plane + (i + u) * g.Wp + j0;
       const T* w = Wf + (c * g.K + u) * g.K * g.Fp + f0;
       for (std::size_t v = 0; v < g.K; ++v, w += g.Fp) {
-        Vec<T> wv[NV];
+        Vec<T> wv[NV > 0 ? NV : 1];
 #pragma GCC unroll 4
         for (std::size_t k = 0; k < NV; ++k) wv[k] = load(w + k * L);
+        Half<T> wh{};
+        if constexpr (HALF) wh = load_as<Half<T>>(w + NV * L);
 #pragma GCC unroll 32
         for (std::size_t r = 0; r < R; ++r) {
           const T s = row[v + r];
 #pragma GCC unroll 4
           for (std::size_t k = 0; k < NV; ++k) acc[r][k] += wv[k] * s;
+          if constexpr (HALF) acc_half[r] += wh * s;
         }
       }
     }
 #pragma GCC unroll 32
-  for (std::size_t r = 0; r < R; ++r)
+  for (std::size_t r = 0; r < R; ++r) {
 #pragma GCC unroll 4
-    for (std::size_t k = 0; k < NV; ++k) store(tile + (r * NV + k) * L, acc[r][k]);
+    for (std::size_t k = 0; k < NV; ++k) store(tile + r * width + k * L, acc[r][k]);
+    if constexpr (HALF) store_as(tile + r * width + NV * L, acc_half[r]);
+  }
 }
 
-template <typename T, std::size_t NV>
+// Only the tile widths whose accumulators fit are compiled (forward_filters never asks for more).
+template <typename T, std::size_t NV, bool HALF>
 LECON_INLINE void forward_tile_of(std::size_t R, const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
+  constexpr std::size_t vectors = NV + (HALF ? 1 : 0);
   switch (R) {
-#define LECON_TILE(N) \
-  case N: return forward_tile<T, NV, N>(g, xp, Wf, f0, i, j0, tile);
+#define LECON_TILE(N)                                                                              \
+  case N:                                                                                          \
+    if constexpr (N * vectors <= kAccumulators) forward_tile<T, NV, HALF, N>(g, xp, Wf, f0, i, j0, tile); \
+    return;
     LECON_TILE(1) LECON_TILE(2) LECON_TILE(3) LECON_TILE(4) LECON_TILE(5) LECON_TILE(6)
     LECON_TILE(7) LECON_TILE(8) LECON_TILE(9) LECON_TILE(10) LECON_TILE(11) LECON_TILE(12)
 #undef LECON_TILE
@@ -67,22 +98,23 @@ LECON_INLINE void forward_tile_of(std::size_t R, const Plan& g, const T* xp, con
   }
 }
 
-// Filters f0 .. f0 + NV·L (those below F) of every output: rows split into tiles of nearly equal width
-// (15 = 8 + 7, not 12 + 3), each tile's sums copied out to the filters' planes with the bias added.
-template <typename T, std::size_t NV>
+// The pass's filters (those below F) of every output: rows split into tiles of nearly equal width (15 = 8 + 7,
+// not 12 + 3), each tile's sums copied out to the filters' planes with the bias added.
+template <typename T, std::size_t NV, bool HALF>
 LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wf, const T* b, std::size_t f0, T* y) {
-  constexpr std::size_t L = Lanes<T>::count;
-  alignas(64) T tile[kMaxTile * kMaxVectors * L];
-  const std::size_t tiles = (g.Wo + kMaxTile - 1) / kMaxTile, fn = std::min(g.F - f0, NV * L);
+  constexpr std::size_t L = Lanes<T>::count, width = NV * L + (HALF ? L / 2 : 0), vectors = NV + (HALF ? 1 : 0);
+  constexpr std::size_t max_tile = std::min(kMaxTile, kAccumulators / vectors);
+  alignas(64) T tile[kAccumulators * L];
+  const std::size_t tiles = (g.Wo + max_tile - 1) / max_tile, fn = std::min(g.F - f0, width);
   for (std::size_t i = 0; i < g.Ho; ++i)
     for (std::size_t t = 0, j0 = 0; t < tiles; ++t) {
       const std::size_t R = g.Wo / tiles + (t < g.Wo % tiles ? 1 : 0);
-      forward_tile_of<T, NV>(R, g, xp, Wf, f0, i, j0, tile);
-      for (std::size_t q = 0; q < fn; ++q) {  // filter f0 + q sits in vector q / L, lane q % L
+      forward_tile_of<T, NV, HALF>(R, g, xp, Wf, f0, i, j0, tile);
+      for (std::size_t q = 0; q < fn; ++q) {  // filter f0 + q sits at offset q of each output's row of the tile
         T* out = y + ((f0 + q) * g.Ho + i) * g.Wo + j0;
-        const T* in = tile + (q / L) * L + q % L;
+        const T* in = tile + q;
         const T bias = b ? b[f0 + q] : T(0);
-        for (std::size_t r = 0; r < R; ++r) out[r] = in[r * NV * L] + bias;
+        for (std::size_t r = 0; r < R; ++r) out[r] = in[r * width] + bias;
       }
       j0 += R;
     }
@@ -91,59 +123,84 @@ LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wf, const
 template <typename T>
 LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wf, const T* b, T* y) {
   constexpr std::size_t L = Lanes<T>::count;
-  std::size_t f0 = 0;
-  for (; f0 + 2 * L <= g.Fp; f0 += 2 * L) forward_filters<T, 2>(g, xp, Wf, b, f0, y);
-  if (f0 < g.Fp) forward_filters<T, 1>(g, xp, Wf, b, f0, y);
+  for (std::size_t f0 = 0; f0 < g.F;) {
+    const Pass pass = next_pass(g.F, f0, L);
+    if (pass.half) {
+      switch (pass.vectors) {
+        case 0: forward_filters<T, 0, true>(g, xp, Wf, b, f0, y); break;
+        case 1: forward_filters<T, 1, true>(g, xp, Wf, b, f0, y); break;
+        case 2: forward_filters<T, 2, true>(g, xp, Wf, b, f0, y); break;
+        default: forward_filters<T, 3, true>(g, xp, Wf, b, f0, y); break;
+      }
+    } else if (pass.vectors == 2) {
+      forward_filters<T, 2, false>(g, xp, Wf, b, f0, y);
+    } else {
+      forward_filters<T, 1, false>(g, xp, Wf, b, f0, y);
+    }
+    f0 += pass_width(pass, L);
+  }
 }
 
-// dWf[(c, u, v0 + t), f0 + k·L ..] += Σ_{i,j} dyT[(i, j), f0 + k·L ..] · xp[c, i + u, j + v0 + t] for TV taps
-// along a kernel row and NV vectors of filters: TV·NV accumulators   [slide: backpropagation through a convolution]
-template <typename T, std::size_t NV, std::size_t TV>
+// dWf[(c, u, v0 + t), f0 ..] += Σ_{i,j} dyT[(i, j), f0 ..] · xp[c, i + u, j + v0 + t] for TV taps along a kernel row
+// and the pass's vectors of filters: TV·(NV + HALF) accumulators   [slide: backpropagation through a convolution]
+template <typename T, std::size_t NV, bool HALF, std::size_t TV>
 LECON_INLINE void weight_taps(const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u, std::size_t v0,
                               std::size_t i0, std::size_t i1, T* dWf) {
   constexpr std::size_t L = Lanes<T>::count;
   T* out = dWf + ((c * g.K + u) * g.K + v0) * g.Fp + f0;
-  Vec<T> acc[TV][NV];
+  Vec<T> acc[TV][NV > 0 ? NV : 1];
+  Half<T> acc_half[TV];
 #pragma GCC unroll 8
-  for (std::size_t t = 0; t < TV; ++t)
+  for (std::size_t t = 0; t < TV; ++t) {
 #pragma GCC unroll 4
     for (std::size_t k = 0; k < NV; ++k) acc[t][k] = load(out + t * g.Fp + k * L);
+    if constexpr (HALF) acc_half[t] = load_as<Half<T>>(out + t * g.Fp + NV * L);
+  }
   for (std::size_t i = i0; i < i1; ++i) {
     const T* row = xp + (c * g.Hp + i + u) * g.Wp + v0;
     const T* d = dyT + i * g.Wo * g.Fp + f0;
     for (std::size_t j = 0; j < g.Wo; ++j, d += g.Fp) {
-      Vec<T> dv[NV];
+      Vec<T> dv[NV > 0 ? NV : 1];
 #pragma GCC unroll 4
       for (std::size_t k = 0; k < NV; ++k) dv[k] = load(d + k * L);
+      Half<T> dh{};
+      if constexpr (HALF) dh = load_as<Half<T>>(d + NV * L);
 #pragma GCC unroll 8
       for (std::size_t t = 0; t < TV; ++t) {
         const T s = row[j + t];
 #pragma GCC unroll 4
         for (std::size_t k = 0; k < NV; ++k) acc[t][k] += dv[k] * s;
+        if constexpr (HALF) acc_half[t] += dh * s;
       }
     }
   }
 #pragma GCC unroll 8
-  for (std::size_t t = 0; t < TV; ++t)
+  for (std::size_t t = 0; t < TV; ++t) {
 #pragma GCC unroll 4
     for (std::size_t k = 0; k < NV; ++k) store(out + t * g.Fp + k * L, acc[t][k]);
+    if constexpr (HALF) store_as(out + t * g.Fp + NV * L, acc_half[t]);
+  }
 }
 
-template <typename T, std::size_t NV>
+template <typename T, std::size_t NV, bool HALF>
 LECON_INLINE void weight_taps_of(std::size_t TV, const Plan& g, const T* xp, const T* dyT, std::size_t f0, std::size_t c, std::size_t u,
                                  std::size_t v0, std::size_t i0, std::size_t i1, T* dWf) {
+  constexpr std::size_t vectors = NV + (HALF ? 1 : 0);
   switch (TV) {
-#define LECON_TAPS(N) \
-  case N: return weight_taps<T, NV, N>(g, xp, dyT, f0, c, u, v0, i0, i1, dWf);
+#define LECON_TAPS(N)                                                                                            \
+  case N:                                                                                                        \
+    if constexpr (N * vectors <= kAccumulators) weight_taps<T, NV, HALF, N>(g, xp, dyT, f0, c, u, v0, i0, i1, dWf); \
+    return;
     LECON_TAPS(1) LECON_TAPS(2) LECON_TAPS(3) LECON_TAPS(4) LECON_TAPS(5) LECON_TAPS(6) LECON_TAPS(7) LECON_TAPS(8)
 #undef LECON_TAPS
     default: return;
   }
 }
 
-template <typename T, std::size_t NV>
+template <typename T, std::size_t NV, bool HALF>
 LECON_INLINE void weight_filters(const Plan& g, const T* xp, const T* dyT, std::size_t f0, T* dWf) {
-  const std::size_t chunks = (g.K + kMaxTaps - 1) / kMaxTaps;
+  constexpr std::size_t max_taps = std::min(kMaxTaps, kAccumulators / (NV + (HALF ? 1 : 0)));
+  const std::size_t chunks = (g.K + max_taps - 1) / max_taps;
   // Rows of ∂L/∂y in blocks of about 16 KB, so that the block stays in the L1 cache while every tap passes over it.
   const std::size_t rows = std::max<std::size_t>(1, (std::size_t(16) << 10) / (g.Wo * g.Fp * sizeof(T)));
   for (std::size_t i0 = 0; i0 < g.Ho; i0 += rows) {
@@ -152,18 +209,33 @@ LECON_INLINE void weight_filters(const Plan& g, const T* xp, const T* dyT, std::
       for (std::size_t u = 0; u < g.K; ++u)
         for (std::size_t t = 0, v0 = 0; t < chunks; ++t) {
           const std::size_t TV = g.K / chunks + (t < g.K % chunks ? 1 : 0);
-          weight_taps_of<T, NV>(TV, g, xp, dyT, f0, c, u, v0, i0, i1, dWf);
+          weight_taps_of<T, NV, HALF>(TV, g, xp, dyT, f0, c, u, v0, i0, i1, dWf);
           v0 += TV;
         }
   }
 }
 
+// The same passes over the filters as forward_all. A half vector leaves the share's padding lanes beyond it
+// (f ≥ F) at zero, which nothing reads.
 template <typename T>
 LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
   constexpr std::size_t L = Lanes<T>::count;
-  std::size_t f0 = 0;
-  for (; f0 + 2 * L <= g.Fp; f0 += 2 * L) weight_filters<T, 2>(g, xp, dyT, f0, dWf);
-  if (f0 < g.Fp) weight_filters<T, 1>(g, xp, dyT, f0, dWf);
+  for (std::size_t f0 = 0; f0 < g.F;) {
+    const Pass pass = next_pass(g.F, f0, L);
+    if (pass.half) {
+      switch (pass.vectors) {
+        case 0: weight_filters<T, 0, true>(g, xp, dyT, f0, dWf); break;
+        case 1: weight_filters<T, 1, true>(g, xp, dyT, f0, dWf); break;
+        case 2: weight_filters<T, 2, true>(g, xp, dyT, f0, dWf); break;
+        default: weight_filters<T, 3, true>(g, xp, dyT, f0, dWf); break;
+      }
+    } else if (pass.vectors == 2) {
+      weight_filters<T, 2, false>(g, xp, dyT, f0, dWf);
+    } else {
+      weight_filters<T, 1, false>(g, xp, dyT, f0, dWf);
+    }
+    f0 += pass_width(pass, L);
+  }
 }
 
 }  // namespace
