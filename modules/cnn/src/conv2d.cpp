@@ -317,7 +317,7 @@ void Conv2D<T>::backward_filter_vectors(const Tensor<T>& dy, Tensor<T>* dx) {
         arma::Mat<T>& dP = patch_gradients_[g];
         dP.set_size(positions_, CKK);
         gemm_nt(positions_, CKK, F, grad, W_.value.memptr(), dP.memptr());
-        col2im(dP, *dx, m, 1);
+        if (!filter_conv::patch_gradient_rows(plan, dP.memptr(), out)) col2im(dP, *dx, m, 1);
       }
     }
   }, F * CKK * positions_ * (dx ? 2 : 1) * (n / groups));

@@ -3,6 +3,11 @@
 #include "conv2d_filters.hpp"
 
 #include <algorithm>
+#include <cstdint>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "simd.hpp"
 
@@ -316,6 +321,45 @@ void transpose_gradient(const Plan& g, const T* dy, T* dyT) {
     }
   }
 }
+
+#if defined(__GNUC__) && defined(__x86_64__)
+// [slide: backpropagation through a convolution]  ∂L/∂x = col2im(∂L/∂P), one row of ∂L/∂x at a time:
+//   ∂L/∂x[c, r, v .. v + Wo) += ∂L/∂P[(r - u, 0 .. Wo), (c, u, v)]   for the taps u with 0 ≤ r - u < Ho, all v.
+// The row lives in one register; each term is loaded into lanes v .. v + Wo - 1 by a masked load from Wo values
+// before the address (the masked-off lanes are not read), so nothing is shifted and nothing is stored twice.
+// col2im adds each term to memory instead: 8-value rows at offsets v, v + 1, ... that overlap the row just
+// stored, which the processor cannot forward from its store buffer.
+LECON_TARGET_AVX512 void patch_gradient_rows_avx512(const Plan& g, const float* dP, float* dx) {
+  const std::size_t positions = g.Ho * g.Wo, K = g.K;
+  const __mmask16 terms = static_cast<__mmask16>((1u << g.Wo) - 1), row = static_cast<__mmask16>((1u << g.W) - 1);
+  for (std::size_t c = 0; c < g.C; ++c)
+    for (std::size_t r = 0; r < g.H; ++r) {
+      __m512 sum = _mm512_setzero_ps();
+      const std::size_t u_first = r + 1 > g.Ho ? r + 1 - g.Ho : 0, u_last = std::min(K - 1, r);
+      for (std::size_t u = u_first; u <= u_last; ++u) {
+        const float* column = dP + (c * K + u) * K * positions + (r - u) * g.Wo;  // column (c, u, 0), row (r - u, 0)
+        for (std::size_t v = 0; v < K; ++v) {
+          // lanes v .. v + Wo - 1 from column (c, u, v): the load starts v values before them
+          const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(column + v * positions) - v * sizeof(float);
+          sum = _mm512_add_ps(sum, _mm512_maskz_loadu_ps(static_cast<__mmask16>(terms << v), reinterpret_cast<const void*>(at)));
+        }
+      }
+      _mm512_mask_storeu_ps(dx + (c * g.H + r) * g.W, row, sum);
+    }
+}
+#endif
+
+bool patch_gradient_rows(const Plan& g, const float* dP, float* dx) {
+#if defined(__GNUC__) && defined(__x86_64__)
+  if (simd::best_isa() != simd::Isa::avx512 || g.p != 0 || g.W > 16) return false;
+  patch_gradient_rows_avx512(g, dP, dx);
+  return true;
+#else
+  (void)g, (void)dP, (void)dx;
+  return false;
+#endif
+}
+bool patch_gradient_rows(const Plan&, const double*, double*) { return false; }  // double: col2im
 
 // Each kernel compiled three times (simd.hpp: LECON_FOR_EACH_ISA).
 #define LECON_FILTER_KERNELS(SUFFIX, TARGET)                                                                                      \

@@ -56,6 +56,14 @@ void pack_flipped_weights(const Plan& plan, const T* Wm, std::size_t lanes, T* W
 template <typename T>
 void transpose_gradient(const Plan& plan, const T* dy, T* dyT);
 
+// ∂L/∂x of one sample (C x H x W) from its patch gradients ∂L/∂P (Ho·Wo rows x C·K·K columns, column-major), as
+// col2im computes it, for a "valid" layer (p = 0) whose rows fit one vector (W ≤ 16 floats) on a CPU with
+// AVX-512: each row of ∂L/∂x is summed in a register from the K·K (or fewer) patch-gradient rows that land in
+// it, each loaded already shifted into place (a masked load), and stored once. False (nothing written) where
+// that does not apply; the caller then uses col2im.
+bool patch_gradient_rows(const Plan& plan, const float* dP, float* dx);
+bool patch_gradient_rows(const Plan& plan, const double* dP, double* dx);
+
 // y (one sample, F x Ho x Wo) = the convolution of xp with Wf, plus b (F values; none when b is null).
 void forward(const Plan& plan, const float* xp, const float* Wf, const float* b, float* y);
 void forward(const Plan& plan, const double* xp, const double* Wf, const double* b, double* y);
