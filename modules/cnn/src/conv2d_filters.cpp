@@ -5,10 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 #include "simd.hpp"
 
 namespace lecon::filter_conv {
@@ -322,7 +318,7 @@ void transpose_gradient(const Plan& g, const T* dy, T* dyT) {
   }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__)
+#if LECON_SIMD_X86
 // [slide: backpropagation through a convolution]  ∂L/∂x = col2im(∂L/∂P), one row of ∂L/∂x at a time:
 //   ∂L/∂x[c, r, v .. v + Wo) += ∂L/∂P[(r - u, 0 .. Wo), (c, u, v)]   for the taps u with 0 ≤ r - u < Ho, all v.
 // The row lives in one register; each term is loaded into lanes v .. v + Wo - 1 by a masked load from Wo values
@@ -350,7 +346,7 @@ LECON_TARGET_AVX512 void patch_gradient_rows_avx512(const Plan& g, const float* 
 #endif
 
 bool patch_gradient_rows(const Plan& g, const float* dP, float* dx) {
-#if defined(__GNUC__) && defined(__x86_64__)
+#if LECON_SIMD_X86
   if (simd::best_isa() != simd::Isa::avx512 || g.p != 0 || g.W > 16) return false;
   patch_gradient_rows_avx512(g, dP, dx);
   return true;

@@ -7,13 +7,6 @@
 #include "lecon/core/parallel.hpp"
 #include "simd.hpp"
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-#define LECON_POOL_AVX512 1
-#endif
-
-#define LECON_POOL_INLINE inline __attribute__((always_inline))
-
 namespace lecon {
 
 template <typename T>
@@ -69,7 +62,7 @@ void max_pool_rows(const T* in, std::size_t W, std::size_t K, std::size_t s, std
 // (offset o) when c is strictly larger, without a branch (on real data which input wins is unpredictable).
 // A NaN never wins the comparison.
 template <typename T>
-LECON_POOL_INLINE void take(T c, std::uint32_t o, T& best, std::uint32_t& where) {
+LECON_INLINE void take(T c, std::uint32_t o, T& best, std::uint32_t& where) {
   const std::uint32_t larger = 0u - static_cast<std::uint32_t>(c > best);
   where = (o & larger) | (where & ~larger);
   best = std::max(best, c);
@@ -129,7 +122,7 @@ void max_pool_3x3(const T* in, std::size_t W, std::size_t s, std::size_t Ho, std
   }
 }
 
-#if LECON_POOL_AVX512
+#if LECON_SIMD_X86
 // Max pooling of one float plane with stride S = 1 or 2 (any K) in AVX-512 registers: 16 outputs of a row at a
 // time, the same (u, v) order, tie rule and NaN rule as the kernels above (a strict ordered comparison: a NaN
 // candidate never wins, a NaN already kept is never replaced). For stride 2 the candidates at tap (u, v) are
@@ -176,7 +169,7 @@ LECON_TARGET_AVX512 void max_pool_avx512(const float* in, std::size_t W, std::si
 }
 #endif
 
-#if LECON_POOL_AVX512
+#if LECON_SIMD_X86
 // ∂L/∂x of one float plane for 2x2 windows with stride 2, which tile the plane: every input lies in at most one
 // window, so each pair of input rows is written once, whole, from its row of windows (∂L/∂y where the maximum
 // was, 0 elsewhere) instead of being cleared and then scattered into. The offset of each maximum within its
@@ -221,7 +214,7 @@ LECON_TARGET_AVX512 void max_unpool_2x2_avx512(const float* g, const std::uint32
 // where LeNet's first pooling (12 windows a row) went from 0.14-0.18 to 0.10-0.15 ms.
 inline bool max_unpool_vectors(const float* g, const std::uint32_t* where, std::size_t H, std::size_t W, std::size_t Ho, std::size_t Wo,
                                std::size_t K, std::size_t s, std::uint32_t plane_start, float* dx) {
-#if LECON_POOL_AVX512
+#if LECON_SIMD_X86
   if (simd::best_isa() != simd::Isa::avx512 || K != 2 || s != 2 || Wo < 8) return false;
   max_unpool_2x2_avx512(g, where, H, W, Ho, Wo, plane_start, dx);
   return true;
@@ -238,7 +231,7 @@ inline bool max_unpool_vectors(const double*, const std::uint32_t*, std::size_t,
 // The AVX-512 kernel where it applies (float, stride 1 or 2, a CPU with AVX-512); false: use the others.
 inline bool max_pool_vectors(const float* in, std::size_t W, std::size_t K, std::size_t s, std::size_t Ho, std::size_t Wo, float* out,
                              std::uint32_t* where, std::uint32_t plane_start) {
-#if LECON_POOL_AVX512
+#if LECON_SIMD_X86
   if (simd::best_isa() != simd::Isa::avx512) return false;
   if (s == 2) return max_pool_avx512<2>(in, W, K, Ho, Wo, out, where, plane_start), true;
   if (s == 1) return max_pool_avx512<1>(in, W, K, Ho, Wo, out, where, plane_start), true;

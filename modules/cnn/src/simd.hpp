@@ -1,16 +1,21 @@
 #pragma once
 // 64-byte vectors through GCC's vector extension, shared by the direct convolution kernels
-// (conv2d_direct.cpp, conv2d_filters.cpp). One source gives AVX-512, AVX2 and SSE2 code: each kernel is
+// (conv2d_direct.cpp, conv2d_filters.cpp) and the pooling kernels (pooling.cpp). One source gives AVX-512, AVX2 and SSE2 code: each kernel is
 // compiled three times with a target attribute and the first call picks what the CPU runs (by feature, not by
 // CPU model), so the binaries still run on any x86-64 (LECON_NATIVE stays off) and use wide registers where
 // they exist.
 #include <cstddef>
 #include <cstring>
 
+// LECON_SIMD_X86: GCC (or Clang) on x86-64, where the target attributes and the AVX-512 intrinsics of
+// <immintrin.h> exist (the kernels written with intrinsics, pooling.cpp and conv2d_filters.cpp, need it).
 #if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define LECON_SIMD_X86 1
 #define LECON_TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #define LECON_TARGET_AVX2 __attribute__((target("avx2,fma")))
 #else
+#define LECON_SIMD_X86 0
 #define LECON_TARGET_AVX512
 #define LECON_TARGET_AVX2
 #endif
@@ -50,17 +55,7 @@ struct HalfLanes<double> {
 template <typename T>
 using Half = typename HalfLanes<T>::Vec;
 
-template <typename T>
-LECON_INLINE Vec<T> load(const T* p) {  // unaligned
-  Vec<T> v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename T>
-LECON_INLINE void store(T* p, const Vec<T>& v) {
-  std::memcpy(p, &v, sizeof v);
-}
-// The same for a vector type V of any width (Vec<T> or Half<T>).
+// Unaligned loads and stores of a vector type V of any width (Vec<T> or Half<T>) ...
 template <typename V, typename T>
 LECON_INLINE V load_as(const T* p) {
   V v;
@@ -71,6 +66,15 @@ template <typename V, typename T>
 LECON_INLINE void store_as(T* p, const V& v) {
   std::memcpy(p, &v, sizeof v);
 }
+// ... and of a whole vector.
+template <typename T>
+LECON_INLINE Vec<T> load(const T* p) {
+  return load_as<Vec<T>>(p);
+}
+template <typename T>
+LECON_INLINE void store(T* p, const Vec<T>& v) {
+  store_as(p, v);
+}
 template <typename T>
 LECON_INLINE Vec<T> broadcast(T s) {
   return Vec<T>{} + s;  // once per tile; in the inner loops, vector * scalar lets the compiler broadcast from memory
@@ -79,7 +83,7 @@ LECON_INLINE Vec<T> broadcast(T s) {
 // The instruction set the kernels use on this CPU, chosen once (the CPU does not change while the program runs).
 enum class Isa { avx512, avx2, generic };
 inline Isa best_isa() {
-#if defined(__GNUC__) && defined(__x86_64__)
+#if LECON_SIMD_X86
   static const Isa isa = __builtin_cpu_supports("avx512f") ? Isa::avx512
                          : (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? Isa::avx2
                                                                                                 : Isa::generic;
