@@ -53,21 +53,28 @@ LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wm, const T*
   }
 }
 
+// The rest of row i after its whole tiles, in one tile of V: it ends at Wo and overlaps the tile before (it
+// recomputes a few outputs, but every store is a whole vector: a partial store costs more), or, on a row
+// shorter than V, starts at 0 and stores Wo outputs.
+template <typename T, std::size_t NF, typename V>
+LECON_INLINE void forward_rest(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, std::size_t i, T* y) {
+  constexpr std::size_t lanes = sizeof(V) / sizeof(T);
+  if (g.Wo >= lanes) forward_tile<T, NF, V>(g, xp, Wm, b, f0, i, g.Wo - lanes, lanes, y);
+  else forward_tile<T, NF, V>(g, xp, Wm, b, f0, i, 0, g.Wo, y);
+}
+
 template <typename T, std::size_t NF>
 LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wm, const T* b, std::size_t f0, T* y) {
-  constexpr std::size_t L = Lanes<T>::count, H = L / 2;
+  constexpr std::size_t L = Lanes<T>::count;
   // Tiles of L outputs. When Wo is not a multiple of L, the rest of a row is a tile of half a vector if it fits
   // in one (LeNet's 24 = 16 + 8: on AMD's Zen 4, which executes a 64-byte multiply-add as two 32-byte halves, a
-  // half vector costs half), else a whole tile that ends at Wo and overlaps the one before (it recomputes a few
-  // outputs, but every store is a whole vector: a partial store costs more).
+  // half vector costs half), else a whole one.
   const std::size_t full = g.Wo / L, rest = g.Wo % L;
   for (std::size_t i = 0; i < g.Ho; ++i) {
     for (std::size_t tile = 0; tile < full; ++tile) forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, tile * L, L, y);
     if (rest == 0) continue;
-    if (g.Wo < H) forward_tile<T, NF, simd::Half<T>>(g, xp, Wm, b, f0, i, 0, g.Wo, y);  // tiny rows: the stores say how many
-    else if (rest <= H) forward_tile<T, NF, simd::Half<T>>(g, xp, Wm, b, f0, i, g.Wo - H, H, y);
-    else if (g.Wo >= L) forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, g.Wo - L, L, y);
-    else forward_tile<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, 0, g.Wo, y);
+    if (rest <= L / 2) forward_rest<T, NF, simd::Half<T>>(g, xp, Wm, b, f0, i, y);
+    else forward_rest<T, NF, Vec<T>>(g, xp, Wm, b, f0, i, y);
   }
 }
 

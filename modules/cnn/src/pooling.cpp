@@ -167,9 +167,7 @@ LECON_TARGET_AVX512 void max_pool_avx512(const float* in, std::size_t W, std::si
     }
   }
 }
-#endif
 
-#if LECON_SIMD_X86
 // ∂L/∂x of one float plane for 2x2 windows with stride 2, which tile the plane: every input lies in at most one
 // window, so each pair of input rows is written once, whole, from its row of windows (∂L/∂y where the maximum
 // was, 0 elsewhere) instead of being cleared and then scattered into. The offset of each maximum within its

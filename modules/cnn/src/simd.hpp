@@ -1,9 +1,9 @@
 #pragma once
 // 64-byte vectors through GCC's vector extension, shared by the direct convolution kernels
-// (conv2d_direct.cpp, conv2d_filters.cpp) and the pooling kernels (pooling.cpp). One source gives AVX-512, AVX2 and SSE2 code: each kernel is
-// compiled three times with a target attribute and the first call picks what the CPU runs (by feature, not by
-// CPU model), so the binaries still run on any x86-64 (LECON_NATIVE stays off) and use wide registers where
-// they exist.
+// (conv2d_direct.cpp, conv2d_filters.cpp) and the pooling kernels (pooling.cpp). One source gives AVX-512, AVX2
+// and SSE2 code: each kernel is compiled three times with a target attribute and the first call picks what the
+// CPU runs (by feature, not by CPU model), so the binaries still run on any x86-64 (LECON_NATIVE stays off) and
+// use wide registers where they exist.
 #include <cstddef>
 #include <cstring>
 
