@@ -486,13 +486,17 @@ int main(int argc, char** argv) {
     ("parts", po::value<std::string>()->default_value("filters,pca,table"),
      "what to run, comma-separated: filters (AE and DAE on MNIST), pca (PCA against autoencoders), table (the Vincent et al. 2008 table)");
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
+    const std::vector<std::string> parts = nonempty_comma_list("parts", ctx.options["parts"].as<std::string>(), "one or more of filters, pca and table");
+    for (const std::string& part : parts)
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
         throw OptionError("--parts: '" + part + "' is not a part of this lab; expected filters, pca or table");
-    for (const std::string& m : split_comma_list(ctx.options["models"].as<std::string>()))
+    // The table part needs a column to train and a row to fill; the other parts read neither option.
+    const bool table = std::find(parts.begin(), parts.end(), "table") != parts.end();
+    const std::string models = ctx.options["models"].as<std::string>(), datasets = ctx.options["datasets"].as<std::string>();
+    for (const std::string& m : table ? nonempty_comma_list("models", models, "one or more of saa, sda, dbn1 and dbn3") : split_comma_list(models))
       if (m != "saa" && m != "sda" && m != "dbn1" && m != "dbn3")
         throw OptionError("--models: '" + m + "' is not a column of the table; expected saa, sda, dbn1 or dbn3");
-    for (const std::string& name : split_comma_list(ctx.options["datasets"].as<std::string>()))
+    for (const std::string& name : table ? nonempty_comma_list("datasets", datasets, "one or more of the table's data sets (basic, rot, ..., mnist)") : split_comma_list(datasets))
       if (name != "mnist" && std::none_of(kVincent2008.begin(), kVincent2008.end(), [&](const Published& p) { return p.name == name; }))
         throw OptionError("--datasets: '" + name + "' is not a data set of the table; expected basic, rot, bg-rand, bg-img, rot-bg-img, rect, rect-img, convex or mnist");
   });

@@ -576,18 +576,25 @@ int main(int argc, char** argv) {
                    "(the anneal_lr switch of Salakhutdinov & Murray's rbm.m uses 10); 0: k fixed", Range::at_least(0));
   lab.real_option("rbm-anneal", 1, "rbm part: ε in the last epoch as a fraction of ε, reached linearly (1: constant)", Range{0, 1, true, false});
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>()))
+    const std::vector<std::string> parts = nonempty_comma_list("parts", ctx.options["parts"].as<std::string>(), "one or more of autoencoder, classifier and rbm");
+    for (const std::string& part : parts)
+      if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
+        throw OptionError("--parts: '" + part + "' is not a part of this lab; expected autoencoder, classifier or rbm");
+    // A part that runs needs something to train; a part that does not reads none of its options.
+    auto items = [&](const std::string& option, const std::string& part, const std::string& choices) {
+      const std::string text = ctx.options[option].as<std::string>();
+      const bool runs = std::find(parts.begin(), parts.end(), part) != parts.end();
+      return runs ? nonempty_comma_list(option, text, choices) : split_comma_list(text);
+    };
+    for (const std::string& k : items("rbm-cd", "rbm", "one or more Gibbs step counts from 1 to 1000, e.g. 1,25"))
       if (!whole_number_in(k, 1, 1000)) throw OptionError("--rbm-cd: '" + k + "' is not a number of Gibbs steps; expected integers 1 to 1000, e.g. 1,25");
-    for (const std::string& network : split_comma_list(ctx.options["ae-networks"].as<std::string>()))
+    for (const std::string& network : items("ae-networks", "autoencoder", "one or more of pretrained, scratch and codes2d"))
       if (network != "pretrained" && network != "scratch" && network != "codes2d")
         throw OptionError("--ae-networks: '" + network + "' is not a network of this lab; expected pretrained, scratch or codes2d");
     const std::string regime = ctx.options["rbm-regime"].as<std::string>();
     if (regime != "sm2008" && regime != "hs2006") throw OptionError("--rbm-regime: '" + regime + "' is not a training regime; expected sm2008 or hs2006");
     for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>()))
       if (!whole_number_in(e, 1, 999999)) throw OptionError("--rbm-ais-epochs: '" + e + "' is not an epoch; expected positive integers, e.g. 5,10,20");
-    for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
-      if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
-        throw OptionError("--parts: '" + part + "' is not a part of this lab; expected autoencoder, classifier or rbm");
   });
   return lab.run(argc, argv, run);
 }

@@ -466,7 +466,7 @@ int main(int argc, char** argv) {
     ("parts", po::value<std::string>()->default_value("mnist,fashion-mnist,cifar10-lenet,cifar10-18pct"),
      "comma-separated parts to run: mnist, fashion-mnist, cifar10-lenet, cifar10-18pct");
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& part : split_comma_list(ctx.options["parts"].as<std::string>()))
+    for (const std::string& part : nonempty_comma_list("parts", ctx.options["parts"].as<std::string>(), "one or more of mnist, fashion-mnist, cifar10-lenet and cifar10-18pct"))
       if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
         throw OptionError("--parts: '" + part + "' is not a part of this lab; expected mnist, fashion-mnist, cifar10-lenet or cifar10-18pct");
     const std::string given_cifar = ctx.options["cifar-dir"].as<std::string>();

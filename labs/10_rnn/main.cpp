@@ -492,13 +492,11 @@ const std::vector<std::string> kParts = {"adding", "mnist", "text"};
 
 std::set<std::string> parts_of(const LabContext& ctx) {
   std::set<std::string> parts;
-  std::stringstream list(ctx.options["parts"].as<std::string>());
-  for (std::string part; std::getline(list, part, ',');) {
+  for (const std::string& part : nonempty_comma_list("parts", ctx.options["parts"].as<std::string>(), "one or more of adding, mnist and text")) {
     if (std::find(kParts.begin(), kParts.end(), part) == kParts.end())
       throw OptionError("--parts: '" + part + "' is not a part of the lab; expected a comma-separated list of adding, mnist and text");
     parts.insert(part);
   }
-  if (parts.empty()) throw OptionError("--parts: expected at least one of adding, mnist and text");
   return parts;
 }
 

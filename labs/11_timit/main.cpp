@@ -545,7 +545,7 @@ int main(int argc, char** argv) {
     ("models", po::value<std::string>()->default_value("softmax,mlp,dbn,lstm,blstm"), "models, comma-separated: softmax, mlp, dbn, lstm, blstm");
   lab.count_option("train-limit", 0, "training utterances (0: 400 in quick mode, all in full mode)", Range::at_least(0));
   lab.add_check([](const LabContext& ctx) {
-    for (const std::string& m : split_comma_list(ctx.options["models"].as<std::string>()))
+    for (const std::string& m : nonempty_comma_list("models", ctx.options["models"].as<std::string>(), "one or more of softmax, mlp, dbn, lstm and blstm"))
       if (std::find(kModels.begin(), kModels.end(), m) == kModels.end())
         throw OptionError("--models: '" + m + "' is not a model of this lab; expected softmax, mlp, dbn, lstm or blstm");
   });

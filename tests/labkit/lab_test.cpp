@@ -97,6 +97,19 @@ BOOST_AUTO_TEST_CASE(comma_lists_keep_their_non_empty_items_in_order) {
   BOOST_TEST((lecon::split_comma_list("one") == V{"one"}));
 }
 
+BOOST_AUTO_TEST_CASE(an_option_that_must_name_something_rejects_an_empty_list) {
+  using V = std::vector<std::string>;
+  BOOST_TEST((lecon::nonempty_comma_list("parts", ",a,,b", "one or more of a and b") == V{"a", "b"}));
+  for (const std::string empty : {"", ",", ",,"}) {
+    try {
+      lecon::nonempty_comma_list("parts", empty, "one or more of a and b");
+      BOOST_ERROR("'" + empty + "' was accepted");
+    } catch (const lecon::OptionError& e) {
+      BOOST_TEST(std::string(e.what()) == "--parts: expected one or more of a and b, got '" + empty + "'");
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(common_and_own_options_reach_the_body) {
   test::ScratchDir dir("lab");
   std::string err;

@@ -330,4 +330,10 @@ std::vector<std::string> split_comma_list(const std::string& text) {
   return items;
 }
 
+std::vector<std::string> nonempty_comma_list(const std::string& option, const std::string& text, const std::string& expected) {
+  std::vector<std::string> items = split_comma_list(text);
+  if (items.empty()) throw OptionError("--" + option + ": expected " + expected + ", got '" + text + "'");
+  return items;
+}
+
 }  // namespace lecon

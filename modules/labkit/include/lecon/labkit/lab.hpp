@@ -106,8 +106,6 @@ class LabProgram {
 // The name of the lock file a running lab holds in its --out directory.
 inline constexpr const char* kOutLockFile = ".lecon-lock";
 
-// The non-empty items of a comma-separated option value ("basic,rot" -> {"basic", "rot"}; "a,,b" -> {"a", "b"}),
-// for options such as --parts and --datasets; the lab checks the names.
 // Processes started by an MPI launcher (docs/distributed.md), told apart without linking MPI: the rank from
 // OMPI_COMM_WORLD_RANK, PMIX_RANK or PMI_RANK (0 when none is set), and whether any of them is set.
 int launcher_rank();
@@ -121,7 +119,12 @@ void report_error(int fd, const std::string& program, const std::string& message
 // Wall-clock seconds since `start` (std::chrono::steady_clock), for the run times the labs print.
 double seconds_since(std::chrono::steady_clock::time_point start);
 
+// The non-empty items of a comma-separated option value ("basic,rot" -> {"basic", "rot"}; "a,,b" -> {"a", "b"}),
+// for options such as --parts and --datasets; the lab checks the names.
 std::vector<std::string> split_comma_list(const std::string& text);
+// The same for an option that must name at least one item: OptionError "--<option>: expected <expected>, got
+// '<text>'" when the value names none ("", ",").
+std::vector<std::string> nonempty_comma_list(const std::string& option, const std::string& text, const std::string& expected);
 
 // The version banner: program name, lecon version, compiler, Armadillo and BLAS.
 std::string version_text(const std::string& program);
