@@ -1,14 +1,21 @@
 // bench_gemm: the GEMM roofline (sgemm and dgemm through Armadillo, n = 256..2048, 1 and 2 threads),
 // measured twice: with the kernel lecon selects for this CPU and with OpenBLAS's own detection
-// (a child process started with LECON_BLAS_KERNEL=auto); plus MNIST load time from idx versus HDF5.
+// (a child process started with LECON_BLAS_KERNEL=auto); the time to wake a waiting second thread under
+// this run's wait policy and under libgomp's spinning default (a child process); plus MNIST load time from
+// idx versus HDF5.
 // Writes the "gemm" section of benchmarks/RESULTS.md.
 #include <algorithm>
+#include <array>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
 
+#include <omp.h>
 #include <unistd.h>
 
 #include "bench.hpp"
@@ -61,11 +68,51 @@ Results measure(const std::vector<std::size_t>& sizes, const std::vector<int>& t
   return results;
 }
 
+// How long an empty parallel region of two threads takes after `gap_us` µs of work on the calling thread:
+// the time for the other thread, waiting since the previous region, to join and finish. Under the passive
+// policy it sleeps and must be woken; a spinning one is still polling unless the gap outlasted its spin.
+// Returns {p50, p90, p99} in µs over `samples` regions.
+std::array<double, 3> wake_microseconds(int gap_us, int samples) {
+  using Clock = std::chrono::steady_clock;
+  const auto micro = [](Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); };
+  std::vector<double> times;
+  for (int i = 0; i < samples; ++i) {
+    const auto work = Clock::now();
+    while (micro(Clock::now() - work) < gap_us) {
+    }
+    const auto start = Clock::now();
+#pragma omp parallel num_threads(2)
+    {
+      volatile int who = omp_get_thread_num();
+      (void)who;
+    }
+    times.push_back(micro(Clock::now() - start));
+  }
+  std::sort(times.begin(), times.end());
+  const auto at = [&](double q) { return times[static_cast<std::size_t>(q * (times.size() - 1))]; };
+  return {at(0.5), at(0.9), at(0.99)};
+}
+
+const std::vector<int> kWakeGaps = {0, 10, 100, 1000};
+constexpr int kWakeSamples = 1000;
+constexpr int kRounds = 3;
+
+// The wait policy this process runs under, in words.
+std::string wait_policy_in_effect() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  std::string text = policy ? std::string("OMP_WAIT_POLICY=") + policy : "";
+  if (spin) text += (text.empty() ? "" : ", ") + std::string("GOMP_SPINCOUNT=") + spin;
+  if (text.empty()) return "libgomp's default";
+  return text + (std::getenv("LECON_WAIT_POLICY_SET") ? " (lecon's)" : " (the user's)");
+}
+
 // Runs this program again under another kernel policy (LECON_BLAS_KERNEL: "auto" for OpenBLAS's own
 // detection, or a core type) and reads its result lines.
 // The child gets its own scratch --out: it writes nothing there, but every lab locks its --out folder for
 // its whole run, and the parent holds the lock on the real one.
-Results measure_in_child(const std::string& policy, const std::string& sizes, int repeats, std::string& blas_line) {
+// `environment` and `arguments` complete the command line; every "R ..." line the child prints is returned.
+std::vector<std::string> child_lines(const std::string& environment, const std::string& arguments, const std::string& what) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
   const std::filesystem::path scratch =
       std::filesystem::temp_directory_path() / ("lecon-bench_gemm-child-" + std::to_string(::getpid()));
@@ -77,22 +124,43 @@ Results measure_in_child(const std::string& policy, const std::string& sizes, in
       std::filesystem::remove_all(path, ec);
     }
   } remove_scratch{scratch};
-  const std::string command = "env -u LECON_BLAS_SELECTED -u OPENBLAS_CORETYPE LECON_BLAS_KERNEL=" + policy + " '" + self +
-                              "' --child --out '" + scratch.string() + "' --sizes " + sizes + " --repeats " +
-                              std::to_string(repeats);
+  const std::string command = "env " + environment + " '" + self + "' --out '" + scratch.string() + "' " + arguments;
   FILE* child = popen(command.c_str(), "r");
-  if (!child) throw Error("bench_gemm: cannot start the child process for kernel " + policy);
-  Results results;
+  if (!child) throw Error("bench_gemm: cannot start the child process for " + what);
+  std::vector<std::string> lines;
   char line[1024];
   while (std::fgets(line, sizeof line, child)) {
+    const std::string text(line, std::strcspn(line, "\n"));
+    if (text.rfind("R ", 0) == 0 || text.rfind("BLAS:", 0) == 0) lines.push_back(text);
+  }
+  if (pclose(child) != 0) throw Error("bench_gemm: the child measuring " + what + " failed");
+  return lines;
+}
+
+Results measure_in_child(const std::string& policy, const std::string& sizes, int repeats, std::string& blas_line) {
+  Results results;
+  for (const std::string& line : child_lines("-u LECON_BLAS_SELECTED -u OPENBLAS_CORETYPE LECON_BLAS_KERNEL=" + policy,
+                                             "--child --sizes " + sizes + " --repeats " + std::to_string(repeats), "kernel " + policy)) {
     char type[16];
     std::size_t n;
     int t;
     double gflops;
-    if (std::sscanf(line, "R %15s %zu %d %lf", type, &n, &t, &gflops) == 4) results[{type, n, t}] = gflops;
-    else if (std::string(line).rfind("BLAS:", 0) == 0) blas_line = std::string(line, std::strlen(line) - 1);
+    if (std::sscanf(line.c_str(), "R %15s %zu %d %lf", type, &n, &t, &gflops) == 4) results[{type, n, t}] = gflops;
+    else if (line.rfind("BLAS:", 0) == 0) blas_line = line;
   }
-  if (pclose(child) != 0) throw Error("bench_gemm: the child measuring kernel " + policy + " failed");
+  return results;
+}
+
+// The wake-up times in a child under libgomp's default policy (it spins about 3 ms, 300,000 rounds, before
+// sleeping), with lecon's passive policy removed: the wait policy the PyTorch peers run under.
+std::map<int, std::array<double, 3>> wake_in_spinning_child() {
+  std::map<int, std::array<double, 3>> results;
+  for (const std::string& line : child_lines("-u OMP_WAIT_POLICY -u LECON_WAIT_POLICY_SET GOMP_SPINCOUNT=300000", "--child-wake",
+                                             "the wake-up under libgomp's default")) {
+    int gap;
+    std::array<double, 3> q;
+    if (std::sscanf(line.c_str(), "R wake %d %lf %lf %lf", &gap, &q[0], &q[1], &q[2]) == 4) results[gap] = q;
+  }
   return results;
 }
 
@@ -107,10 +175,15 @@ void run(const LabContext& ctx, int argc, char** argv) {
     measure(sizes, threads, repeats, true);
     return;
   }
+  if (ctx.options.count("child-wake")) {
+    set_thread_count(2);
+    for (int gap : kWakeGaps) {
+      const std::array<double, 3> q = wake_microseconds(gap, kWakeSamples);
+      std::printf("R wake %d %.3f %.3f %.3f\n", gap, q[0], q[1], q[2]);
+    }
+    return;
+  }
 
-  std::cout << "measuring with the selected kernel...\n";
-  const std::string selected_blas = describe_blas();
-  const Results selected = measure(sizes, threads, repeats, false);
   // The same figures under OpenBLAS's own detection, under the kernel the environment asked for (the
   // OPENBLAS_CORETYPE lecon overrode, if any), and under the other kernels this CPU can run.
   const BlasInfo info = blas_info();
@@ -121,35 +194,75 @@ void run(const LabContext& ctx, int argc, char** argv) {
   for (const std::string& kernel : candidates)
     if (!kernel.empty() && kernel != info.requested && std::find(policies.begin(), policies.end(), kernel) == policies.end())
       policies.push_back(kernel);
-  std::vector<Results> others;
-  std::vector<std::string> other_blas;
-  for (const std::string& policy : policies) {
-    std::cout << "measuring with LECON_BLAS_KERNEL=" << policy << " (child process)...\n";
-    other_blas.emplace_back();
-    others.push_back(measure_in_child(policy, sizes_text, repeats, other_blas.back()));
+  // Interleaved rounds: the selected kernel, then each other kernel in its child process, kRounds times. A
+  // shared machine's speed drifts by a fifth within minutes (docs/benchmarks.md); measured one kernel after
+  // the other, a slow minute made one kernel look 1.5x faster than another in a run where, interleaved, the
+  // two are equal.
+  const std::string selected_blas = describe_blas();
+  std::vector<Results> selected(kRounds);
+  std::vector<std::vector<Results>> others(policies.size(), std::vector<Results>(kRounds));
+  std::vector<std::string> other_blas(policies.size());
+  for (int round = 0; round < kRounds; ++round) {
+    std::cout << "round " << round + 1 << " of " << kRounds << ": the selected kernel";
+    for (const std::string& policy : policies) std::cout << ", LECON_BLAS_KERNEL=" << policy;
+    std::cout << " (child processes)..." << std::endl;
+    selected[round] = measure(sizes, threads, repeats, false);
+    for (std::size_t k = 0; k < policies.size(); ++k)
+      others[k][round] = measure_in_child(policies[k], sizes_text, repeats, other_blas[k]);
   }
 
   std::vector<std::string> columns = {"precision", "n", "threads", "selected: " + blas_info().core};
   for (const std::string& policy : policies)
     columns.push_back((policy == "auto" ? std::string("OpenBLAS detection")
                                         : policy == info.inherited ? "environment: " + policy : policy) + " (ratio)");
-  Table gemm("GEMM roofline: C = A*B, n x n, GFLOP/s (2n^3 flops / median time of " + std::to_string(repeats) + " runs)",
+  Table gemm("GEMM roofline: C = A*B, n x n, GFLOP/s (2n^3 flops / median time of " + std::to_string(repeats) +
+                 " runs; median over " + std::to_string(kRounds) + " interleaved rounds)",
              columns);
+  const auto across_rounds = [&](const std::vector<Results>& rounds, const Key& key, const std::vector<Results>* over) {
+    std::vector<double> values;
+    for (int round = 0; round < kRounds; ++round) {
+      const auto found = rounds[round].find(key);
+      if (found == rounds[round].end()) return -1.0;
+      values.push_back(found->second / (over ? (*over)[round].at(key) : 1.0));
+    }
+    return bench::median(values);
+  };
   for (const std::string type : {"float", "double"})
     for (int t : threads)
       for (std::size_t n : sizes) {
-        const double ours = selected.at({type, n, t});
-        std::vector<std::string> row = {type == "float" ? "sgemm" : "dgemm", std::to_string(n), std::to_string(t), fixed(ours, 1)};
-        for (const Results& other : others) {
-          const auto found = other.find({type, n, t});
-          row.push_back(found == other.end() ? "n/a" : fixed(found->second, 1) + " (" + fixed(found->second / ours, 2) + ")");
+        const Key key{type, n, t};
+        std::vector<std::string> row = {type == "float" ? "sgemm" : "dgemm", std::to_string(n), std::to_string(t),
+                                        fixed(across_rounds(selected, key, nullptr), 1)};
+        for (const std::vector<Results>& other : others) {
+          const double gflops = across_rounds(other, key, nullptr);
+          row.push_back(gflops < 0 ? "n/a" : fixed(gflops, 1) + " (" + fixed(across_rounds(other, key, &selected), 2) + ")");
         }
         gemm.add_row(row);
       }
-  gemm.add_note("ratio: that kernel's GFLOP/s over the selected kernel's, measured in this run");
+  gemm.add_note("each round measures the selected kernel in this process, then each other kernel in a child process; "
+                "ratio: the median of the rounds' ratios of that kernel's GFLOP/s to the selected kernel's");
   gemm.add_note("selected: " + selected_blas);
   for (const std::string& line : other_blas) gemm.add_note("child: " + line);
   gemm.print(std::cout);
+
+  // Waking the second thread: what every parallel region of a training step pays at 2 threads.
+  std::cout << "measuring the wake-up of a waiting thread (this run, then a child under libgomp's default)...\n";
+  set_thread_count(2);
+  std::map<int, std::array<double, 3>> ours;
+  for (int gap : kWakeGaps) ours[gap] = wake_microseconds(gap, kWakeSamples);
+  const std::map<int, std::array<double, 3>> spinning = wake_in_spinning_child();
+  const auto quantiles = [](const std::array<double, 3>& q) { return fixed(q[0], 1) + " / " + fixed(q[1], 1) + " / " + fixed(q[2], 1); };
+  Table wake("Waking a waiting thread: an empty parallel region of 2 threads after some work on one, µs (median / 90th / 99th "
+             "percentile of " + std::to_string(kWakeSamples) + ")",
+             {"work on one thread before it", "this run: " + wait_policy_in_effect(), "libgomp's default (GOMP_SPINCOUNT=300000)"});
+  for (int gap : kWakeGaps) {
+    const auto other = spinning.find(gap);
+    wake.add_row({std::to_string(gap) + " µs", quantiles(ours[gap]), other == spinning.end() ? "n/a" : quantiles(other->second)});
+  }
+  wake.add_note("every parallel region of a training step at 2 threads pays the first column once (lecon's threads sleep as soon as "
+                "they wait, docs/architecture.md); the second is the policy the PyTorch peers of the other benchmarks run under "
+                "(docs/benchmarks.md, \"The wait policy decides the 2-thread rows\")");
+  wake.print(std::cout);
 
   // MNIST: the raw idx files against the converted HDF5 file.
   Table load("MNIST load time (train + test, to float tensors in [0, 1]), median of " + std::to_string(repeats) + " runs",
@@ -171,8 +284,8 @@ void run(const LabContext& ctx, int argc, char** argv) {
   }
   load.print(std::cout);
 
-  bench::publish(ctx, "gemm", "GEMM roofline and data loading (`bench_gemm`)", argc, argv,
-                 gemm.markdown() + "\n" + load.markdown() +
+  bench::publish(ctx, "gemm", "GEMM roofline, thread wake-up and data loading (`bench_gemm`)", argc, argv,
+                 gemm.markdown() + "\n" + wake.markdown() + "\n" + load.markdown() +
                      "\nLater benchmarks state their speed as a fraction of the sgemm figure measured in their own run.\n");
 }
 
@@ -182,7 +295,8 @@ int main(int argc, char** argv) {
   LabProgram program("bench_gemm", "GEMM GFLOP/s (float, double; 1 and 2 threads; two BLAS kernels) and MNIST load time");
   program.options().add_options()
     ("sizes", po::value<std::string>()->default_value("256,512,1024,2048"), "matrix sizes n, comma-separated")
-    ("child", "internal: print raw result lines (used for the runs under other kernels)");
+    ("child", "internal: print raw result lines (used for the runs under other kernels)")
+    ("child-wake", "internal: print the wake-up times as raw lines (used for the run under libgomp's default policy)");
   bench::add_common_options(program, 5);
   return program.run(argc, argv, [&](const LabContext& ctx) { run(ctx, argc, argv); });
 }
