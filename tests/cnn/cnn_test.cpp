@@ -183,8 +183,9 @@ void check_against_reference(const FastCase& c, ConvAlgorithm algorithm, T toler
   const std::string what = describe(c) + " (" + conv_algorithm_name(algorithm) + ": " + conv_algorithm_name(conv.algorithm()) + ")" +
                            (sizeof(T) == 4 ? " float" : " double");
   BOOST_TEST(max_relative_difference(y.matrix(), expected.matrix()) < tolerance, what << " forward");
-  Tensor<T> dy(y.shape()), dx, dx_expected;
+  Tensor<T> dy(y.shape()), dx(x.shape()), dx_expected;
   rng.fill_normal(dy.matrix(), T(0), T(1));
+  dx.matrix().fill(T(-7));  // a buffer from an earlier step: backward must overwrite every value
   conv.backward(dy, &dx);
   arma::Mat<T> dW, db;
   conv2d_reference_backward(conv.geometry(), conv.W().value, x, dy, dW, db, dx_expected);
@@ -246,18 +247,40 @@ BOOST_AUTO_TEST_CASE(output_sizes_follow_the_slide_formula) {
   BOOST_TEST(Flatten<float>().output_shape(Shape{5, 50, 4, 4}) == (Shape{5, 800}));
 }
 
-BOOST_AUTO_TEST_CASE(evaluation_in_chunks_equals_one_training_batch) {
-  for (std::size_t channels : {2, 6}) {  // the direct path and the lowered one
+// A sample's output depends on that sample alone, whatever batch it comes in: the batch is split into thread
+// groups and blocks of samples by its size, so uneven slices of a batch go through other groupings than the
+// whole. Each path (direct, lowered, filter vectors) gives every slice exactly the whole batch's columns, in
+// training and in evaluation mode.
+BOOST_AUTO_TEST_CASE(a_sample_comes_out_the_same_in_any_batch) {
+  struct Case {
+    std::size_t channels, filters;
+    ConvAlgorithm expected;
+  };
+  for (const Case c : {Case{2, 3, ConvAlgorithm::direct}, Case{6, 3, ConvAlgorithm::lowered}, Case{6, 20, ConvAlgorithm::filter_vectors}}) {
     Rng rng(4);
-    Conv2D<double> conv(channels, 3, 3, rng, 1, 1);
-    const Tensor<double> x = random_tensor(Shape{600, channels, 5, 5}, rng);  // many groups and blocks
-    Tensor<double> train, eval;
-    conv.forward(x, train, Context{true, nullptr});
-    conv.forward(x, eval, Context{false, nullptr});
-    BOOST_TEST(arma::abs(train.matrix() - eval.matrix()).max() == 0.0);
+    Conv2D<double> conv(c.channels, c.filters, 3, rng, 1, 1);
+    BOOST_TEST((conv.algorithm() == c.expected), conv_algorithm_name(c.expected));
+    const Tensor<double> x = random_tensor(Shape{600, c.channels, 5, 5}, rng);  // many groups and blocks
+    Tensor<double> whole, part, slice;
+    conv.forward(x, whole, Context{true, nullptr});
+    std::size_t first = 0;
+    for (const std::size_t n : {1, 7, 64, 528}) {
+      x.gather_into(arma::regspace<arma::uvec>(first, first + n - 1), slice);
+      conv.forward(slice, part, Context{n % 2 == 0, nullptr});
+      // The direct and filter-vector kernels add in an order fixed per sample: bit for bit. The lowered path
+      // multiplies a block of samples' patches in one BLAS product, whose kernel sums a column that falls in an
+      // edge block of the product in another order: equal to rounding.
+      const double tolerance = c.expected == ConvAlgorithm::lowered ? 1e-13 * arma::abs(whole.matrix()).max() : 0.0;
+      BOOST_TEST(arma::abs(part.matrix() - whole.matrix().cols(first, first + n - 1)).max() <= tolerance,
+                 conv_algorithm_name(c.expected) << ", samples " << first << " to " << first + n - 1 << ": differ by "
+                                                 << arma::abs(part.matrix() - whole.matrix().cols(first, first + n - 1)).max());
+      first += n;
+    }
+    BOOST_TEST(first == x.batch());
     // Evaluation keeps nothing for backward (training keeps x to make the patches again): backward must
     // refuse, not read a batch that may be gone.
-    test::check_error<Error>([&] { conv.backward(train, nullptr); }, {"Conv2D::backward", "training mode"});
+    conv.forward(x, whole, Context{false, nullptr});
+    test::check_error<Error>([&] { conv.backward(whole, nullptr); }, {"Conv2D::backward", "training mode"});
   }
 }
 
@@ -386,6 +409,8 @@ BOOST_AUTO_TEST_CASE(average_pooling_matches_plain_loops) {
         BOOST_REQUIRE(y.shape() == (Shape{n, C, Ho, Wo}));
         Tensor<float> dy(y.shape());
         for (std::size_t i = 0; i < dy.size(); ++i) dy.data()[i] = static_cast<float>(rng.uniform_int(100)) - 50.0f;
+        dx = Tensor<float>(x.shape());
+        dx.matrix().fill(-7.0f);  // a buffer from an earlier step: backward must overwrite every value
         pool.backward(dy, &dx);
         Tensor<double> expected_y(y.shape()), expected_dx(x.shape());
         expected_dx.matrix().zeros();
@@ -407,10 +432,11 @@ BOOST_AUTO_TEST_CASE(average_pooling_matches_plain_loops) {
         BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(y.matrix()) - expected_y.matrix()).max() < 1e-6, what);
         // Shares up to 50, up to ⌈K/s⌉² windows on an input: float rounding stays far below 1e-4.
         BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(dx.matrix()) - expected_dx.matrix()).max() < 1e-4, what);
-        // Inputs no window covers (the dropped right and bottom edges) get exactly 0.
+        // Inputs no window covers (the dropped right columns and bottom rows) get exactly 0.
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t h = 0; h < height; ++h)
-            for (std::size_t w = stride * (Wo - 1) + kernel; w < width; ++w) BOOST_TEST(dx.at(1, c, h, w) == 0.0f, what);
+            for (std::size_t w = 0; w < width; ++w)
+              if (h >= stride * (Ho - 1) + kernel || w >= stride * (Wo - 1) + kernel) BOOST_TEST(dx.at(1, c, h, w) == 0.0f, what);
       }
 }
 

@@ -82,19 +82,39 @@ BOOST_AUTO_TEST_CASE(autoencoder_and_classifier_are_the_rbms_maps) {
   const std::vector<Param<double>*> params = autoencoder.params();
   BOOST_TEST(params.size() == 8u);
   BOOST_TEST(arma::approx_equal(params[6]->value, arma::mat(params[0]->value.t()), "absdiff", 0.0));  // W_1ᵀ
-  BOOST_TEST(params[6]->value.memptr() != params[0]->value.memptr());                               // untied
+  BOOST_TEST(arma::approx_equal(params[4]->value, arma::mat(params[2]->value.t()), "absdiff", 0.0));  // W_2ᵀ
+  // Untied: a change to an encoder weight leaves the decoder's copy as it was.
+  const arma::mat decoder_before = params[6]->value;
+  params[0]->value(0, 0) += 1.0;
+  BOOST_TEST(arma::approx_equal(params[6]->value, decoder_before, "absdiff", 0.0));
+  params[0]->value(0, 0) -= 1.0;
 
+  // The classifier's hidden layers are the encoder's, weights and all; only the output layer is new.
   Sequential<double> net = dbn.classifier(4, rng);
   BOOST_TEST(net.size() == 4u);
   BOOST_TEST(net.predict(x).sample_size() == 4u);
+  Sequential<double> encoders = dbn.encoders();
+  const std::vector<Param<double>*> net_params = net.params(), encoder_params = encoders.params();
+  BOOST_TEST(net_params.size() == encoder_params.size() + 2);
+  for (std::size_t i = 0; i < encoder_params.size(); ++i)
+    BOOST_TEST(arma::approx_equal(net_params[i]->value, encoder_params[i]->value, "absdiff", 0.0));
 
   // The networks without pretraining have the same layers and shapes.
   const DbnOptions options = hinton_salakhutdinov_2006_dbn({8, 3}, 1, true);
   Sequential<double> fresh = random_autoencoder<double>(12, options, rng);
   BOOST_TEST(fresh.size() == autoencoder.size());
   const std::vector<Param<double>*> fresh_params = fresh.params();
-  for (std::size_t i = 0; i < params.size(); ++i) BOOST_TEST(fresh_params[i]->value.n_rows == params[i]->value.n_rows);
-  BOOST_TEST(random_classifier<double>(12, options, 4, rng).size() == net.size());
+  BOOST_REQUIRE(fresh_params.size() == params.size());
+  for (std::size_t i = 0; i < params.size(); ++i)
+    BOOST_TEST((arma::size(fresh_params[i]->value) == arma::size(params[i]->value)));
+  Sequential<double> fresh_net = random_classifier<double>(12, options, 4, rng);
+  BOOST_TEST(fresh_net.size() == net.size());
+  const std::vector<Param<double>*> fresh_net_params = fresh_net.params();
+  BOOST_REQUIRE(fresh_net_params.size() == net_params.size());
+  for (std::size_t i = 0; i < net_params.size(); ++i)
+    BOOST_TEST((arma::size(fresh_net_params[i]->value) == arma::size(net_params[i]->value)));
+  // ... but not the pretrained weights.
+  BOOST_TEST(!arma::approx_equal(fresh_net_params[0]->value, net_params[0]->value, "absdiff", 1e-6));
 }
 
 // Both unrolled networks are ordinary Dense + activation stacks: backward matches central differences
