@@ -32,6 +32,28 @@ class BrokenDense : public Dense<double> {
   }
 };
 
+// A backward that turns one weight gradient into NaN (e.g. a 0/0): std::max(error, NaN) would have kept error.
+class NanDense : public Dense<double> {
+ public:
+  using Dense<double>::Dense;
+  void backward(const Tensor<double>& dy, Tensor<double>* dx) override {
+    Dense<double>::backward(dy, dx);
+    W().grad(0, 0) = arma::datum::nan;
+  }
+};
+
+// A backward that writes ∂L/∂x for all samples but the last, leaving that column as the buffer held it (e.g.
+// a loop bound off by one): right only when the buffer happened to be zero.
+class ShortDense : public Dense<double> {
+ public:
+  using Dense<double>::Dense;
+  void backward(const Tensor<double>& dy, Tensor<double>* dx) override {
+    const arma::mat kept = dx && dx->batch() == dy.batch() ? arma::mat(dx->matrix().tail_cols(1)) : arma::mat();
+    Dense<double>::backward(dy, dx);
+    if (!kept.is_empty()) dx->matrix().tail_cols(1) = kept;
+  }
+};
+
 Tensor<double> one_hot_targets(const arma::uvec& labels, std::size_t classes) {
   return Tensor<double>::from_columns(one_hot<double>(labels, classes));
 }
@@ -93,6 +115,16 @@ BOOST_AUTO_TEST_CASE(the_checker_rejects_a_wrong_backward) {
   const auto checks = check_layer_gradients(broken, Shape{3, 4}, rng);
   BOOST_TEST(checks[0].max_relative_error < test::kGradientTolerance);  // the input gradient is still right
   BOOST_TEST(checks[1].max_relative_error > 0.1);         // W's is not, and the check says so
+
+  NanDense nan_gradient(4, 3, rng);
+  const auto nan_checks = check_layer_gradients(nan_gradient, Shape{3, 4}, rng);
+  BOOST_TEST(nan_checks[0].max_relative_error < test::kGradientTolerance);
+  BOOST_TEST(std::isinf(nan_checks[1].max_relative_error));  // a NaN gradient is the worst error there is
+
+  ShortDense short_dx(4, 3, rng);
+  const auto short_checks = check_layer_gradients(short_dx, Shape{3, 4}, rng);
+  BOOST_TEST(short_checks[0].max_relative_error > 0.1);  // the last sample's ∂L/∂x kept the buffer's values
+  BOOST_TEST(short_checks[1].max_relative_error < test::kGradientTolerance);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

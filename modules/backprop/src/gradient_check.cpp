@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace lecon {
 namespace {
@@ -9,6 +10,10 @@ namespace {
 double relative_error(double analytic, double numeric) {
   return std::abs(analytic - numeric) / std::max(std::abs(analytic) + std::abs(numeric), 1e-8);
 }
+
+// The larger error, where a NaN (a NaN or infinite gradient) is the largest: std::max(e, NaN) would keep e and
+// let a backward that produces NaN pass the check.
+double worse(double so_far, double error) { return std::isnan(error) ? std::numeric_limits<double>::infinity() : std::max(so_far, error); }
 
 }  // namespace
 
@@ -20,7 +25,11 @@ std::vector<GradientCheck> check_layer_gradients(Layer<double>& layer, const Sha
 
 std::vector<GradientCheck> check_layer_gradients_at(Layer<double>& layer, Tensor<double> x, Rng& rng, bool training, double h) {
   const std::uint64_t layer_seed = rng.next_u64();
-  Tensor<double> y, dx;
+  Tensor<double> y;
+  // ∂L/∂x goes into a buffer that holds other values, as it does in training, where Sequential hands a layer the
+  // same buffer every step: backward must write every entry (an entry it leaves alone keeps 1e3 and fails).
+  Tensor<double> dx(x.shape());
+  dx.matrix().fill(1e3);
   auto run = [&](const Tensor<double>& in) {
     Rng fixed(layer_seed);  // the same random numbers in every evaluation
     layer.forward(in, y, Context{training, &fixed});
@@ -46,7 +55,7 @@ std::vector<GradientCheck> check_layer_gradients_at(Layer<double>& layer, Tensor
     x.data()[i] = keep - h;
     const double down = objective(x);
     x.data()[i] = keep;
-    input_check.max_relative_error = std::max(input_check.max_relative_error, relative_error(analytic_dx(i), (up - down) / (2 * h)));
+    input_check.max_relative_error = worse(input_check.max_relative_error, relative_error(analytic_dx(i), (up - down) / (2 * h)));
   }
   results.push_back(input_check);
 
@@ -62,7 +71,7 @@ std::vector<GradientCheck> check_layer_gradients_at(Layer<double>& layer, Tensor
       p->value(i) = keep - h;
       const double down = objective(x);
       p->value(i) = keep;
-      check.max_relative_error = std::max(check.max_relative_error, relative_error(analytic(i), (up - down) / (2 * h)));
+      check.max_relative_error = worse(check.max_relative_error, relative_error(analytic(i), (up - down) / (2 * h)));
     }
     results.push_back(check);
   }
@@ -83,7 +92,7 @@ GradientCheck check_loss_gradient(const Loss<double>& loss, const Tensor<double>
     point.data()[i] = keep - step;
     const double down = loss.value(point, t);
     point.data()[i] = keep;
-    check.max_relative_error = std::max(check.max_relative_error, relative_error(dy.data()[i], (up - down) / (2 * step)));
+    check.max_relative_error = worse(check.max_relative_error, relative_error(dy.data()[i], (up - down) / (2 * step)));
   }
   return check;
 }

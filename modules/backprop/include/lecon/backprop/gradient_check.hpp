@@ -5,7 +5,8 @@
 // For a layer f, the scalar checked is L = Σ r ⊙ f(x) with a fixed random r, so backward(r) must give
 // ∂L/∂x and ∂L/∂θ. The relative error of each entry is |a - n| / max(|a| + |n|, 1e-8); a correct
 // double-precision backward is at about 1e-7 or below, a wrong one (a missing transpose, a dropped 1/n)
-// at 1e-2 or above.
+// at 1e-2 or above. A NaN or infinite gradient gives an infinite error. ∂L/∂x is written into a buffer that
+// already holds other values, so an entry backward leaves alone fails too.
 #include <string>
 #include <vector>
 
