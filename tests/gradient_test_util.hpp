@@ -9,6 +9,7 @@
 #include "lecon/backprop/gradient_check.hpp"
 #include "lecon/backprop/loss.hpp"
 #include "lecon/backprop/sequential.hpp"
+#include "worse.hpp"
 
 namespace lecon::test {
 
@@ -52,7 +53,7 @@ inline std::vector<GradientCheck> check_model_gradients(Sequential<double>& mode
       p->value(i) = saved;
       const double numeric = (plus - minus) / (2 * h);
       const double error = std::abs(analytic(i) - numeric) / std::max(std::abs(analytic(i)) + std::abs(numeric), 1e-8);
-      check.max_relative_error = std::max(check.max_relative_error, error);
+      check.max_relative_error = worse(check.max_relative_error, error);
     }
     results.push_back(check);
   }

@@ -21,6 +21,7 @@
 #include "lecon/optimizers/sgd.hpp"
 #include "lecon/rnn/sequence_loss.hpp"
 #include "lecon/rnn/time_distributed.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -62,7 +63,7 @@ double max_relative_difference(Sequential<double>& a, Sequential<double>& b) {
   double worst = 0;
   const std::vector<Param<double>*> pa = a.params(), pb = b.params();
   for (std::size_t k = 0; k < pa.size(); ++k)
-    worst = std::max(worst, arma::abs(pa[k]->value - pb[k]->value).max() / std::max(1e-12, arma::abs(pb[k]->value).max()));
+    worst = test::worse(worst, arma::mat(arma::abs(pa[k]->value - pb[k]->value) / std::max(1e-12, arma::abs(pb[k]->value).max())));
   return worst;
 }
 

@@ -32,6 +32,7 @@
 #include "lecon/optimizers/sgd.hpp"
 #include "lecon/regularisation/weight_decay.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -224,7 +225,7 @@ double max_relative_error(const std::vector<arma::vec>& ours, const std::vector<
   BOOST_REQUIRE_EQUAL(ours.size(), expected.size());
   double worst = 0;
   for (std::size_t t = 0; t < ours.size(); ++t)
-    worst = std::max(worst, arma::max(arma::abs(ours[t] - expected[t]) / arma::clamp(arma::abs(expected[t]), 1e-3, arma::datum::inf)));
+    worst = test::worse(worst, arma::vec(arma::abs(ours[t] - expected[t]) / arma::clamp(arma::abs(expected[t]), 1e-3, arma::datum::inf)));
   return worst;
 }
 
@@ -372,7 +373,7 @@ BOOST_AUTO_TEST_CASE(the_slides_forms_follow_the_slides_lines_by_hand) {
   auto differs = [](const std::vector<Pair>& a, const std::vector<Pair>& b) {
     double worst = 0;
     for (std::size_t t = 0; t < b.size(); ++t)
-      for (std::size_t k = 0; k < 2; ++k) worst = std::max(worst, std::abs(a[t][k] - b[t][k]));
+      for (std::size_t k = 0; k < 2; ++k) worst = test::worse(worst, std::abs(a[t][k] - b[t][k]));
     return worst;
   };
   // Runs `rule(theta, g, t)` over the three gradients from the start: the hand computation.

@@ -13,6 +13,7 @@
 #include "lecon/rbm/rbm_io.hpp"
 #include "lecon/rbm/rbm_layer.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -174,7 +175,7 @@ BOOST_AUTO_TEST_CASE(exact_gradient_matches_finite_differences) {
         p.value[e] = keep - h;
         const double down = exact_log_likelihood(rbm, x);
         p.value[e] = keep;
-        worst = std::max(worst, std::abs((up - down) / (2 * h) - (*analytic[k])[e]));
+        worst = test::worse(worst, std::abs((up - down) / (2 * h) - (*analytic[k])[e]));
       }
     }
     BOOST_TEST_MESSAGE("exact gradient, " << d << "x" << m << ": max |finite difference − exact| = " << worst);

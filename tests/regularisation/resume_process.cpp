@@ -86,7 +86,7 @@ int run(const std::vector<std::string>& args) {
       return 1;
     }
     double worst = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(a[i] - b[i]));
+    for (std::size_t i = 0; i < a.size(); ++i) worst = test::worse(worst, std::abs(a[i] - b[i]));
     std::cout << "resumed in a fresh process vs straight: max |dw| = " << worst << " over " << a.size() << " numbers\n";
     return worst == 0 ? 0 : 1;
   }

@@ -16,6 +16,7 @@
 #include "lecon/optimizers/sgd.hpp"
 #include "lecon/regularisation/dropout.hpp"
 #include "lecon/regularisation/early_stopping.hpp"
+#include "worse.hpp"
 
 namespace lecon::test {
 
@@ -96,7 +97,7 @@ inline double max_weight_difference(Sequential<float>& a, Sequential<float>& b) 
   double worst = 0;
   for (std::size_t i = 0; i < pa.size(); ++i) {
     if (arma::size(pa[i]->value) != arma::size(pb[i]->value)) return arma::datum::inf;
-    worst = std::max(worst, static_cast<double>(arma::abs(pa[i]->value - pb[i]->value).max()));
+    worst = worse(worst, arma::fmat(arma::abs(pa[i]->value - pb[i]->value)));
   }
   return worst;
 }
