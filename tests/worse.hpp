@@ -21,3 +21,24 @@ double worse(double so_far, const arma::Mat<T>& errors) {
 }
 
 }  // namespace lecon::test
+
+namespace lecon::test {
+
+// The largest |entry| of `x` (a matrix or an Armadillo expression such as a - b), infinite when an entry is
+// NaN. Armadillo's max() skips NaN entries, so arma::abs(a - b).max() < tolerance passed where a held NaNs.
+template <typename Expr>
+double max_abs(const Expr& x) {
+  const arma::Mat<typename Expr::elem_type> m(x);
+  if (m.has_nan()) return std::numeric_limits<double>::infinity();
+  return m.is_empty() ? 0.0 : static_cast<double>(arma::abs(m).max());
+}
+
+// The largest entry of `x`, infinite when an entry is NaN (for range checks such as max_of(pixels) <= 1).
+template <typename Expr>
+double max_of(const Expr& x) {
+  const arma::Mat<typename Expr::elem_type> m(x);
+  if (m.has_nan()) return std::numeric_limits<double>::infinity();
+  return m.is_empty() ? -std::numeric_limits<double>::infinity() : static_cast<double>(m.max());
+}
+
+}  // namespace lecon::test

@@ -19,6 +19,7 @@
 #include "lecon/regularisation/weight_decay.hpp"
 #include "gradient_test_util.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -80,14 +81,14 @@ BOOST_AUTO_TEST_CASE(tied_gradient_is_the_sum_of_both_uses) {
   Tensor<double> z1, z2, dz1, dz2;
   tied.forward(x, z1, Context{true, nullptr});
   untied.forward(x, z2, Context{true, nullptr});
-  BOOST_TEST(arma::abs(z1.matrix() - z2.matrix()).max() < 1e-14);
+  BOOST_TEST(test::max_abs(z1.matrix() - z2.matrix()) < 1e-14);
   loss.gradient(z1, x, dz1);
   loss.gradient(z2, x, dz2);
   tied.backward(dz1, nullptr);
   untied.backward(dz2, nullptr);
   const arma::mat summed = untied.W().grad + untied.W_prime().grad.t();
-  BOOST_TEST(arma::abs(tied.W().grad - summed).max() < 1e-14);
-  BOOST_TEST(arma::abs(tied.W().grad - untied.W().grad).max() > 1e-6);  // the decoder's use counts
+  BOOST_TEST(test::max_abs(tied.W().grad - summed) < 1e-14);
+  BOOST_TEST(test::max_abs(tied.W().grad - untied.W().grad) > 1e-6);  // the decoder's use counts
 }
 
 BOOST_AUTO_TEST_CASE(both_reconstruction_losses) {
@@ -254,8 +255,8 @@ BOOST_AUTO_TEST_CASE(the_loss_is_against_the_clean_input) {
     return arma::mat(ae.W().value - 0.5 * ae.W().grad);
   };
   const arma::mat& trained = autoencoder_of(model).W().value;
-  BOOST_TEST(arma::abs(trained - step_towards(x)).max() < 1e-12);
-  BOOST_TEST(arma::abs(trained - step_towards(noisy)).max() > 1e-4);
+  BOOST_TEST(test::max_abs(trained - step_towards(x)) < 1e-12);
+  BOOST_TEST(test::max_abs(trained - step_towards(noisy)) > 1e-4);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -335,8 +336,8 @@ BOOST_AUTO_TEST_CASE(each_layer_learns_from_the_clean_codes_below) {
   std::vector<std::size_t> called;
   Sequential<double> stack = pretrain_greedily<double>({&first, &second}, x, rng, [&](std::size_t k, const Tensor<double>&) { called.push_back(k); });
   BOOST_TEST(arma::approx_equal(first.seen.matrix(), x.matrix(), "absdiff", 0.0));
-  BOOST_TEST(arma::abs(second.seen.matrix() - first.W * x.matrix()).max() < 1e-12);
-  BOOST_TEST(arma::abs(stack.predict(x).matrix() - second.W * first.W * x.matrix()).max() < 1e-12);
+  BOOST_TEST(test::max_abs(second.seen.matrix() - first.W * x.matrix()) < 1e-12);
+  BOOST_TEST(test::max_abs(stack.predict(x).matrix() - second.W * first.W * x.matrix()) < 1e-12);
   BOOST_TEST((called == std::vector<std::size_t>{0, 1}));
 
   // With autoencoders: layer 2's inputs are layer 1's clean codes, although layer 1 trained on corrupted inputs.
@@ -347,14 +348,14 @@ BOOST_AUTO_TEST_CASE(each_layer_learns_from_the_clean_codes_below) {
                                                           [&](std::size_t, const Tensor<double>& c) { codes.push_back(c); });
   BOOST_TEST(sda.layers() == 2u);
   BOOST_TEST(sda.model(0).size() == 2u);  // Corruption + Autoencoder
-  BOOST_TEST(arma::abs(codes[0].matrix() - sda.autoencoder(0).encode(x).matrix()).max() < 1e-12);
-  BOOST_TEST(arma::abs(codes[1].matrix() - sda.encoders().predict(x).matrix()).max() < 1e-12);
+  BOOST_TEST(test::max_abs(codes[0].matrix() - sda.autoencoder(0).encode(x).matrix()) < 1e-12);
+  BOOST_TEST(test::max_abs(codes[1].matrix() - sda.encoders().predict(x).matrix()) < 1e-12);
   BOOST_TEST(sda.histories.size() == 2u);
   // The deep reconstruction: up through both encoders, down through both decoders.
   const Tensor<double> deep = sda.reconstruct(x);
   const Tensor<double> by_hand = sda.autoencoder(0).decode(sda.autoencoder(1).decode(codes[1]));
   BOOST_TEST((deep.shape() == x.shape()));
-  BOOST_TEST(arma::abs(deep.matrix() - by_hand.matrix()).max() < 1e-12);
+  BOOST_TEST(test::max_abs(deep.matrix() - by_hand.matrix()) < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(sda_on_mnist_beats_chance_widely) {

@@ -15,6 +15,7 @@
 #include "lecon/optimizers/sgd.hpp"
 #include "gradient_test_util.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -125,6 +126,20 @@ BOOST_AUTO_TEST_CASE(the_checker_rejects_a_wrong_backward) {
   const auto short_checks = check_layer_gradients(short_dx, Shape{3, 4}, rng);
   BOOST_TEST(short_checks[0].max_relative_error > 0.1);  // the last sample's ∂L/∂x kept the buffer's values
   BOOST_TEST(short_checks[1].max_relative_error < test::kGradientTolerance);
+}
+
+// The tests' comparisons see a NaN: Armadillo's max() skips it, these helpers make it infinite.
+BOOST_AUTO_TEST_CASE(the_test_helpers_see_a_nan) {
+  const arma::vec with_nan = {1.0, arma::datum::nan, -3.0};
+  BOOST_TEST(with_nan.max() == 1.0);  // what a bare arma::abs(a - b).max() < tolerance would rely on
+  BOOST_TEST(std::isinf(test::max_abs(with_nan)));
+  BOOST_TEST(std::isinf(test::max_of(with_nan)));
+  BOOST_TEST(std::isinf(test::worse(0.5, arma::datum::nan)));
+  BOOST_TEST(std::isinf(test::worse(0.5, arma::mat(with_nan))));
+  const arma::vec finite = {1.0, -3.0};
+  BOOST_TEST(test::max_abs(finite) == 3.0);
+  BOOST_TEST(test::max_of(finite) == 1.0);
+  BOOST_TEST(test::worse(0.5, 0.25) == 0.5);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

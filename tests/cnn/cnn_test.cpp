@@ -23,6 +23,7 @@
 #include "lecon/optimizers/sgd.hpp"
 #include "gradient_test_util.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -119,7 +120,7 @@ BOOST_AUTO_TEST_CASE(im2col_gemm_equals_the_direct_sum) {
     conv.forward(x, y, Context{true, nullptr});
     const Tensor<double> expected = direct_convolution(conv, x);
     BOOST_REQUIRE(y.shape() == expected.shape());
-    BOOST_TEST(arma::abs(y.matrix() - expected.matrix()).max() < 1e-12, describe(c));
+    BOOST_TEST(test::max_abs(y.matrix() - expected.matrix()) < 1e-12, describe(c));
   }
 }
 
@@ -165,7 +166,7 @@ std::string describe(const FastCase& c) {
 
 template <typename T>
 T max_relative_difference(const arma::Mat<T>& a, const arma::Mat<T>& b) {
-  return arma::abs(a - b).max() / std::max<T>(T(1), arma::abs(b).max());
+  return test::max_abs(a - b) / std::max<T>(T(1), test::max_abs(b));
 }
 
 template <typename T>
@@ -232,7 +233,7 @@ BOOST_AUTO_TEST_CASE(the_reference_is_the_slide_formula) {
     rng.fill_normal(conv.b().value, 0.0, 1.0);
     const Tensor<double> x = random_tensor(Shape{2, c.channels, c.height, c.width}, rng);
     const Tensor<double> y = conv2d_reference_forward(conv.geometry(), conv.W().value, conv.b().value, x);
-    BOOST_TEST(arma::abs(y.matrix() - direct_convolution(conv, x).matrix()).max() < 1e-12, describe(c));
+    BOOST_TEST(test::max_abs(y.matrix() - direct_convolution(conv, x).matrix()) < 1e-12, describe(c));
   }
 }
 
@@ -270,10 +271,10 @@ BOOST_AUTO_TEST_CASE(a_sample_comes_out_the_same_in_any_batch) {
       // The direct and filter-vector kernels add in an order fixed per sample: bit for bit. The lowered path
       // multiplies a block of samples' patches in one BLAS product, whose kernel sums a column that falls in an
       // edge block of the product in another order: equal to rounding.
-      const double tolerance = c.expected == ConvAlgorithm::lowered ? 1e-13 * arma::abs(whole.matrix()).max() : 0.0;
-      BOOST_TEST(arma::abs(part.matrix() - whole.matrix().cols(first, first + n - 1)).max() <= tolerance,
+      const double tolerance = c.expected == ConvAlgorithm::lowered ? 1e-13 * test::max_abs(whole.matrix()) : 0.0;
+      BOOST_TEST(test::max_abs(part.matrix() - whole.matrix().cols(first, first + n - 1)) <= tolerance,
                  conv_algorithm_name(c.expected) << ", samples " << first << " to " << first + n - 1 << ": differ by "
-                                                 << arma::abs(part.matrix() - whole.matrix().cols(first, first + n - 1)).max());
+                                                 << test::max_abs(part.matrix() - whole.matrix().cols(first, first + n - 1)));
       first += n;
     }
     BOOST_TEST(first == x.batch());
@@ -387,7 +388,7 @@ BOOST_AUTO_TEST_CASE(max_pooling_kernels_match_plain_loops) {
           const std::string what = std::to_string(kernel) + "x" + std::to_string(kernel) + " stride " + std::to_string(stride) + " on " +
                                    std::to_string(height) + "x" + std::to_string(width);
           BOOST_TEST(wrong_max == 0u, what);
-          BOOST_TEST(arma::abs(dx.matrix() - expected_dx.matrix()).max() == 0.0f, what);
+          BOOST_TEST(test::max_abs(dx.matrix() - expected_dx.matrix()) == 0.0f, what);
         }
 }
 
@@ -429,9 +430,9 @@ BOOST_AUTO_TEST_CASE(average_pooling_matches_plain_loops) {
               }
         const std::string what = std::to_string(kernel) + "x" + std::to_string(kernel) + " stride " + std::to_string(stride) + " on " +
                                  std::to_string(height) + "x" + std::to_string(width);
-        BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(y.matrix()) - expected_y.matrix()).max() < 1e-6, what);
+        BOOST_TEST(test::max_abs(arma::conv_to<arma::mat>::from(y.matrix()) - expected_y.matrix()) < 1e-6, what);
         // Shares up to 50, up to ⌈K/s⌉² windows on an input: float rounding stays far below 1e-4.
-        BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(dx.matrix()) - expected_dx.matrix()).max() < 1e-4, what);
+        BOOST_TEST(test::max_abs(arma::conv_to<arma::mat>::from(dx.matrix()) - expected_dx.matrix()) < 1e-4, what);
         // Inputs no window covers (the dropped right columns and bottom rows) get exactly 0.
         for (std::size_t c = 0; c < C; ++c)
           for (std::size_t h = 0; h < height; ++h)
@@ -602,7 +603,7 @@ BOOST_AUTO_TEST_CASE(save_and_load_reproduce_the_predictions) {
   BOOST_TEST(loaded.size() == net.size());
   BOOST_TEST(loaded.layer(0).kind() == "Conv2D");
   BOOST_TEST(loaded.layer(3).config().at("stride") == 1.0);
-  BOOST_TEST(arma::abs(loaded.predict(x).matrix() - before.matrix()).max() == 0.0f);
+  BOOST_TEST(test::max_abs(loaded.predict(x).matrix() - before.matrix()) == 0.0f);
 }
 
 BOOST_AUTO_TEST_CASE(a_corrupt_layer_setting_is_refused) {

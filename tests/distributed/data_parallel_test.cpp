@@ -63,7 +63,7 @@ double max_relative_difference(Sequential<double>& a, Sequential<double>& b) {
   double worst = 0;
   const std::vector<Param<double>*> pa = a.params(), pb = b.params();
   for (std::size_t k = 0; k < pa.size(); ++k)
-    worst = test::worse(worst, arma::mat(arma::abs(pa[k]->value - pb[k]->value) / std::max(1e-12, arma::abs(pb[k]->value).max())));
+    worst = test::worse(worst, arma::mat(arma::abs(pa[k]->value - pb[k]->value) / std::max(1e-12, test::max_abs(pb[k]->value))));
   return worst;
 }
 

@@ -13,6 +13,7 @@
 #include "lecon/core/loaders.hpp"
 #include "lecon/nnet.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 using namespace lecon::nnet;
@@ -280,8 +281,8 @@ BOOST_AUTO_TEST_CASE(fits_reach_r_values_from_r_starting_weights) {
     options.trace = &trace;
     const NnetFit fit = fit_nnet(c.x, c.y, options, c.initial);
     const double diff = relative_difference(fit.value, c.value);
-    const double weight_diff = arma::abs(fit.net.weights - c.final_weights).max();
-    const double fitted_diff = arma::abs(fit.fitted - c.fitted).max();
+    const double weight_diff = test::max_abs(fit.net.weights - c.final_weights);
+    const double fitted_diff = test::max_abs(fit.fitted - c.fitted);
     BOOST_TEST_MESSAGE(name << ": R value " << std::setprecision(17) << c.value << ", ours " << fit.value
                             << ", relative difference " << std::setprecision(3) << diff << "; largest weight difference "
                             << weight_diff << ", largest fitted-value difference " << fitted_diff << "; " << fit.iterations
@@ -293,7 +294,7 @@ BOOST_AUTO_TEST_CASE(fits_reach_r_values_from_r_starting_weights) {
     BOOST_TEST(fitted_diff < 2e-3, name << ": fitted values differ from R's by up to " << fitted_diff);
     Nnet r_net = fit.net;
     r_net.weights = c.final_weights;
-    BOOST_TEST(arma::abs(r_net.predict(c.x) - c.fitted).max() < 1e-12, name << ": predict() from R's weights");
+    BOOST_TEST(test::max_abs(r_net.predict(c.x) - c.fitted) < 1e-12, name << ": predict() from R's weights");
     // What nnet printed with trace = TRUE: the header, the start and the verdict always agree; the
     // whole trace does whenever the path is R's to the last bit.
     const auto lines = [](const std::string& text) {
@@ -379,7 +380,7 @@ BOOST_AUTO_TEST_CASE(mixed_case_class_labels_are_fitted_in_rs_level_order) {
   const RCase c = load_case("iris_softmax");
   const NnetFit fit = fit_nnet(frame, c.options, c.initial);
   BOOST_TEST(relative_difference(fit.value, c.value) < 1e-4);
-  BOOST_TEST(arma::abs(fit.fitted - c.fitted).max() < 2e-3);  // column k is level k: a, A, b as R's
+  BOOST_TEST(test::max_abs(fit.fitted - c.fitted) < 2e-3);  // column k is level k: a, A, b as R's
   const arma::uvec r_predicted = arma::index_max(c.fitted, 0).t();
   BOOST_TEST(arma::all(frame.predict_classes(fit.net) == r_predicted));
 
@@ -397,8 +398,8 @@ BOOST_AUTO_TEST_CASE(random_start_is_uniform_in_rang_and_reproducible) {
   const NnetFit fb = fit_nnet(c.x, c.y, c.options, b);
   BOOST_TEST(fa.value == fb.value);
   BOOST_TEST(fa.net.describe() == "a 1-2-1 network with 8 weights\noptions were - skip-layer connections  linear output units  decay=0.001");
-  BOOST_TEST(arma::abs(fa.initial_weights).max() <= 0.7);
-  BOOST_TEST(arma::abs(fa.initial_weights).max() > 0.3);
+  BOOST_TEST(test::max_abs(fa.initial_weights) <= 0.7);
+  BOOST_TEST(test::max_abs(fa.initial_weights) > 0.3);
   BOOST_TEST(fa.value < 5.0);  // a fit, not the start (the sum of squares of y around 0 is about 30)
   Rng zero(1);
   BOOST_TEST(arma::all(random_weights(6, 0.0, zero) == 0.0));  // rang = 0: R starts from zeros

@@ -4,6 +4,7 @@
 #include "lecon/perceptron/logistic_neuron.hpp"
 #include "lecon/perceptron/perceptron.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -48,7 +49,7 @@ BOOST_AUTO_TEST_CASE(derivatives_match_finite_differences) {
     activate(kind, arma::mat(a + h), up);
     activate(kind, arma::mat(a - h), down);
     const arma::mat numeric = (up - down) / (2 * h);
-    BOOST_TEST(arma::abs(d - numeric).max() < 1e-8, activation_name(kind));
+    BOOST_TEST(test::max_abs(d - numeric) < 1e-8, activation_name(kind));
   }
 }
 

@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(bernoulli_samples_have_the_probabilities) {
   sample_bernoulli(P, S, rng);
   const arma::fvec frequency = arma::mean(S, 1);
   // binomial standard error <= 0.5 / sqrt(2000) = 0.011; 5 of them
-  BOOST_TEST(arma::abs(frequency - P.col(0)).max() < 0.056f);
+  BOOST_TEST(test::max_abs(frequency - P.col(0)) < 0.056f);
   BOOST_TEST(frequency[0] == 0.0f);
   BOOST_TEST(frequency[49] == 1.0f);
 }
@@ -115,8 +115,8 @@ BOOST_AUTO_TEST_CASE(gaussian_units_have_unit_variance_around_their_mean) {
   code.sample_hidden(means, samples, rng);
   const arma::vec noise_mean = arma::mean(samples - means, 1), noise_var = arma::var(samples - means, 0, 1);
   // standard errors: 1/sqrt(20000) = 0.007 for the mean, sqrt(2/20000) = 0.01 for the variance
-  BOOST_TEST(arma::abs(noise_mean).max() < 0.035);
-  BOOST_TEST(arma::abs(noise_var - 1.0).max() < 0.05);
+  BOOST_TEST(test::max_abs(noise_mean) < 0.035);
+  BOOST_TEST(test::max_abs(noise_var - 1.0) < 0.05);
 
   const Rbm<double> real_valued = tiny_rbm(4, 3, 0.5, 6, UnitKind::gaussian, UnitKind::bernoulli);
   arma::mat h = {1, 0, 1};
@@ -124,8 +124,8 @@ BOOST_AUTO_TEST_CASE(gaussian_units_have_unit_variance_around_their_mean) {
   real_valued.visible_means(arma::repmat(h, 1, 20000), means);
   BOOST_TEST(arma::approx_equal(means.col(0), real_valued.visible_bias_value() + real_valued.W_value().t() * h, "absdiff", 1e-12));
   real_valued.sample_visible(means, samples, rng);
-  BOOST_TEST(arma::abs(arma::mean(samples - means, 1)).max() < 0.035);
-  BOOST_TEST(arma::abs(arma::var(samples - means, 0, 1) - 1.0).max() < 0.05);
+  BOOST_TEST(test::max_abs(arma::mean(samples - means, 1)) < 0.035);
+  BOOST_TEST(test::max_abs(arma::var(samples - means, 0, 1) - 1.0) < 0.05);
 
   // Gaussian visible: F(v) = −log Σ_h e^{−E(v,h)}
   const arma::mat x = arma::vec{0.3, -1.2, 0.7, 2.0};
@@ -199,9 +199,9 @@ BOOST_AUTO_TEST_CASE(cd_k_with_long_chains_approaches_the_exact_gradient) {
   ContrastiveDivergence<double> cd(rbm, options);
   cd.gradient(arma::repmat(data, 1, chains / data.n_cols), rng);
   // grad holds the NEGATIVE log-likelihood gradient
-  const double error = std::max({arma::abs(rbm.W().grad + exact.W).max(), arma::abs(rbm.visible_bias().grad + exact.b).max(),
-                                 arma::abs(rbm.hidden_bias().grad + exact.c).max()});
-  const double scale = std::max({arma::abs(exact.W).max(), arma::abs(exact.b).max(), arma::abs(exact.c).max()});
+  const double error = std::max({test::max_abs(rbm.W().grad + exact.W), test::max_abs(rbm.visible_bias().grad + exact.b),
+                                 test::max_abs(rbm.hidden_bias().grad + exact.c)});
+  const double scale = std::max({test::max_abs(exact.W), test::max_abs(exact.b), test::max_abs(exact.c)});
   BOOST_TEST_MESSAGE("CD-100, " << chains << " chains: max |CD − exact| = " << error << " (largest exact component " << scale << ")");
   BOOST_TEST(error < 6 * 0.5 / std::sqrt(static_cast<double>(chains)));
   BOOST_TEST(scale > 0.1);  // the comparison is not between two zeros
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(cd_k_with_long_chains_approaches_the_exact_gradient) {
   RbmTrainingOptions cd1;
   ContrastiveDivergence<double> short_chain(same, cd1);
   short_chain.gradient(arma::repmat(data, 1, chains / data.n_cols), rng);
-  const double cd1_error = arma::abs(same.W().grad + exact.W).max();
+  const double cd1_error = test::max_abs(same.W().grad + exact.W);
   BOOST_TEST_MESSAGE("CD-1: max |CD − exact| on W = " << cd1_error);
   BOOST_TEST(cd1_error > 2 * error);
 }
@@ -250,11 +250,11 @@ BOOST_AUTO_TEST_CASE(threaded_cd_gradient_equals_the_formulas) {
       const double n = static_cast<double>(V0.n_cols);
       const arma::mat W = -(H0 * V0.t() - Hk * Vk.t()) / n;
       const arma::vec b = -(arma::sum(V0, 1) - arma::sum(Vk, 1)) / n, c = -(arma::sum(H0, 1) - arma::sum(Hk, 1)) / n;
-      const double error = std::max({arma::abs(rbm.W().grad - W).max(), arma::abs(rbm.visible_bias().grad - b).max(),
-                                     arma::abs(rbm.hidden_bias().grad - c).max()});
+      const double error = std::max({test::max_abs(rbm.W().grad - W), test::max_abs(rbm.visible_bias().grad - b),
+                                     test::max_abs(rbm.hidden_bias().grad - c)});
       BOOST_TEST_MESSAGE(team << " thread(s), variant " << variant << ": max |threaded − formulas| = " << error);
       BOOST_TEST(error < 1e-12);
-      BOOST_TEST(arma::abs(W).max() > 1e-3);  // not two zeros
+      BOOST_TEST(test::max_abs(W) > 1e-3);  // not two zeros
       if (options.persistent) BOOST_TEST(arma::approx_equal(cd.chains(), Vk, "absdiff", 1e-12));
     }
   set_thread_count(threads);
@@ -395,7 +395,7 @@ BOOST_AUTO_TEST_CASE(same_seed_same_rbm_at_1_and_2_threads) {
   for (std::size_t run = 0; run < 8; run += 4) {
     BOOST_TEST(arma::approx_equal(weights[run], weights[run + 2], "absdiff", 0.0f));      // 1 thread, twice
     BOOST_TEST(arma::approx_equal(weights[run + 1], weights[run + 3], "absdiff", 0.0f));  // 2 threads, twice
-    const float across = arma::abs(weights[run] - weights[run + 1]).max();
+    const float across = test::max_abs(weights[run] - weights[run + 1]);
     BOOST_TEST_MESSAGE((run == 0 ? "CD-2" : "PCD-2") << ": max |W(1 thread) − W(2 threads)| = " << across);
     BOOST_TEST(across < 1e-3f);
   }
@@ -454,7 +454,7 @@ BOOST_AUTO_TEST_CASE(presented_batches_are_fresh_binary_samples_of_the_grey_leve
     ones += batch;
   }
   ones /= static_cast<float>(draws);
-  BOOST_TEST(arma::abs(ones - X.cols(cols)).max() < 0.014f);
+  BOOST_TEST(test::max_abs(ones - X.cols(cols)) < 0.014f);
   BOOST_TEST(repeats < draws / 10);  // fresh samples: a repeat of both columns has probability 0.066
   Rbm<float> gaussian(4, 3, rng, UnitKind::gaussian);
   test::check_error<OptionError>([&] { train_rbm(gaussian, Tensor<float>(Shape{2, 4}, X), options, rng); }, {"binarise_each_presentation:", "Bernoulli"});

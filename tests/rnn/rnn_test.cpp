@@ -27,6 +27,7 @@
 #include "lecon/rnn/time_distributed.hpp"
 #include "gradient_test_util.hpp"
 #include "test_util.hpp"
+#include "worse.hpp"
 
 using namespace lecon;
 
@@ -223,8 +224,8 @@ void compare_with_torch(const std::string& c, bool packed) {
   Tensor<double> y, dx;
   layer.forward(x, y, Context{});
   const arma::mat expected = columns_of(ref.at(c + "/output"));
-  BOOST_TEST_MESSAGE(c << " output: max |lecon - torch| = " << arma::abs(y.matrix() - expected).max());
-  BOOST_TEST(arma::abs(y.matrix() - expected).max() < 1e-6);
+  BOOST_TEST_MESSAGE(c << " output: max |lecon - torch| = " << test::max_abs(y.matrix() - expected));
+  BOOST_TEST(test::max_abs(y.matrix() - expected) < 1e-6);
   Tensor<double> r(y.shape(), columns_of(ref.at(c + "/r")));
   layer.backward(r, &dx);
   arma::mat dx_features = dx.matrix();
@@ -233,10 +234,10 @@ void compare_with_torch(const std::string& c, bool packed) {
     for (std::size_t t = 0; t < steps; ++t) plain.rows(t * d, t * d + d - 1) = dx.matrix().rows(t * (d + 1) + 1, t * (d + 1) + d);
     dx_features = plain;
   }
-  BOOST_TEST_MESSAGE(c << " ∂L/∂x: max difference " << arma::abs(dx_features - columns_of(ref.at(c + "/grad_x"))).max());
-  BOOST_TEST(arma::abs(dx_features - columns_of(ref.at(c + "/grad_x"))).max() < 1e-6);
+  BOOST_TEST_MESSAGE(c << " ∂L/∂x: max difference " << test::max_abs(dx_features - columns_of(ref.at(c + "/grad_x"))));
+  BOOST_TEST(test::max_abs(dx_features - columns_of(ref.at(c + "/grad_x"))) < 1e-6);
   for (Param<double>* p : layer.params()) {
-    const double difference = arma::abs(p->grad - matrix_of(ref.at(c + "/grad_" + p->name))).max();
+    const double difference = test::max_abs(p->grad - matrix_of(ref.at(c + "/grad_" + p->name)));
     BOOST_TEST_MESSAGE(c << " ∂L/∂" << p->name << ": max difference " << difference);
     BOOST_TEST(difference < 1e-6, c << " ∂L/∂" << p->name << " differs from PyTorch's by " << difference);
   }
@@ -270,17 +271,17 @@ BOOST_AUTO_TEST_CASE(float_cells_equal_the_double_specification) {
     Tensor<float> yf, dxf;
     reference->forward(x, y, Context{});
     fast->forward(xf, yf, Context{});
-    BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(yf.matrix()) - y.matrix()).max() < 2e-5, "cell " << int(cell));
+    BOOST_TEST(test::max_abs(arma::conv_to<arma::mat>::from(yf.matrix()) - y.matrix()) < 2e-5, "cell " << int(cell));
     Tensor<double> dy(y.shape());
     rng.fill_normal(dy.matrix(), 0.0, 1.0);
     reference->backward(dy, &dx);
     fast->backward(Tensor<float>(dy.shape(), arma::conv_to<arma::fmat>::from(dy.matrix())), &dxf);
-    BOOST_TEST(arma::abs(arma::conv_to<arma::mat>::from(dxf.matrix()) - dx.matrix()).max() < 1e-4 * (1 + arma::abs(dx.matrix()).max()),
+    BOOST_TEST(test::max_abs(arma::conv_to<arma::mat>::from(dxf.matrix()) - dx.matrix()) < 1e-4 * (1 + test::max_abs(dx.matrix())),
                "cell " << int(cell));
     for (std::size_t p = 0; p < count; ++p) {
       const arma::mat& g = reference->params()[p]->grad;
-      const double difference = arma::abs(arma::conv_to<arma::mat>::from(fast->params()[p]->grad) - g).max();
-      BOOST_TEST(difference < 1e-4 * (1 + arma::abs(g).max()), "cell " << int(cell) << ": " << reference->params()[p]->name << " differs by " << difference);
+      const double difference = test::max_abs(arma::conv_to<arma::mat>::from(fast->params()[p]->grad) - g);
+      BOOST_TEST(difference < 1e-4 * (1 + test::max_abs(g)), "cell " << int(cell) << ": " << reference->params()[p]->name << " differs by " << difference);
     }
   }
 }
@@ -316,9 +317,9 @@ BOOST_AUTO_TEST_CASE(padding_after_the_end_changes_nothing) {
         return g;
       }();
       masked->backward(dy, &dx2);
-      BOOST_TEST(arma::abs(y2.matrix() - y.matrix()).max() == 0.0);
-      BOOST_TEST(arma::abs(dx2.matrix() - dx.matrix()).max() == 0.0);
-      for (std::size_t k = 0; k < grads.size(); ++k) BOOST_TEST(arma::abs(masked->params()[k]->grad - grads[k]).max() == 0.0);
+      BOOST_TEST(test::max_abs(y2.matrix() - y.matrix()) == 0.0);
+      BOOST_TEST(test::max_abs(dx2.matrix() - dx.matrix()) == 0.0);
+      for (std::size_t k = 0; k < grads.size(); ++k) BOOST_TEST(test::max_abs(masked->params()[k]->grad - grads[k]) == 0.0);
       // Each sequence alone, unpadded, through the same weights without a mask.
       arma::mat grad_sum;
       for (std::size_t i = 0; i < 4; ++i) {
@@ -328,14 +329,14 @@ BOOST_AUTO_TEST_CASE(padding_after_the_end_changes_nothing) {
         for (std::size_t t = 0; t < lengths[i]; ++t) xi.matrix().rows(t * 2, t * 2 + 1) = x.matrix().submat(t * 3 + 1, i, t * 3 + 2, i);
         Tensor<double> yi, dxi;
         alone->forward(xi, yi, Context{});
-        BOOST_TEST(arma::abs(yi.matrix().col(0) - y.matrix().col(i)).max() < 1e-12, cell_name(cell) << " sequence " << i);
+        BOOST_TEST(test::max_abs(yi.matrix().col(0) - y.matrix().col(i)) < 1e-12, cell_name(cell) << " sequence " << i);
         alone->backward(Tensor<double>(yi.shape(), arma::mat(dy.matrix().col(i))), &dxi);
         for (std::size_t t = 0; t < lengths[i]; ++t)
-          BOOST_TEST(arma::abs(dxi.matrix().rows(t * 2, t * 2 + 1) - dx.matrix().submat(t * 3 + 1, i, t * 3 + 2, i)).max() < 1e-12);
+          BOOST_TEST(test::max_abs(dxi.matrix().rows(t * 2, t * 2 + 1) - dx.matrix().submat(t * 3 + 1, i, t * 3 + 2, i)) < 1e-12);
         const arma::mat g = alone->params()[0]->grad;
         grad_sum = grad_sum.is_empty() ? g : arma::mat(grad_sum + g);
       }
-      BOOST_TEST(arma::abs(grad_sum - masked->params()[0]->grad).max() < 1e-12, cell_name(cell) << ": the batch's gradient is the sum of the sequences'");
+      BOOST_TEST(test::max_abs(grad_sum - masked->params()[0]->grad) < 1e-12, cell_name(cell) << ": the batch's gradient is the sum of the sequences'");
     }
 }
 
@@ -374,7 +375,7 @@ BOOST_AUTO_TEST_CASE(sequence_softmax_crossentropy) {
   BOOST_TEST(loss.value(z, t) == by_hand / 10.0, boost::test_tools::tolerance(1e-12));
   Tensor<double> dz;
   loss.gradient(z, t, dz);
-  BOOST_TEST(arma::abs(dz.matrix().submat(2 * 5, 1, 4 * 5 - 1, 1)).max() == 0.0);
+  BOOST_TEST(test::max_abs(dz.matrix().submat(2 * 5, 1, 4 * 5 - 1, 1)) == 0.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -404,9 +405,9 @@ BOOST_AUTO_TEST_CASE(truncation_at_least_T_equals_full_bptt) {
     const std::vector<arma::mat> full = gradients(std::nullopt), k8 = gradients(8), k20 = gradients(20), k3 = gradients(3);
     double difference_3 = 0;
     for (std::size_t i = 0; i < full.size(); ++i) {
-      BOOST_TEST(arma::abs(full[i] - k8[i]).max() == 0.0);
-      BOOST_TEST(arma::abs(full[i] - k20[i]).max() == 0.0);
-      difference_3 = std::max(difference_3, arma::abs(full[i] - k3[i]).max());
+      BOOST_TEST(test::max_abs(full[i] - k8[i]) == 0.0);
+      BOOST_TEST(test::max_abs(full[i] - k20[i]) == 0.0);
+      difference_3 = std::max(difference_3, test::max_abs(full[i] - k3[i]));
     }
     BOOST_TEST(difference_3 > 1e-6, cell_name(cell) << ": truncation at 3 of 8 steps changed nothing");
   }
@@ -426,9 +427,9 @@ BOOST_AUTO_TEST_CASE(truncation_one_keeps_only_the_local_gradient) {
     const arma::mat h = rnn.state(t);
     const arma::mat delta = dy.matrix().rows(t * 3, t * 3 + 2) % (1 - arma::square(h));
     expected += delta * x.matrix().rows(t * 2, t * 2 + 1).t();
-    BOOST_TEST(arma::abs(rnn.state_gradient(t) - dy.matrix().rows(t * 3, t * 3 + 2)).max() == 0.0);
+    BOOST_TEST(test::max_abs(rnn.state_gradient(t) - dy.matrix().rows(t * 3, t * 3 + 2)) == 0.0);
   }
-  BOOST_TEST(arma::abs(rnn.weight_ih().grad - expected).max() < 1e-12);
+  BOOST_TEST(test::max_abs(rnn.weight_ih().grad - expected) < 1e-12);
 }
 
 BOOST_AUTO_TEST_CASE(clipping_by_global_norm) {
@@ -523,7 +524,7 @@ BOOST_AUTO_TEST_CASE(trained_models_round_trip) {
   Sequential<float> loaded = load_model<float>(dir.file("rnn.h5"));
   BOOST_TEST(loaded.size() == model.size());
   BOOST_TEST(loaded.layer(2).kind() == "Bidirectional");
-  BOOST_TEST(arma::abs(loaded.predict(x).matrix() - model.predict(x).matrix()).max() == 0.0f);
+  BOOST_TEST(test::max_abs(loaded.predict(x).matrix() - model.predict(x).matrix()) == 0.0f);
   BOOST_TEST(dynamic_cast<LSTM<float>&>(loaded.layer(0)).options().truncation.value_or(0) == 5u);
   // A masked model.
   Sequential<float> masked;
@@ -533,7 +534,7 @@ BOOST_AUTO_TEST_CASE(trained_models_round_trip) {
   std::vector<std::size_t> lengths(256);
   for (std::size_t i = 0; i < 256; ++i) lengths[i] = 1 + i % 8;
   const Tensor<float> xm = with_mask(x, lengths);
-  BOOST_TEST(arma::abs(masked_loaded.predict(xm).matrix() - masked.predict(xm).matrix()).max() == 0.0f);
+  BOOST_TEST(test::max_abs(masked_loaded.predict(xm).matrix() - masked.predict(xm).matrix()) == 0.0f);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
