@@ -110,10 +110,14 @@ std::vector<std::uint8_t> standin_cifar_records(std::size_t records, Rng& rng) {
 
 BOOST_AUTO_TEST_SUITE(cnn_forward)
 
+// The slide's formulation (im2col, then one product), forced on every case: left to choose, half of them
+// would take the direct or filter-vector kernels (fast_paths_equal_the_reference_loops checks those).
 BOOST_AUTO_TEST_CASE(im2col_gemm_equals_the_direct_sum) {
   for (const ConvCase& c : kCases) {
     Rng rng(3);
     Conv2D<double> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+    conv.set_algorithm(ConvAlgorithm::lowered);
+    BOOST_TEST((conv.algorithm() == ConvAlgorithm::lowered), describe(c));
     rng.fill_normal(conv.b().value, 0.0, 1.0);
     const Tensor<double> x = random_tensor(Shape{3, c.channels, c.height, c.width}, rng);
     Tensor<double> y;
