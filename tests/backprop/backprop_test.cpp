@@ -224,6 +224,31 @@ BOOST_AUTO_TEST_CASE(fit_tracks_validation_and_accuracy_like_keras) {
   BOOST_TEST(h["loss"].back() < h["loss"].front());
   const Evaluation e = evaluate(model, loss, x, t);
   BOOST_TEST(e.accuracy > 0.95);
+
+  // As keras: the validation samples are the last 20%, taken before shuffling, and never trained on. The last
+  // epoch's val_loss is the loss of the final model on samples 400-499; and the same model fitted without a
+  // split on samples 0-399 alone, from the same weights and random numbers, ends with the same weights.
+  const arma::uvec head = arma::regspace<arma::uvec>(0, 399), tail = arma::regspace<arma::uvec>(400, 499);
+  const Evaluation on_tail = evaluate(model, loss, x.gather(tail), t.gather(tail));
+  BOOST_TEST(h["val_loss"].back() == on_tail.loss, boost::test_tools::tolerance(1e-6));
+  BOOST_TEST(h["val_accuracy"].back() == on_tail.accuracy);
+  auto fresh_model = [] {
+    Rng init(81);
+    Sequential<float> m;
+    m.add<Dense<float>>(2, 8, init).add<ActivationLayer<float>>(Activation::relu).add<Dense<float>>(8, 2, init);
+    return m;
+  };
+  Sequential<float> with_split = fresh_model(), head_only = fresh_model();
+  RMSprop<float> opt_a(0.01), opt_b(0.01);
+  FitOptions short_run = options;
+  short_run.epochs = 3;
+  Rng rng_a(82), rng_b(82);
+  fit(with_split, loss, opt_a, x, t, short_run, rng_a);
+  short_run.validation_split = 0;
+  fit(head_only, loss, opt_b, x.gather(head), t.gather(head), short_run, rng_b);
+  for (std::size_t k = 0; k < with_split.params().size(); ++k)
+    BOOST_TEST(test::max_abs(with_split.params()[k]->value - head_only.params()[k]->value) == 0.0);
+
   options.validation_split = 1.0;
   test::check_error<OptionError>([&] { fit(model, loss, rmsprop, x, t, options, rng); }, {"validation_split must be in [0, 1)"});
   Tensor<float> bad = x;
