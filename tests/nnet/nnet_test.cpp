@@ -308,9 +308,10 @@ BOOST_AUTO_TEST_CASE(fits_reach_r_values_from_r_starting_weights) {
     BOOST_TEST(ours[0] == theirs[0]);  // "# weights:  19"
     BOOST_TEST(ours[1] == theirs[1]);  // "initial  value 176.374038 "
     BOOST_TEST(ours.back() == theirs.back());  // "converged" or "stopped after 30 iterations"
-    if (fit.value == c.value)
+    if (fit.value == c.value) {
       BOOST_TEST(trace.str() == c.trace, name << ": trace differs from R's:\n" << trace.str() << "R:\n" << c.trace);
-    else
+      BOOST_TEST(weight_diff == 0.0, name << ": R's value to the last bit, but weights that differ by " << weight_diff);
+    } else
       BOOST_TEST_MESSAGE(name << ": not bitwise R's path here (another libm, or FMA contraction?); full trace not compared");
   }
 }
@@ -401,6 +402,15 @@ BOOST_AUTO_TEST_CASE(random_start_is_uniform_in_rang_and_reproducible) {
   BOOST_TEST(test::max_abs(fa.initial_weights) <= 0.7);
   BOOST_TEST(test::max_abs(fa.initial_weights) > 0.3);
   BOOST_TEST(fa.value < 5.0);  // a fit, not the start (the sum of squares of y around 0 is about 30)
+  // R's runif(n, -rang, rang): both signs, spread over the interval (mean 0, variance rang²/3 = 0.1633).
+  Rng many(6);
+  const arma::vec w = random_weights(10000, 0.7, many);
+  BOOST_TEST(w.min() >= -0.7);
+  BOOST_TEST(w.max() <= 0.7);
+  BOOST_TEST(w.min() < -0.69);
+  BOOST_TEST(w.max() > 0.69);
+  BOOST_TEST(std::abs(arma::mean(w)) < 0.02);                    // 5 standard errors (0.004)
+  BOOST_TEST(std::abs(arma::var(w) - 0.49 / 3) < 0.01);          // about 7 standard errors (0.0015)
   Rng zero(1);
   BOOST_TEST(arma::all(random_weights(6, 0.0, zero) == 0.0));  // rang = 0: R starts from zeros
 }

@@ -321,7 +321,7 @@ BOOST_AUTO_TEST_CASE(padding_after_the_end_changes_nothing) {
       BOOST_TEST(test::max_abs(dx2.matrix() - dx.matrix()) == 0.0);
       for (std::size_t k = 0; k < grads.size(); ++k) BOOST_TEST(test::max_abs(masked->params()[k]->grad - grads[k]) == 0.0);
       // Each sequence alone, unpadded, through the same weights without a mask.
-      arma::mat grad_sum;
+      std::vector<arma::mat> grad_sums(masked->params().size());
       for (std::size_t i = 0; i < 4; ++i) {
         Rng same(11);
         std::unique_ptr<Recurrent<double>> alone = make_recurrent<double>(cell, 2, RecurrentOptions(3).reversed(reverse), same);
@@ -333,10 +333,14 @@ BOOST_AUTO_TEST_CASE(padding_after_the_end_changes_nothing) {
         alone->backward(Tensor<double>(yi.shape(), arma::mat(dy.matrix().col(i))), &dxi);
         for (std::size_t t = 0; t < lengths[i]; ++t)
           BOOST_TEST(test::max_abs(dxi.matrix().rows(t * 2, t * 2 + 1) - dx.matrix().submat(t * 3 + 1, i, t * 3 + 2, i)) < 1e-12);
-        const arma::mat g = alone->params()[0]->grad;
-        grad_sum = grad_sum.is_empty() ? g : arma::mat(grad_sum + g);
+        for (std::size_t k = 0; k < grad_sums.size(); ++k) {
+          const arma::mat& g = alone->params()[k]->grad;
+          grad_sums[k] = grad_sums[k].is_empty() ? g : arma::mat(grad_sums[k] + g);
+        }
       }
-      BOOST_TEST(test::max_abs(grad_sum - masked->params()[0]->grad) < 1e-12, cell_name(cell) << ": the batch's gradient is the sum of the sequences'");
+      for (std::size_t k = 0; k < grad_sums.size(); ++k)
+        BOOST_TEST(test::max_abs(grad_sums[k] - masked->params()[k]->grad) < 1e-12,
+                   cell_name(cell) << ": the batch's gradient of " << masked->params()[k]->name << " is the sum of the sequences'");
     }
 }
 
