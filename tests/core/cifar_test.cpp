@@ -9,11 +9,13 @@ using namespace lecon;
 namespace {
 
 // n records; record i has label(s) from `label`, and pixel byte p = (i * 7 + p) % 256.
-std::vector<std::uint8_t> cifar_records(std::size_t n, std::size_t label_bytes, const std::function<std::uint8_t(std::size_t, std::size_t)>& label) {
+// n records; pixel p of record i is (i·7 + p + shift) mod 256 (shift tells files apart).
+std::vector<std::uint8_t> cifar_records(std::size_t n, std::size_t label_bytes, const std::function<std::uint8_t(std::size_t, std::size_t)>& label,
+                                        std::size_t shift = 0) {
   std::vector<std::uint8_t> bytes;
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t b = 0; b < label_bytes; ++b) bytes.push_back(label(i, b));
-    for (std::size_t p = 0; p < 3072; ++p) bytes.push_back(static_cast<std::uint8_t>((i * 7 + p) % 256));
+    for (std::size_t p = 0; p < 3072; ++p) bytes.push_back(static_cast<std::uint8_t>((i * 7 + p + shift) % 256));
   }
   return bytes;
 }
@@ -51,14 +53,19 @@ BOOST_AUTO_TEST_CASE(cifar10_directory_with_class_names) {
   test::ScratchDir dir("cifar");
   for (int b = 1; b <= 5; ++b)
     test::write_bytes(dir.file("data_batch_" + std::to_string(b) + ".bin"),
-                      cifar_records(3, 1, [b](std::size_t i, std::size_t) { return std::uint8_t((b + i) % 10); }));
+                      cifar_records(3, 1, [b](std::size_t i, std::size_t) { return std::uint8_t((b + i) % 10); }, 31 * b));
   test::write_bytes(dir.file("test_batch.bin"), cifar_records(2, 1, [](std::size_t, std::size_t) { return std::uint8_t(9); }));
   test::write_text(dir.file("batches.meta.txt"), "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n");
   const DataSplit split = load_cifar10_dir(dir.path().string());
   BOOST_TEST(split.train.size() == 15u);
-  BOOST_TEST(split.train.y[14] == 7u);  // batch 5, record 2
   BOOST_TEST(split.test.class_names[9] == "truck");
-  BOOST_TEST(split.train.x.at(14, 0, 0, 0) == float(2 * 7 % 256) / 255.0f);
+  // Batches 1 to 5 in order, each image with its own label: sample k is record k mod 3 of batch k / 3 + 1.
+  for (std::size_t k = 0; k < 15; ++k) {
+    const std::size_t b = k / 3 + 1, r = k % 3;
+    BOOST_TEST(split.train.y[k] == (b + r) % 10, "sample " << k);
+    BOOST_TEST(split.train.x.at(k, 0, 0, 0) == float((r * 7 + 31 * b) % 256) / 255.0f, "sample " << k);
+    BOOST_TEST(split.train.x.at(k, 2, 31, 31) == float((r * 7 + 3071 + 31 * b) % 256) / 255.0f, "sample " << k);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_cifar_files) {

@@ -405,11 +405,14 @@ BOOST_AUTO_TEST_CASE(a_piece_that_finishes_puts_back_the_best_weights_and_one_th
   const test::ResumeData data = test::resume_data();
   test::ResumeSettings settings;
   settings.learning_rate = 0.2f;  // best epoch 1, epoch 2 worse (see above)
-  test::ResumeRun finished(settings), paused(settings);
+  test::ResumeRun finished(settings), paused(settings), two_epochs(settings);
   finished.train(data, 3, true);
   paused.train(data, 3, false);
+  two_epochs.train(data, 2, false);  // epochs 0 and 1: the weights of the best epoch
   BOOST_TEST(finished.early_stopping().best_epoch() == 1u);
-  BOOST_TEST(test::max_weight_difference(finished.model(), paused.model()) > 0.0);
+  // The finished piece holds exactly the best epoch's weights; the paused one the third epoch's, not those.
+  BOOST_TEST(test::max_weight_difference(finished.model(), two_epochs.model()) == 0.0);
+  BOOST_TEST(test::max_weight_difference(paused.model(), two_epochs.model()) > 0.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_checkpoint_resumes_only_the_run_it_saved) {
