@@ -284,7 +284,8 @@ BOOST_AUTO_TEST_CASE(save_refuses_data_no_lab_could_use) {
   BOOST_TEST(!std::filesystem::exists(path));
 }
 
-BOOST_AUTO_TEST_CASE(real_mnist_is_complete_and_loads_fast, *boost::unit_test::precondition(MnistPresent())) {
+// The load time is printed, not asserted: speed is measured by bench_gemm, never by a test.
+BOOST_AUTO_TEST_CASE(real_mnist_is_complete, *boost::unit_test::precondition(MnistPresent())) {
   const auto start = std::chrono::steady_clock::now();
   const DataSplit mnist = load_data(data_dir(), "mnist");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -52,7 +52,9 @@ BOOST_AUTO_TEST_CASE(views_share_memory) {
   test::check_error<Error>([&] { flat.channel(0, 0); }, {"needs rank 4", "(2, 3)"});
 }
 
-BOOST_AUTO_TEST_CASE(dense_layer_is_one_gemm_on_the_batch_matrix) {
+// The layout a dense layer relies on (modules/backprop tests Dense itself): the batch matrix holds one sample
+// per column, so one product W·X gives every sample's W·x at once.
+BOOST_AUTO_TEST_CASE(one_gemm_on_the_batch_matrix_gives_every_samples_product) {
   arma::arma_rng::set_seed(3);  // test data only; library code uses lecon::Rng
   Tensor<double> x(Shape{6, 4});
   x.matrix().randu();

@@ -45,6 +45,16 @@ BOOST_AUTO_TEST_CASE(frames_and_filterbank_shape) {
   // The mel scale's definition: the centres are equally spaced in 2595 log10(1 + f / 700).
   const arma::vec mel = 2595 * arma::log10(1 + centres / 700);
   BOOST_CHECK_SMALL(arma::max(arma::abs(arma::diff(mel) - (mel(1) - mel(0)))), 1e-9);
+  // Each filter peaks at the FFT bin nearest its centre (bin k is k · 16000 / 512 Hz); the nearest bin lies at most
+  // half a bin from the apex, so the peak is at least 1 − 0.5 / (the triangle's rising width in bins).
+  const double bin_hz = static_cast<double>(o.sample_rate) / static_cast<double>(o.fft_size);
+  for (arma::uword m = 0; m < H.n_rows; ++m) {
+    const double centre_bin = centres(m) / bin_hz;
+    const double lower_edge = m == 0 ? o.low_frequency : centres(m - 1);
+    const double rising_bins = (centres(m) - lower_edge) / bin_hz;
+    BOOST_CHECK_LE(std::abs(static_cast<double>(H.row(m).index_max()) - centre_bin), 1.0);
+    BOOST_CHECK_GE(H.row(m).max(), 1.0 - 0.5 / rising_bins - 1e-12);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_1khz_tone_lands_in_the_band_centred_nearest_1khz) {

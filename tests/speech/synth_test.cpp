@@ -299,7 +299,7 @@ BOOST_AUTO_TEST_CASE(phone_boundaries_are_where_the_audio_says) {
     const double median_vowel = vowel_levels[vowel_levels.size() / 2];
     for (const speech::Segment& phone : utterance.phones) {
       if (phone.label.size() == 3 && phone.label.compare(1, 2, "cl") == 0) {
-        // A closure: silent all through, and the release after it is not.
+        // A closure: silent all through.
         const double level = rms(utterance.samples, phone.begin, phone.end);
         ++closures;
         BOOST_CHECK_MESSAGE(level < median_vowel / 10, phone.label << " [" << phone.begin << ", " << phone.end << ") has rms " << level);
