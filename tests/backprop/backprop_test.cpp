@@ -131,7 +131,7 @@ BOOST_AUTO_TEST_CASE(the_checker_rejects_a_wrong_backward) {
 // The tests' comparisons see a NaN: Armadillo's max() skips it, these helpers make it infinite.
 BOOST_AUTO_TEST_CASE(the_test_helpers_see_a_nan) {
   const arma::vec with_nan = {1.0, arma::datum::nan, -3.0};
-  BOOST_TEST(with_nan.max() == 1.0);  // what a bare arma::abs(a - b).max() < tolerance would rely on
+  BOOST_TEST(with_nan.max() == 1.0);  // what a bare comparison of max() with a tolerance relies on
   BOOST_TEST(std::isinf(test::max_abs(with_nan)));
   BOOST_TEST(std::isinf(test::max_of(with_nan)));
   BOOST_TEST(std::isinf(test::worse(0.5, arma::datum::nan)));
