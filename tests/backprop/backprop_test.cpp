@@ -269,7 +269,33 @@ BOOST_AUTO_TEST_CASE(a_diverging_loss_stops_training_with_a_clear_error) {
   options.epochs = 200;
   options.batch_size = 4;
   options.accuracy = false;
-  test::check_error<Error>([&] { fit(model, mse, too_fast, x, t, options, rng); }, {"the loss became", "learning rate too high?"});
+  // Whichever is seen first: the weights at the end of an epoch or the loss before a step.
+  test::check_error<Error>([&] { fit(model, mse, too_fast, x, t, options, rng); }, {"became", "learning rate too high?"});
+
+  // The loss is checked before each step; the last step of an epoch can still overflow the weights (here the
+  // only step of a 1-epoch run): fit says so instead of returning NaN weights.
+  Sequential<float> one_step;
+  one_step.add<Dense<float>>(1, 1, rng);
+  SGD<float> absurd(1e38);
+  options.epochs = 1;
+  test::check_error<Error>([&] { fit(one_step, mse, absurd, x, t, options, rng); }, {"fit: the weights", "became NaN or infinite in epoch 1"});
+  // evaluate() on a model whose weights are NaN: an error, not a NaN loss.
+  one_step.params()[0]->value.fill(std::numeric_limits<float>::quiet_NaN());
+  test::check_error<Error>([&] { evaluate(one_step, mse, x, t); }, {"evaluate: the loss is nan"});
+}
+
+BOOST_AUTO_TEST_CASE(an_activation_refuses_a_gradient_of_another_shape) {
+  // Its element-wise loops read dy by the output's size: a gradient of a stale batch would be read past its end.
+  Rng rng(10);
+  ActivationLayer<double> relu(Activation::relu);
+  Softmax<double> softmax;
+  Tensor<double> x(Shape{4, 3}), y, ys, dx;
+  rng.fill_normal(x.matrix(), 0.0, 1.0);
+  relu.forward(x, y, Context{true, nullptr});
+  softmax.forward(x, ys, Context{true, nullptr});
+  const Tensor<double> stale(Shape{2, 3});
+  test::check_error<Error>([&] { relu.backward(stale, &dx); }, {"ActivationLayer::backward: gradient (2, 3) does not match output (4, 3)"});
+  test::check_error<Error>([&] { softmax.backward(stale, &dx); }, {"Softmax::backward: gradient (2, 3) does not match output (4, 3)"});
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -286,6 +286,16 @@ BOOST_AUTO_TEST_CASE(a_sample_comes_out_the_same_in_any_batch) {
     // refuse, not read a batch that may be gone.
     conv.forward(x, whole, Context{false, nullptr});
     test::check_error<Error>([&] { conv.backward(whole, nullptr); }, {"Conv2D::backward", "training mode"});
+    // An empty batch: an empty output and zero parameter gradients (the groups of the paths above divided by
+    // the batch's size).
+    const Tensor<double> none = x.gather(arma::uvec());
+    Tensor<double> out, d_none;
+    conv.forward(none, out, Context{true, nullptr});
+    BOOST_TEST(out.batch() == 0u);
+    conv.backward(out, &d_none);
+    BOOST_TEST(d_none.batch() == 0u);
+    BOOST_TEST(arma::all(arma::vectorise(conv.W().grad) == 0.0));
+    BOOST_TEST(conv.W().grad.n_elem == conv.W().value.n_elem);
   }
 }
 

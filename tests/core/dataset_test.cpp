@@ -50,6 +50,10 @@ BOOST_AUTO_TEST_CASE(class_counts_subset_and_validation) {
   d = counting_dataset(10, 2, 3);
   d.y[4] = 3;
   test::check_message<Error>([&] { d.validate(); }, "counting: label 3 of sample 4 is outside [0, 3), the 3 class names");
+  // A Dataset built by hand and never validated: counting and splitting check the labels before indexing by them.
+  test::check_message<Error>([&] { d.class_counts(); }, "counting: label 3 is outside [0, 3), the 3 class names");
+  Rng rng(1);
+  test::check_message<Error>([&] { train_validation_split(d, 0.2, rng); }, "counting: label 3 of sample 4 is outside [0, 3), the 3 class names");
   d.y.resize(9);
   test::check_message<Error>([&] { d.validate(); }, "counting: 10 samples but 9 labels");
 }

@@ -345,7 +345,7 @@ BOOST_AUTO_TEST_CASE(adaptive_rules_follow_their_equations_at_the_first_step) {
   // AdaMax: m = (1-β1) g, u = |g|: θ - η/(1-β1) m / (u + ε)
   BOOST_TEST(std::abs(first_step(AdaMax<double>(0.1, 0.9, 0.999, 1e-7)) - (1 - 0.1 * g / (g + 1e-7))) < 1e-15);
   // Nadam, constant μ = β1: (β1 m + (1-β1) g) / (1-β1) = (0.09 · 2 + 0.1 · 2) / 0.1
-  BOOST_TEST(std::abs(first_step(Nadam<double>(0.1, 0.9, 0.999, 0.0, 0.004, NadamMomentum::constant)) - (1 - 0.1 * 3.8 / g)) < 1e-14);
+  BOOST_TEST(std::abs(first_step(Nadam<double>(0.1, 0.9, 0.999, 1e-300, 0.004, NadamMomentum::constant)) - (1 - 0.1 * 3.8 / g)) < 1e-14);
 }
 
 BOOST_AUTO_TEST_CASE(the_slides_forms_follow_the_slides_lines_by_hand) {
@@ -467,6 +467,19 @@ BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_rejected_with_the_rule_named) {
   test::check_error<OptionError>([] { RMSprop<double>(std::nan("")); }, {"RMSprop: learning rate"});
   RMSprop<double> rms;
   test::check_error<OptionError>([&] { rms.set_learning_rate(-0.1); }, {"RMSprop: learning rate must be positive"});
+  // ε = 0 (or an ε that is 0 in float): a weight whose gradients were all 0 so far would step by 0/0 = NaN.
+  test::check_error<OptionError>([] { Adam<float>(1e-3, 0.9, 0.999, 0.0); }, {"Adam: epsilon must be > 0"});
+  test::check_error<OptionError>([] { Adam<float>(1e-3, 0.9, 0.999, 1e-50); }, {"Adam: epsilon must be > 0"});
+  test::check_error<OptionError>([] { AMSGrad<double>(1e-3, 0.9, 0.999, 0.0); }, {"AMSGrad: epsilon must be > 0"});
+  test::check_error<OptionError>([] { AdaMax<double>(1e-3, 0.9, 0.999, 0.0); }, {"AdaMax: epsilon must be > 0"});
+  test::check_error<OptionError>([] { Nadam<double>(1e-3, 0.9, 0.999, 0.0); }, {"Nadam: epsilon must be > 0"});
+  test::check_error<OptionError>([] { RMSprop<double>(1e-3, 0.9, 0.0); }, {"RMSprop: epsilon must be > 0"});
+  test::check_error<OptionError>([] { Adadelta<float>(1.0, 0.9, 1e-50); }, {"Adadelta: epsilon must be > 0"});
+  test::check_error<OptionError>([] { Adagrad<double>(0.1, 0.0, 0.0); }, {"Adagrad: epsilon or the initial accumulator must be > 0"});
+  Adagrad<double> accumulator_only(0.1, 0.0, 0.1);  // PyTorch's Adagrad(eps=0, initial_accumulator_value=0.1): fine
+  Param<double> zero_gradient = param(1.0, 0.0);
+  accumulator_only.step({&zero_gradient});
+  BOOST_TEST(zero_gradient.value(0) == 1.0);
 }
 
 BOOST_AUTO_TEST_CASE(state_that_does_not_fit_the_parameters_is_an_error_not_a_crash) {

@@ -89,6 +89,18 @@ BOOST_AUTO_TEST_CASE(never_converges_on_xor) {
   BOOST_TEST(*std::min_element(h.errors.begin(), h.errors.end()) >= 1u);  // at least one mistake every epoch
   test::check_error<Error>([&] { p.train(X, arma::uvec{0, 1, 2, 0}, 0.1, 1); }, {"targets must be 0 or 1"});
   test::check_error<Error>([&] { p.train(X, arma::uvec{0, 1}, 0.1, 1); }, {"4 samples but 2 targets"});
+  // η = 0 counted no errors and reported convergence; NaN data or η made the weights NaN.
+  test::check_error<OptionError>([&] { p.train(X, t, 0.0, 1); }, {"Perceptron::train: learning rate must be positive and finite, got 0"});
+  test::check_error<OptionError>([&] { p.train(X, t, std::nan(""), 1); }, {"learning rate must be positive and finite"});
+  arma::mat with_nan = X;
+  with_nan(1, 2) = std::nan("");
+  test::check_error<Error>([&] { p.train(with_nan, t, 0.1, 1); }, {"Perceptron::train: the samples hold NaN"});
+  test::check_error<Error>([&] { p.train(arma::mat(2, 0), arma::uvec(), 0.1, 1); }, {"Perceptron::train: no samples"});
+  Rng rng(2);
+  LogisticNeuron neuron(2, rng);
+  test::check_error<Error>([&] { neuron.train(arma::mat(2, 0), arma::rowvec(), 0.1, 1); }, {"LogisticNeuron::train: no samples"});
+  test::check_error<OptionError>([&] { neuron.train(X, arma::rowvec{0, 1, 1, 0}, HUGE_VAL, 1); }, {"LogisticNeuron::train: learning rate"});
+  test::check_error<Error>([&] { neuron.train(with_nan, arma::rowvec{0, 1, 1, 0}, 0.1, 1); }, {"hold NaN or infinite values"});
 }
 
 BOOST_AUTO_TEST_CASE(logistic_neuron_descends_the_cross_entropy) {

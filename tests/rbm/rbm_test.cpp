@@ -514,6 +514,35 @@ BOOST_AUTO_TEST_CASE(bad_hyper_parameters_are_one_line_option_errors) {
   test::check_error<OptionError>([&] { unit_kind_from_name("softmax"); }, {"softmax", "bernoulli or gaussian"});
 }
 
+// Bad data and a run that blows up are errors, not NaN weights and monitors handed back.
+BOOST_AUTO_TEST_CASE(nan_data_and_diverging_weights_are_errors) {
+  Rng rng(2);
+  Rbm<double> rbm(6, 3, rng);
+  Tensor<double> x(Shape{20, 6});
+  rng.fill_bernoulli(x.matrix(), 0.5);
+  RbmTrainingOptions options;
+  options.epochs = 3;
+  options.batch_size = 10;
+  Tensor<double> with_nan = x;
+  with_nan.at(4, 2) = std::nan("");
+  test::check_error<Error>([&] { train_rbm(rbm, with_nan, options, rng); }, {"train_rbm: the training examples hold NaN"});
+  test::check_error<Error>([&] { train_rbm(rbm, x, options, rng, &with_nan); }, {"train_rbm: the held-out examples hold NaN"});
+  // Linear hidden units are unbounded: a huge learning rate feeds them on themselves until the weights overflow.
+  Rbm<double> linear(6, 3, rng, UnitKind::bernoulli, UnitKind::gaussian);
+  RbmTrainingOptions reckless = options;
+  reckless.epochs = 20;
+  reckless.learning_rate_weights = reckless.learning_rate_visible_biases = reckless.learning_rate_hidden_biases = 1e150;
+  test::check_error<Error>([&] { train_rbm(linear, x, reckless, rng); }, {"train_rbm: the weights diverged in epoch", "smaller learning rate"});
+  // The base-rate model of AIS needs probabilities: pixels 0-255 or standardized data are refused.
+  Tensor<double> raw = x;
+  raw.matrix() *= 255.0;
+  test::check_error<Error>([&] { base_rate_visible_bias(raw); }, {"base_rate_visible_bias: expected values in [0, 1]", "255"});
+  BOOST_TEST(base_rate_visible_bias(x).is_finite());
+  // Exact enumeration refuses a layer pair whose states would not fit in memory (784 x 2^20 doubles).
+  Rbm<double> wide(784, 20, rng);
+  test::check_error<Error>([&] { exact_log_partition(wide); }, {"exact_log_partition", "2^20 states of a 784-20 RBM", "MB"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(rbm_io)

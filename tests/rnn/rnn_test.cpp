@@ -447,6 +447,12 @@ BOOST_AUTO_TEST_CASE(clipping_by_global_norm) {
   BOOST_TEST(a.grad(0, 0) == 0.6, boost::test_tools::tolerance(1e-12));  // scaled by c / ‖g‖: direction kept
   BOOST_TEST(b.grad(1, 0) == 0.8, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(clip_gradient_norm(params, 1.0) == 1.0, boost::test_tools::tolerance(1e-12));
+  // An overflowed gradient cannot be rescaled (inf · 0 = NaN; a NaN norm skips the test): an error.
+  Param<double> overflowed;
+  overflowed.grad = {{std::numeric_limits<double>::infinity(), 1.0}};
+  test::check_error<Error>([&] { clip_gradient_norm(std::vector<Param<double>*>{&overflowed}, 1.0); }, {"clip_gradient_norm: the gradient norm is inf"});
+  overflowed.grad(0, 0) = std::nan("");
+  test::check_error<Error>([&] { clip_gradient_norm(std::vector<Param<double>*>{&overflowed}, 1.0); }, {"clip_gradient_norm: the gradient norm is nan"});
   GradientClipping<double> observer(0.5);
   observer.after_backward(params);
   BOOST_TEST(observer.last_norm() == 1.0, boost::test_tools::tolerance(1e-12));

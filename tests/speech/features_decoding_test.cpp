@@ -184,6 +184,12 @@ BOOST_AUTO_TEST_CASE(viterbi_hand_worked) {
   for (std::size_t t = 0; t < 8; ++t) scores(truth[t], t) = 0.0;
   scores(2, 4) = 3.0;
   const PhoneBigram flat = estimate_bigram({}, 3, 1.0);
+  test::check_error<Error>([] { estimate_bigram({}, 3, std::nan("")); }, {"estimate_bigram", "finite add_k > 0"});
+  test::check_error<Error>([] { estimate_bigram({}, 3, HUGE_VAL); }, {"estimate_bigram", "finite add_k > 0"});
+  FeatureOptions one_sample;
+  one_sample.window = 1;
+  one_sample.fft_size = 1;
+  test::check_error<Error>([&] { mel_filterbank(one_sample); }, {"window of 1 sample, expected at least 2"});
   PhoneLoopOptions o;
   o.min_duration = 1;
   // Without a minimum duration the noisy frame becomes its own phone, 0 1 2 1 2: it gains 3 and its two extra

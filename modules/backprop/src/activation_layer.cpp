@@ -13,6 +13,10 @@ void ActivationLayer<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context
 template <typename T>
 void ActivationLayer<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (x_ == nullptr) throw Error("ActivationLayer::backward called before forward");
+  // The element-wise loops read dy by the output's size: a gradient of another shape (a stale batch) would
+  // read past its end.
+  if (dy.shape() != y_->shape())
+    throw Error("ActivationLayer::backward: gradient " + dy.shape().str() + " does not match output " + y_->shape().str());
   if (dx == nullptr) return;  // no parameters: nothing else to compute
   ensure_shape(*dx, x_->shape());
   activation_backward(kind_, x_->matrix(), y_->matrix(), dy.matrix(), dx->matrix());
@@ -28,6 +32,7 @@ void Softmax<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context&) {
 template <typename T>
 void Softmax<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (y_ == nullptr) throw Error("Softmax::backward called before forward");
+  if (dy.shape() != y_->shape()) throw Error("Softmax::backward: gradient " + dy.shape().str() + " does not match output " + y_->shape().str());
   if (dx == nullptr) return;
   const arma::Mat<T>& y = y_->matrix();
   ensure_shape(*dx, y_->shape());

@@ -112,7 +112,10 @@ template <typename T>
 Evaluation evaluate(Sequential<T>& model, const Loss<T>& loss, const Tensor<T>& x, const Tensor<T>& y, std::size_t batch_size) {
   if (x.batch() != y.batch()) throw Error("evaluate: " + std::to_string(x.batch()) + " samples but " + std::to_string(y.batch()) + " targets");
   const Tensor<T> out = model.predict(x, batch_size);
-  return {loss.value(out, y), accuracy(out.matrix(), y.matrix())};
+  const double value = loss.value(out, y);
+  if (!std::isfinite(value))
+    throw Error("evaluate: the loss is " + std::to_string(value) + "; expected a finite loss (do the data or the model's weights hold NaN or infinite values?)");
+  return {value, accuracy(out.matrix(), y.matrix())};
 }
 
 template <typename T>
@@ -171,6 +174,11 @@ History fit(Sequential<T>& model, const Loss<T>& loss, Optimizer<T>& optimizer, 
       loss_sum = options.partition->sum(loss_sum);
       if (options.accuracy) correct = options.partition->sum(correct);
     }
+    // The loss is checked before each step; the last step of the epoch could still leave NaN weights behind.
+    for (const Param<T>* p : params)
+      if (!p->value.is_finite())
+        throw Error("fit: the weights " + p->name + " became NaN or infinite in epoch " + std::to_string(epoch + 1) +
+                    " (learning rate too high?)");
     history.metrics["loss"].push_back(loss_sum / static_cast<double>(n_train));
     if (options.accuracy) history.metrics["accuracy"].push_back(correct / static_cast<double>(n_train));
     if (n_val > 0) {

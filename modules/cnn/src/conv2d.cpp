@@ -354,6 +354,7 @@ void Conv2D<T>::forward(const Tensor<T>& x, Tensor<T>& y, const Context& ctx) {
   ensure_shape(y, out_shape_);
   positions_ = out_shape_[2] * out_shape_[3];
   x_ = ctx.training ? &x : nullptr;  // backward reads x again (recomputing the patches) instead of keeping them
+  if (x.batch() == 0) return;  // an empty batch: an empty output (the paths below split the batch into groups)
   const ConvAlgorithm algorithm = this->algorithm();
   if (algorithm == ConvAlgorithm::direct) return forward_direct(x, y);
   if (algorithm == ConvAlgorithm::filter_vectors) return forward_filter_vectors(x, y);
@@ -433,6 +434,12 @@ template <typename T>
 void Conv2D<T>::backward(const Tensor<T>& dy, Tensor<T>* dx) {
   if (x_ == nullptr) throw Error("Conv2D::backward needs a forward pass in training mode first");
   if (dy.shape() != out_shape_) throw Error("Conv2D::backward: gradient " + dy.shape().str() + " does not match output " + out_shape_.str());
+  if (dy.batch() == 0) {  // no samples: every gradient is an empty sum
+    W_.grad.zeros(arma::size(W_.value));
+    b_.grad.zeros(arma::size(b_.value));
+    if (dx) ensure_shape(*dx, in_shape_);
+    return;
+  }
   const ConvAlgorithm algorithm = this->algorithm();
   // Filters that fill whole vectors: the filter-vector kernel's weight gradient is the faster one (CIFAR's first
   // layer, 32 filters: 10.5 -> 9.2 ms per batch of 128 on one thread; LeNet's 20 filters in vectors of 32 were

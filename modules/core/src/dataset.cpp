@@ -6,7 +6,13 @@ namespace lecon {
 
 arma::uvec Dataset::class_counts() const {
   arma::uvec counts(classes(), arma::fill::zeros);
-  for (arma::uword label : y) counts[label] += 1;  // labels are validated on load
+  for (arma::uword label : y) {
+    // Loaded data sets are validated; a Dataset built by hand may not be, and counts[label] would write past the end.
+    if (label >= counts.n_elem)
+      throw Error(name + ": label " + std::to_string(label) + " is outside [0, " + std::to_string(counts.n_elem) + "), the " +
+                  std::to_string(counts.n_elem) + " class names");
+    counts[label] += 1;
+  }
   return counts;
 }
 
@@ -56,6 +62,7 @@ template arma::Mat<double> one_hot<double>(const arma::uvec&, std::size_t);
 TrainValidation train_validation_split(const Dataset& data, double validation_fraction, Rng& rng) {
   if (!(validation_fraction > 0.0 && validation_fraction < 1.0))
     throw OptionError("validation fraction must be in (0, 1), got " + std::to_string(validation_fraction));
+  data.validate();  // labels index the per-class counts below
   // Stratified: take the same fraction of every class, so a small validation set keeps the class mix.
   std::vector<arma::uword> train_idx, valid_idx;
   const arma::uvec order = rng.permutation(data.size());

@@ -27,6 +27,10 @@ double LogisticNeuron::loss(const arma::mat& X, const arma::rowvec& t) const {
 std::vector<double> LogisticNeuron::train(const arma::mat& X, const arma::rowvec& t, double learning_rate, std::size_t epochs) {
   if (X.n_rows != w_.n_elem || t.n_elem != X.n_cols)
     throw Error("LogisticNeuron::train: expected X of " + std::to_string(w_.n_elem) + " rows and one target per column");
+  if (X.n_cols == 0) throw Error("LogisticNeuron::train: no samples; expected X with at least one column");  // the mean would be 0/0
+  if (!X.is_finite() || !t.is_finite()) throw Error("LogisticNeuron::train: the samples or targets hold NaN or infinite values");
+  if (!(learning_rate > 0 && std::isfinite(learning_rate)))
+    throw OptionError("LogisticNeuron::train: learning rate must be positive and finite, got " + std::to_string(learning_rate));
   std::vector<double> losses;
   const double n = static_cast<double>(X.n_cols);
   for (std::size_t epoch = 0; epoch < epochs; ++epoch) {

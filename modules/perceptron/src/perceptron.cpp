@@ -1,5 +1,7 @@
 #include "lecon/perceptron/perceptron.hpp"
 
+#include <cmath>
+
 #include "lecon/core/error.hpp"
 
 namespace lecon {
@@ -17,6 +19,11 @@ PerceptronHistory Perceptron::train(const arma::mat& X, const arma::uvec& t, dou
   if (X.n_rows != w_.n_elem) throw Error("Perceptron::train: samples have " + std::to_string(X.n_rows) + " inputs, expected " + std::to_string(w_.n_elem));
   if (t.n_elem != X.n_cols) throw Error("Perceptron::train: " + std::to_string(X.n_cols) + " samples but " + std::to_string(t.n_elem) + " targets");
   if (arma::any(t > 1)) throw Error("Perceptron::train: targets must be 0 or 1");
+  if (X.n_cols == 0) throw Error("Perceptron::train: no samples; expected X with at least one column");
+  if (!X.is_finite()) throw Error("Perceptron::train: the samples hold NaN or infinite values");
+  // η = 0 would count no errors and report convergence having learnt nothing; NaN would make w NaN.
+  if (!(learning_rate > 0 && std::isfinite(learning_rate)))
+    throw OptionError("Perceptron::train: learning rate must be positive and finite, got " + std::to_string(learning_rate));
   PerceptronHistory history;
   for (std::size_t epoch = 0; epoch < max_epochs; ++epoch) {
     std::size_t errors = 0;

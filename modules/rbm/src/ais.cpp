@@ -51,6 +51,13 @@ std::vector<double> ais_betas(std::size_t intermediate) {
 
 template <typename T>
 arma::Mat<T> base_rate_visible_bias(const Tensor<T>& x) {
+  // The base rates are probabilities of binary pixels: data outside [0, 1] (0-255 pixels, standardized
+  // features) would give a log of a negative odds, NaN, and a NaN log Z downstream.
+  if (x.batch() == 0) throw Error("base_rate_visible_bias: no examples");
+  if (!x.matrix().is_finite() || x.matrix().min() < 0 || x.matrix().max() > 1)
+    throw Error("base_rate_visible_bias: expected values in [0, 1] (binary or grey pixels scaled to [0, 1]), got values in [" +
+                std::to_string(static_cast<double>(x.matrix().min())) + ", " + std::to_string(static_cast<double>(x.matrix().max())) + "]" +
+                (x.matrix().is_finite() ? "" : " and NaN or infinite values"));
   const arma::vec on = arma::sum(arma::conv_to<arma::mat>::from(x.matrix()), 1);
   const double n = static_cast<double>(x.batch());
   arma::Mat<T> bias(x.sample_size(), 1);
@@ -73,6 +80,7 @@ AisEstimate ais_log_partition(const Rbm<T>& rbm, std::size_t runs, const std::ve
   const std::size_t d = rbm.visible_units(), m = rbm.hidden_units();
   arma::Mat<T> base_T = base_visible_bias.empty() ? arma::Mat<T>(d, 1, arma::fill::zeros) : base_visible_bias;
   if (base_T.n_rows != d || base_T.n_cols != 1) throw Error("ais_log_partition: the base model's visible bias must be " + std::to_string(d) + "x1");
+  if (!base_T.is_finite()) throw Error("ais_log_partition: the base model's visible bias holds NaN or infinite values");
   const arma::vec base = arma::conv_to<arma::vec>::from(base_T);
   const arma::vec b = arma::conv_to<arma::vec>::from(rbm.visible_bias_value());
   const arma::Mat<T>& W = rbm.W_value();

@@ -276,6 +276,8 @@ RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& 
     throw OptionError("binarise_each_presentation: needs Bernoulli visible units (the data are read as their probabilities)");
   if (held_out != nullptr && held_out->sample_size() != d)
     throw Error("train_rbm: held-out examples of " + std::to_string(held_out->sample_size()) + " values, the RBM has " + std::to_string(d) + " visible units");
+  if (!x.matrix().is_finite()) throw Error("train_rbm: the training examples hold NaN or infinite values");
+  if (held_out != nullptr && !held_out->matrix().is_finite()) throw Error("train_rbm: the held-out examples hold NaN or infinite values");
   const arma::Mat<T>& X = x.matrix();
   const std::size_t n = X.n_cols;
   const arma::Mat<T> train_subset = X.cols(0, std::min(n, options.monitor_examples) - 1);
@@ -302,6 +304,11 @@ RbmHistory train_rbm(Rbm<T>& rbm, const Tensor<T>& x, const RbmTrainingOptions& 
     }
     history.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     history.reconstruction_error.push_back(reconstruction_error(rbm, train_subset));
+    // A learning rate too high for the units (linear units are not bounded) makes the weights blow up; say so
+    // rather than hand back NaN weights and monitors.
+    if (!std::isfinite(history.reconstruction_error.back()) || !rbm.W_value().is_finite())
+      throw Error("train_rbm: the weights diverged in epoch " + std::to_string(epoch + 1) + " (reconstruction error " +
+                  std::to_string(history.reconstruction_error.back()) + "); expected a smaller learning rate, e.g. 0.001 for linear units");
     if (!held_subset.empty()) {
       history.held_out_reconstruction_error.push_back(reconstruction_error(rbm, held_subset));
       // [paper: Hinton 2010, §6]  the free-energy gap: held-out minus training

@@ -8,6 +8,7 @@ namespace lecon {
 namespace {
 
 constexpr std::size_t kMaxEnumeratedUnits = 24;
+constexpr double kMaxEnumerationBytes = 2e9;
 
 double softplus(double x) { return std::max(x, 0.0) + std::log1p(std::exp(-std::abs(x))); }
 
@@ -26,6 +27,15 @@ Enumerable enumerable(const Rbm<T>& rbm, const char* caller) {
   if (smaller > kMaxEnumeratedUnits)
     throw Error(std::string(caller) + ": " + std::to_string(smaller) + " units in the smaller layer, at most " + std::to_string(kMaxEnumeratedUnits) +
                 " can be enumerated");
+  // The enumeration holds the 2^smaller states and their (larger x 2^smaller) activations in double, and a
+  // temporary of the same size: refuse what would not fit rather than fail in the allocator (a 784-20 RBM
+  // needs about 13 GB).
+  const std::size_t larger = std::max(rbm.visible_units(), rbm.hidden_units());
+  const double bytes = 2.0 * 8.0 * std::ldexp(1.0, static_cast<int>(smaller)) * static_cast<double>(larger + smaller);
+  if (bytes > kMaxEnumerationBytes)
+    throw Error(std::string(caller) + ": enumerating 2^" + std::to_string(smaller) + " states of a " + std::to_string(rbm.visible_units()) + "-" +
+                std::to_string(rbm.hidden_units()) + " RBM needs about " + std::to_string(static_cast<long long>(bytes / 1e6)) +
+                " MB; expected at most " + std::to_string(static_cast<long long>(kMaxEnumerationBytes / 1e6)) + " MB (a smaller layer or fewer units)");
   return {arma::conv_to<arma::mat>::from(rbm.W_value()), arma::conv_to<arma::vec>::from(rbm.visible_bias_value()),
           arma::conv_to<arma::vec>::from(rbm.hidden_bias_value()), rbm.visible_units() <= rbm.hidden_units()};
 }

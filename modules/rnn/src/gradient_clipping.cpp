@@ -19,6 +19,11 @@ double clip_gradient_norm(const std::vector<Param<T>*>& params, double max_norm)
   for (const Param<T>* p : params)
     for (const T g : p->grad) squares += static_cast<double>(g) * static_cast<double>(g);
   const double norm = std::sqrt(squares);
+  // A gradient that has already overflowed cannot be rescaled (inf · 0 = NaN, and a NaN norm skips the test
+  // below): stop with the reason instead of stepping on NaN weights.
+  if (!std::isfinite(norm))
+    throw Error("clip_gradient_norm: the gradient norm is " + std::to_string(norm) +
+                " (the gradient overflowed or holds NaN); expected a finite gradient, e.g. a smaller learning rate");
   // [paper: Pascanu, Mikolov & Bengio 2013]  if ‖g‖ > c: g ← (c / ‖g‖) g
   if (norm > max_norm) {
     const T scale = static_cast<T>(max_norm / norm);

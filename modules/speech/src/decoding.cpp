@@ -50,7 +50,7 @@ std::vector<std::size_t> collapse_repeats(const std::vector<std::size_t>& labels
 }
 
 PhoneBigram estimate_bigram(const std::vector<std::vector<std::size_t>>& sequences, std::size_t classes, double add_k) {
-  if (classes == 0 || add_k <= 0) throw Error("estimate_bigram: need classes > 0 and add_k > 0");
+  if (classes == 0 || !(add_k > 0 && std::isfinite(add_k))) throw Error("estimate_bigram: need classes > 0 and a finite add_k > 0");
   arma::vec start(classes, arma::fill::value(add_k));
   arma::mat counts(classes, classes, arma::fill::value(add_k));
   for (const std::vector<std::size_t>& s : sequences) {

@@ -13,6 +13,10 @@ double mel_to_hz(double m) { return 700.0 * (std::pow(10.0, m / 2595.0) - 1.0); 
 void check(const FeatureOptions& o) {
   if (o.sample_rate <= 0 || o.window == 0 || o.hop == 0 || o.mel_bands == 0)
     throw Error("speech features: sample_rate, window, hop and mel_bands must be positive");
+  // The Hamming window divides by N − 1: a 1-sample window would be 0/0 in every frame.
+  if (o.window < 2) throw Error("speech features: window of " + std::to_string(o.window) + " sample, expected at least 2");
+  if (!std::isfinite(o.preemphasis) || !std::isfinite(o.lifter) || !std::isfinite(o.low_frequency) || !std::isfinite(o.high_frequency))
+    throw Error("speech features: preemphasis, lifter and the filterbank edges must be finite");
   if (o.fft_size < o.window || (o.fft_size & (o.fft_size - 1)) != 0)
     throw Error("speech features: fft_size " + std::to_string(o.fft_size) + " must be a power of two >= the window (" + std::to_string(o.window) + ")");
   const double high = o.high_frequency > 0 ? o.high_frequency : o.sample_rate / 2.0;

@@ -11,10 +11,12 @@ namespace lecon {
 
 // e^x: x = n ln 2 + r with |r| <= ln 2 / 2 (Cody-Waite: ln 2 in two parts), e^r by Cephes' degree-5 polynomial
 // [code: Cephes expf], 2^n written into the exponent bits. Relative error about 2e-7, the rounding of a float.
-// x is clamped to [-87, 88], so e^x stays a normal float.
+// x is clamped to [-87, 88], so e^x stays a normal float. NaN gives NaN: it passes the clamp and r below, while n
+// is taken from 0 instead (converting NaN to int is undefined behaviour); both selects vectorise like the clamp.
 inline float exp_poly(float x) {
-  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-  const float scaled = x * 1.44269504088896341f;
+  x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);  // NaN stays NaN
+  const float finite = x > -88.0f ? x : 0.0f;           // NaN -> 0, for n only
+  const float scaled = finite * 1.44269504088896341f;
   const int n = static_cast<int>(scaled + (scaled >= 0 ? 0.5f : -0.5f));  // round to nearest
   const float nf = static_cast<float>(n);
   float r = x - nf * 0.693359375f;

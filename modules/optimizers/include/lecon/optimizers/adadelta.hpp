@@ -22,7 +22,7 @@ class Adadelta : public Optimizer<T> {
       : rho_(rho), epsilon_(epsilon), slide_(convention == Convention::slide) {
     this->set_learning_rate(learning_rate);
     this->require(rho >= 0 && rho < 1, "rho must be in [0, 1)", rho);
-    this->require(epsilon > 0, "epsilon must be > 0 (it starts the updates)", epsilon);
+    this->require(epsilon > 0 && static_cast<T>(epsilon) > 0, "epsilon must be > 0 (it starts the updates)", epsilon);
   }
   std::string name() const override { return "Adadelta"; }
   std::map<std::string, double> config() const override {

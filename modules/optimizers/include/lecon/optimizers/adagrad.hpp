@@ -21,6 +21,9 @@ class Adagrad : public Optimizer<T> {
     this->set_learning_rate(learning_rate);
     this->require(epsilon >= 0, "epsilon must be >= 0", epsilon);
     this->require(initial_accumulator >= 0, "initial accumulator must be >= 0", initial_accumulator);
+    // With both 0, a weight whose gradients were all 0 so far steps by 0/0.
+    this->require(static_cast<T>(epsilon) > 0 || static_cast<T>(initial_accumulator) > 0,
+                  "epsilon or the initial accumulator must be > 0 (with both 0 a weight whose gradients were all 0 would step by 0/0); epsilon", epsilon);
   }
   std::string name() const override { return "Adagrad"; }
   std::map<std::string, double> config() const override {

@@ -2,7 +2,7 @@
 // Exact computations on a tiny binary RBM, by enumerating every state of its smaller layer: the
 // partition function, the log-likelihood and its gradient. They are the executable specification the
 // sampling methods (CD-k, PCD, AIS) are tested against (docs/rbm.md). Bernoulli units only; Error if the
-// smaller layer has more than 24 units (2^24 states).
+// smaller layer has more than 24 units (2^24 states) or the enumeration would need more than 2 GB.
 #include "lecon/rbm/rbm.hpp"
 
 namespace lecon {
