@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <filesystem>
+#include <type_traits>
+#include <utility>
 
 #include "lecon/backprop/activation_layer.hpp"
 #include "lecon/backprop/dense.hpp"
@@ -283,6 +285,16 @@ BOOST_AUTO_TEST_CASE(a_diverging_loss_stops_training_with_a_clear_error) {
   one_step.params()[0]->value.fill(std::numeric_limits<float>::quiet_NaN());
   test::check_error<Error>([&] { evaluate(one_step, mse, x, t); }, {"evaluate: the loss is nan"});
 }
+
+// forward() keeps a pointer to its input for backward, so a temporary batch does not compile (it would be gone
+// by backward: a use after free).
+template <typename M, typename = void>
+struct ForwardTakesTemporary : std::false_type {};
+template <typename M>
+struct ForwardTakesTemporary<M, std::void_t<decltype(std::declval<M&>().forward(std::declval<Tensor<float>>(), std::declval<const Context&>()))>>
+    : std::true_type {};
+static_assert(!ForwardTakesTemporary<Sequential<float>>::value, "Sequential::forward must refuse a temporary input");
+static_assert(std::is_same_v<decltype(std::declval<Sequential<float>&>().forward(std::declval<const Tensor<float>&>(), Context{})), const Tensor<float>&>);
 
 BOOST_AUTO_TEST_CASE(an_activation_refuses_a_gradient_of_another_shape) {
   // Its element-wise loops read dy by the output's size: a gradient of a stale batch would be read past its end.

@@ -521,7 +521,8 @@ BOOST_AUTO_TEST_CASE(cifar_18pct_shapes) {
   Sequential<float> model = cifar_18pct<float>(10, rng);
   // conv 3->32, 32->32, 32->64 (5x5, with biases) and the dense layer 64·3·3 -> 10
   BOOST_TEST(model.parameter_count() == (75u * 32 + 32) + (800u * 32 + 32) + (800u * 64 + 64) + (576u * 10 + 10));
-  const Tensor<float>& y = model.forward(Tensor<float>(Shape{4, 3, 32, 32}), Context{});
+  const Tensor<float> input(Shape{4, 3, 32, 32});  // a variable: forward keeps a pointer to its input
+  const Tensor<float>& y = model.forward(input, Context{});
   BOOST_TEST(y.shape() == (Shape{4, 10}));
   Shape shape{1, 3, 32, 32};
   std::vector<std::size_t> sides;

@@ -45,6 +45,9 @@ class Sequential {
 
   // The whole network on a batch; the result stays valid until the next forward.
   const Tensor<T>& forward(const Tensor<T>& x, const Context& ctx);
+  // The layers keep a pointer to x for backward: a temporary (model.forward(x.gather(idx), ctx)) would be gone
+  // by then. Keep the batch in a variable (fit reuses one buffer, Tensor::gather_into).
+  const Tensor<T>& forward(Tensor<T>&& x, const Context& ctx) = delete;
   // Back through every layer from dL/dy of the last forward; fills every parameter's gradient.
   void backward(const Tensor<T>& dy);
   std::vector<Param<T>*> params();
