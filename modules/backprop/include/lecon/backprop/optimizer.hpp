@@ -88,6 +88,11 @@ class Optimizer {
   void require(bool ok, const std::string& what, double value) const {
     if (!ok) throw OptionError(name() + ": " + what + ", got " + std::to_string(value));
   }
+  // The ε of a rule that divides by √v + ε (or u + ε): > 0, also once rounded to T (1e-50 is 0 in float),
+  // since a weight whose gradients were all 0 so far would step by 0/0.
+  void require_epsilon(double epsilon) const {
+    require(epsilon > 0 && static_cast<T>(epsilon) > 0, "epsilon must be > 0 (a weight whose gradients were all 0 would step by 0/0)", epsilon);
+  }
 
  private:
   // Before the first step every state buffer starts at its initial value; afterwards (and after load_state)

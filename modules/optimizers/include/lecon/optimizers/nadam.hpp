@@ -29,7 +29,7 @@ class Nadam : public Optimizer<T> {
     this->set_learning_rate(learning_rate);
     this->require(beta_1 >= 0 && beta_1 < 1, "beta_1 must be in [0, 1)", beta_1);
     this->require(beta_2 >= 0 && beta_2 < 1, "beta_2 must be in [0, 1)", beta_2);
-    this->require(epsilon > 0 && static_cast<T>(epsilon) > 0, "epsilon must be > 0 (a weight whose gradients were all 0 would step by 0/0)", epsilon);
+    this->require_epsilon(epsilon);
     this->require(schedule_decay >= 0, "schedule_decay must be >= 0", schedule_decay);
   }
   std::string name() const override { return "Nadam"; }

@@ -18,7 +18,7 @@ class RMSprop : public Optimizer<T> {
       : rho_(rho), epsilon_(epsilon), slide_(convention == Convention::slide) {
     this->set_learning_rate(learning_rate);
     this->require(rho >= 0 && rho < 1, "rho must be in [0, 1)", rho);
-    this->require(epsilon > 0 && static_cast<T>(epsilon) > 0, "epsilon must be > 0 (a weight whose gradients were all 0 would step by 0/0)", epsilon);
+    this->require_epsilon(epsilon);
   }
   std::string name() const override { return "RMSprop"; }
   std::map<std::string, double> config() const override {
