@@ -73,9 +73,11 @@ compile() {
   [[ -n $entry ]] || { echo "no compile command for $ref in $build/compile_commands.json" > "$log"; return 3; }
   dir=${entry%%$'\t'*}; cmd=${entry#*$'\t'}
   read -ra toks <<< "$cmd"
-  for tok in "${toks[@]:1}"; do   # drop the compiler (toks[0]), the output, the input and the -O level
+  # drop the compiler (toks[0]), the output, the input, the -O level and the build's precompiled header (made at
+  # the build's -O level; the check makes its own below)
+  for tok in "${toks[@]:1}"; do
     if ((skip)); then skip=0; continue; fi
-    case $tok in -o|-c) skip=1 ;; -O[0-9s]|-Ofast) ;; *) flags+=("$tok") ;; esac
+    case $tok in -o|-c|-include) skip=1 ;; -O[0-9s]|-Ofast|-Winvalid-pch) ;; *) flags+=("$tok") ;; esac
   done
   local key pch
   key=$(printf '%s\n' "${flags[@]}" | grep -v '^-I' | md5sum | cut -c1-12); pch=$work/pch/$key/lecon_pch.hpp
