@@ -72,6 +72,7 @@ void variant_sets(const LabContext& ctx) {
   Table table("MNIST variants of Larochelle et al. 2007, regenerated in " + dir + "/ (train / valid / test)",
               {"data set", "paper's name", "samples", "published", "classes", "smallest class (train)", "value range (train)",
                "mean (train)", "load ms"});
+  table.set_data_label("regenerated with Larochelle et al. 2007's recipe from real MNIST (data/README.md), not the published files");
   std::vector<std::string> missing;
   for (const variants::Variant& variant : variants::mnist_variants()) {
     if (!std::filesystem::exists(data_file(dir, variant.name))) {
@@ -129,22 +130,27 @@ void run(const LabContext& ctx) {
     const auto start = std::chrono::steady_clock::now();
     const DataSplit split = load_data(ctx.data_dir, set.name);
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    // data/cifar10.h5 made from the JPEG re-encodings of a mirror says so in its source attribute (data/fetch.sh);
+    // its rows carry the label in every table they feed (Table::set_data_label is for whole tables).
+    const bool reencoded = split.source.find("JPEG q75 re-encoding") != std::string::npos;
+    const std::string name = std::string(set.name) + (reencoded ? " (JPEG q75 re-encoding)" : "");
+    if (reencoded) sizes.add_note(name + ": " + split.source);
     for (const Dataset* part : {&split.train, &split.test}) {
       const bool train = part == &split.train;
       const arma::uvec c = part->class_counts();
-      sizes.add_row({set.name, train ? "train" : "test", std::to_string(part->size()),
+      sizes.add_row({name, train ? "train" : "test", std::to_string(part->size()),
                      std::to_string(train ? set.train : set.test), part->x.shape().sample_str(),
                      std::to_string(part->classes()), std::to_string(c.min()), std::to_string(c.max()), range_text(*part),
                      fixed(arma::mean(arma::conv_to<arma::vec>::from(arma::vectorise(part->x.matrix()))), 4),
                      train ? fixed(ms, 1) : ""});
-      std::vector<std::string> row = {set.name, train ? "train" : "test"};
+      std::vector<std::string> row = {name, train ? "train" : "test"};
       for (std::size_t k = 0; k < 10; ++k) row.push_back(k < c.n_elem ? std::to_string(c[k]) : "");
       counts.add_row(row);
     }
     if (split.train.x.shape().rank() == 4) {
       const std::string png = ctx.out_path(std::string(set.name) + "_samples.png");
       write_png(png, image_grid(split.train.x, samples_by_class(split.train, 10), 10, Scaling::unit, 2, 2));
-      std::cout << "wrote " << png << " (row k: the first ten training images of class k)\n";
+      std::cout << "wrote " << png << " (row k: the first ten training images of class k" << (reencoded ? "; " + name : "") << ")\n";
     } else if (split.train.feature_names.size() >= 4) {
       iris_scatter(split.train, ctx.out_path(std::string(set.name) + "_petals"));
       std::cout << "wrote " << ctx.out_path(std::string(set.name) + "_petals") << ".png\n";

@@ -114,8 +114,8 @@ void regression_example(const LabContext& ctx, Rng& rng) {
               {"measure", "ours", "noise floor"});
   table.add_row({"train MSE (last epoch)", fixed(history["loss"].back(), 4), "0.0100"});
   table.add_row({"test MSE", fixed(test.loss, 4), "0.0100"});
-  table.add_note("STAND-IN DATA: synthetic y = sin(x) + N(0, 0.1^2), x ~ U[-3, 3], 100 train / 100 test points drawn with --seed;"
-                 " the noise floor (the best possible MSE) is the noise variance 0.01");
+  table.set_data_label("STAND-IN DATA: synthetic y = sin(x) + N(0, 0.1^2), x ~ U[-3, 3], 100 train / 100 test points drawn with --seed");
+  table.add_note("the noise floor (the best possible MSE) is the noise variance 0.01");
   table.print(std::cout);
   table.save(ctx.out_path("regression"));
 

@@ -125,7 +125,8 @@ Problem2D quadratic() {
   return p;
 }
 
-// [slide: Rosenbrock's function]  f = (1 - x)² + 100 (y - x²)², minimum 0 at (1, 1), a curved valley.
+// [paper: Rosenbrock 1960, "An automatic method for finding the greatest or least value of a function"]
+// f = (1 - x)² + 100 (y - x²)², minimum 0 at (1, 1), a curved valley.
 Problem2D rosenbrock() {
   Problem2D p{"Rosenbrock f = (1 - x)^2 + 100 (y - x^2)^2", "(1-x)**2 + 100*(y-x**2)**2",
               [](double x, double y) { return (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x); },

@@ -430,8 +430,8 @@ void vincent_table(const LabContext& ctx) {
   }
   table.add_note("published: [paper: Vincent et al. 2008, Table 2], ± the 95% binomial interval on 50,000 test images; ours: the same interval "
                  "on our test images, 1.96 √(p (1 − p) / n) (docs/references.md)");
-  table.add_note("the data sets are regenerated with Larochelle et al. 2007's recipe from real MNIST (data/README.md: 9 photographs for the "
-                 "backgrounds where the paper had 20), not the published files");
+  table.set_data_label("the variants regenerated with Larochelle et al. 2007's recipe from real MNIST (data/README.md: 9 photographs for the "
+                       "backgrounds where the paper had 20), not the published files; the MNIST row: MNIST");
   table.add_note("lecon: " + sizes + " sigmoid units, tied weights, cross-entropy, masking noise ν as published for SdA-3 (0 for SAA-3); SGD batch 20, "
                  "pretraining lr " + fixed(settings.pretrain_lr, 3) + " for " + std::to_string(settings.pretrain_epochs) +
                  " epochs per layer; fine-tuning with early stopping on the validation split (patience " + std::to_string(settings.patience) +

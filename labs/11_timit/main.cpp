@@ -474,7 +474,7 @@ void run(const LabContext& ctx) {
       const auto [count, i, j] = off[k];
       confusions.add_row({timit39()[i], timit39()[j], std::to_string(count), fixed(100.0 * static_cast<double>(count) / static_cast<double>(arma::accu(c.row(i))), 1)});
     }
-    if (synthetic) confusions.add_note("synthetic (espeak-ng) — not comparable");
+    if (synthetic) confusions.set_data_label("synthetic (espeak-ng) TIMIT-format corpus, not TIMIT — not comparable");
     confusions.print(std::cout);
     confusions.save(ctx.out_path("confusions"));
     Plot plot;

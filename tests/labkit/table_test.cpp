@@ -43,6 +43,24 @@ BOOST_AUTO_TEST_CASE(markdown_and_csv) {
   BOOST_TEST(q.csv().find("\"say \"\"hi\"\"\"") != std::string::npos);
 }
 
+// A table computed on stand-in or re-encoded data says so in all three forms; the CSV, which has no title and no
+// notes, on every row.
+BOOST_AUTO_TEST_CASE(a_data_label_reaches_every_csv_row_and_the_notes) {
+  Table t = sample_table();
+  t.set_data_label("CIFAR-10, JPEG q75 re-encoding");
+  BOOST_TEST(t.csv() == "model,ours %,lecture %,data\nlogistic regression,7.52,7.49,\"CIFAR-10, JPEG q75 re-encoding\"\n"
+                        "\"MLP, 500 tanh\",1.71,1.65,\"CIFAR-10, JPEG q75 re-encoding\"\n");
+  BOOST_TEST(t.markdown().find("\n\ndata: CIFAR-10, JPEG q75 re-encoding  \nlecture: DeepLearningTutorials  \n") != std::string::npos);
+  std::ostringstream out;
+  t.print(out);
+  BOOST_TEST(out.str().find("  data: CIFAR-10, JPEG q75 re-encoding\n  lecture: DeepLearningTutorials\n") != std::string::npos);
+  // Without notes, the Markdown still separates the label from the table.
+  Table bare("b", {"x"});
+  bare.add_row({"1"});
+  bare.set_data_label("STAND-IN");
+  BOOST_TEST(bare.markdown() == "### b\n\n| x |\n|---:|\n| 1 |\n\ndata: STAND-IN  \n");
+}
+
 BOOST_AUTO_TEST_CASE(rows_must_fit_and_files_are_written) {
   Table t("t", {"a", "b"});
   test::check_error<Error>([&] { t.add_row({"1"}); }, {"row of 1 cells for 2 columns"});

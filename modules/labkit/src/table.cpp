@@ -41,6 +41,7 @@ void Table::add_row(std::vector<std::string> cells) {
 }
 
 void Table::add_note(std::string note) { notes_.push_back(std::move(note)); }
+void Table::set_data_label(std::string label) { data_label_ = std::move(label); }
 
 void Table::print(std::ostream& out) const {
   std::vector<std::size_t> width(columns_.size());
@@ -63,6 +64,7 @@ void Table::print(std::ostream& out) const {
   for (std::size_t w : width) total += w;
   out << std::string(total + 2 * (width.size() - 1), '-') << '\n';
   for (const auto& row : rows_) line(row);
+  if (!data_label_.empty()) out << "  data: " << data_label_ << '\n';
   for (const auto& note : notes_) out << "  " << note << '\n';
   out << '\n';
 }
@@ -82,18 +84,20 @@ std::string Table::markdown() const {
     for (const auto& cell : row) md << ' ' << markdown_cell(cell) << " |";
     md << '\n';
   }
-  if (!notes_.empty()) md << '\n';
+  if (!notes_.empty() || !data_label_.empty()) md << '\n';
+  if (!data_label_.empty()) md << "data: " << markdown_cell(data_label_) << "  \n";
   for (const auto& note : notes_) md << note << "  \n";
   return md.str();
 }
 
 std::string Table::csv() const {
   std::ostringstream out;
+  const bool labelled = !data_label_.empty();
   for (std::size_t c = 0; c < columns_.size(); ++c) out << (c ? "," : "") << csv_cell(columns_[c]);
-  out << '\n';
+  out << (labelled ? ",data\n" : "\n");
   for (const auto& row : rows_) {
     for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << csv_cell(row[c]);
-    out << '\n';
+    out << (labelled ? "," + csv_cell(data_label_) + "\n" : "\n");
   }
   return out.str();
 }

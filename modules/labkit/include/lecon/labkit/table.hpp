@@ -13,6 +13,10 @@ class Table {
   void add_row(std::vector<std::string> cells);
   // A line printed under the table (sources of reference figures, stand-in data labels, ...).
   void add_note(std::string note);
+  // What our rows were computed on when it is not the original data: a stand-in, a re-encoding, a regeneration.
+  // The CSV has no title and no notes, so there the label is a last column "data" on every row; print and
+  // Markdown show it as the first note, "data: <label>". Empty (the default): nothing is added.
+  void set_data_label(std::string label);
 
   void print(std::ostream& out) const;      // aligned columns, numbers right-aligned
   std::string markdown() const;             // "### title", a pipe table, the notes
@@ -28,6 +32,7 @@ class Table {
   std::vector<std::string> columns_;
   std::vector<std::vector<std::string>> rows_;
   std::vector<std::string> notes_;
+  std::string data_label_;
 };
 
 // Fixed-point text of a number: fixed(3.14159, 2) == "3.14".
