@@ -496,7 +496,9 @@ int main(int argc, char** argv) {
     for (const std::string& m : table ? nonempty_comma_list("models", models, "one or more of saa, sda, dbn1 and dbn3") : split_comma_list(models))
       if (m != "saa" && m != "sda" && m != "dbn1" && m != "dbn3")
         throw OptionError("--models: '" + m + "' is not a column of the table; expected saa, sda, dbn1 or dbn3");
-    for (const std::string& name : table ? nonempty_comma_list("datasets", datasets, "one or more of the table's data sets (basic, rot, ..., mnist)") : split_comma_list(datasets))
+    // --datasets left empty (its default) means the mode's rows; a list that names none, such as ',', is an error.
+    for (const std::string& name : table && !datasets.empty() ? nonempty_comma_list("datasets", datasets, "one or more of the table's data sets (basic, rot, ..., mnist)")
+                                                              : split_comma_list(datasets))
       if (name != "mnist" && std::none_of(kVincent2008.begin(), kVincent2008.end(), [&](const Published& p) { return p.name == name; }))
         throw OptionError("--datasets: '" + name + "' is not a data set of the table; expected basic, rot, bg-rand, bg-img, rot-bg-img, rect, rect-img, convex or mnist");
   });

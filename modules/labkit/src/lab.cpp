@@ -182,7 +182,8 @@ po::options_description common_options(LabContext& ctx, std::string& seed_text, 
     ("seed", po::value<std::string>(&seed_text)->default_value("1"), "seed of the random generator")
     ("threads", po::value<int>(&ctx.threads)->default_value(0), "threads for BLAS and our loops (0: all cores)")
     ("quick", "quick mode, minutes (the default)")
-    ("full", "full mode: reproduce the lecture's numbers (can take long)");
+    ("full", "full mode: reproduce the lecture's numbers (can take long)")
+    ("check-options", "check every option as a run would, say whether the program would start, and exit without running");
   if (has_epochs) common.add_options()("epochs", po::value<int>(&ctx.epochs), "training epochs (default: the mode's)");
   return common;
 }
@@ -273,6 +274,10 @@ int LabProgram::run(int argc, char** argv, const std::function<void(const LabCon
     std::error_code ec;
     if (std::filesystem::exists(ctx.out_dir, ec) && !std::filesystem::is_directory(ctx.out_dir, ec))
       throw OptionError("--out " + ctx.out_dir + ": expected a directory, but it is a file");
+    if (vm.count("check-options")) {  // nothing is written, not even the output directory
+      std::cout << name_ << ": options accepted (" << (ctx.full ? "full" : "quick") << " mode): the run would start\n";
+      return 0;
+    }
     std::filesystem::create_directories(ctx.out_dir, ec);
     if (ec) throw FileError(ctx.out_dir, "cannot create output directory: " + ec.message());
     const OutDirLock lock(ctx.out_dir, name_);
