@@ -19,9 +19,9 @@ convert="$build/data/lecon_convert_data"
 downloads="$here/downloads"
 mkdir -p "$downloads"
 
-check_md5() {  # check_md5 <dir> <md5 lines>
+check_md5() {  # check_md5 <dir> <md5 lines> [what to do about a mismatch]
   (cd "$1" && printf '%s\n' "$2" | md5sum --quiet -c -) || {
-    echo "data: checksum mismatch in $1 (a corrupt or different download); delete it and run make data again" >&2
+    echo "data: checksum mismatch in $1 (a corrupt or different download); ${3:-delete it and run make data again}" >&2
     exit 2
   }
 }
@@ -69,10 +69,7 @@ if [ ! -f "$fashion/t10k-labels-idx1-ubyte.gz" ]; then
     exit 2
   fi
 fi
-(cd "$fashion" && printf '%s\n' "$fashion_md5" | md5sum --quiet -c -) || {
-  echo "data: checksum mismatch in $fashion; reinstall the package: apt-get install --reinstall dataset-fashion-mnist" >&2
-  exit 2
-}
+check_md5 "$fashion" "$fashion_md5" "reinstall the package: apt-get install --reinstall dataset-fashion-mnist"
 
 # --- convert (only when the .h5 is missing, made from another source, older than its source or the converter,
 # or no longer loads) ---
