@@ -7,9 +7,11 @@
 #include <boost/test/unit_test.hpp>
 #include <array>
 #include <cstdlib>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -606,6 +608,27 @@ BOOST_AUTO_TEST_CASE(the_four_schedules_follow_their_formulas) {
   test::check_error<OptionError>([] { ExponentialDecay(-0.1, 0.5); }, {"ExponentialDecay", "learning rate"});
   test::check_error<OptionError>([] { InverseTimeDecay(0.1, -1.0); }, {"InverseTimeDecay", "decay rate"});
   test::check_error<OptionError>([] { ConstantLearningRate(0.0); }, {"ConstantLearningRate"});
+}
+
+BOOST_AUTO_TEST_CASE(geometric_schedules_never_reach_zero) {
+  // 0.5^1075 and e^-746 underflow to 0, which set_learning_rate refuses: a run per step used to stop there.
+  const double smallest = std::numeric_limits<double>::min();
+  const StepDecay step(0.1, 0.5, 1);
+  BOOST_TEST(0.1 * std::pow(0.5, 1075.0) == 0.0);  // what the formula alone gives
+  BOOST_TEST(step(1000) == 0.1 * std::pow(0.5, 1000.0));  // 9.3e-303: above the floor, the formula's value
+  BOOST_TEST(step(1075) == smallest);
+  BOOST_TEST(step(100000) == smallest);
+  const ExponentialDecay exponential(0.1, 1.0);
+  BOOST_TEST(exponential(700) == 0.1 * std::exp(-700.0));
+  BOOST_TEST(exponential(746) == smallest);
+  // The scheduler sets it at an epoch past the point of underflow, and SGD takes its vanishing step.
+  Param<double> p = param(1.0, 1.0);
+  SGD<double> sgd(0.1);
+  LearningRateScheduler<double> scheduler(sgd, StepDecay(0.1, 0.5, 1), ScheduleUnit::epoch);
+  scheduler.on_epoch_end(1099, History{});  // η of epoch 1,100
+  BOOST_TEST(sgd.learning_rate() == smallest);
+  sgd.step({&p});
+  BOOST_TEST(p.value(0) == 1.0);  // 1 - 2.2e-308 rounds to 1
 }
 
 BOOST_AUTO_TEST_CASE(only_one_over_t_decay_meets_the_convergence_condition) {

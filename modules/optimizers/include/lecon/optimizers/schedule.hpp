@@ -16,9 +16,11 @@
 // decay satisfies both (Σ 1/t diverges, Σ 1/t² = π²/6 converges). A constant η has Σ η² = ∞ (SGD keeps
 // rattling around the minimum with noise proportional to η); step and exponential decay are geometric,
 // Σ η_t < ∞, so the steps stop before they can reach a far minimum. In practice all four are used.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -27,6 +29,13 @@
 #include "lecon/core/error.hpp"
 
 namespace lecon {
+
+// Step and exponential decay are geometric, and a long run takes them below the smallest double: 0.5^1075 and
+// e^-746 are 0. The optimizers refuse η = 0 (set_learning_rate), so a run with StepDecay(0.1, 0.5, 1) per step
+// stopped with an error at step 1,075 instead of going on with the vanishing steps its schedule asks for. These
+// schedules stay at the smallest positive normal double instead (2.2e-308: a step of 0 in float and of at
+// most 2.2e-308 |g| in double).
+inline double at_least_smallest_positive(double rate) { return std::max(rate, std::numeric_limits<double>::min()); }
 
 // [book: Goodfellow, Bengio & Courville 2016, §8.3.1]  constant:  η_t = η0
 struct ConstantLearningRate {
@@ -45,7 +54,9 @@ struct StepDecay {
     if (!(factor > 0 && factor <= 1)) throw OptionError("StepDecay: the drop factor must be in (0, 1], got " + std::to_string(factor));
     if (every == 0) throw OptionError("StepDecay: the period must be at least 1 step or epoch");
   }
-  double operator()(std::size_t t) const { return initial_rate * std::pow(drop, static_cast<double>(t / period)); }
+  double operator()(std::size_t t) const {
+    return at_least_smallest_positive(initial_rate * std::pow(drop, static_cast<double>(t / period)));
+  }
   double initial_rate, drop;
   std::size_t period;
 };
@@ -58,7 +69,7 @@ struct ExponentialDecay {
       throw OptionError("ExponentialDecay: the learning rate must be positive, got " + std::to_string(initial));
     if (!(rate >= 0 && std::isfinite(rate))) throw OptionError("ExponentialDecay: the decay rate k must be >= 0, got " + std::to_string(rate));
   }
-  double operator()(std::size_t t) const { return initial_rate * std::exp(-k * static_cast<double>(t)); }
+  double operator()(std::size_t t) const { return at_least_smallest_positive(initial_rate * std::exp(-k * static_cast<double>(t))); }
   double initial_rate, k;
 };
 
