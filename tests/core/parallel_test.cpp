@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 #include <atomic>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "lecon/core/blas_runtime.hpp"
@@ -82,6 +83,40 @@ BOOST_AUTO_TEST_CASE(small_loops_stay_on_the_calling_thread) {
   BOOST_TEST(team_sizes(8, 100)[7] == 1);                  // 800 operations: no team
   BOOST_TEST(team_sizes(8, kParallelWork / 4)[7] == 2);    // enough work: the pool
   BOOST_TEST(team_sizes(2, kParallelWork)[1] == 2);        // the default: every index worth a thread
+  set_thread_count(before);
+}
+
+// An optimizer's step: every entry of every array once, shares in whole 16-element blocks, one team for the
+// whole call at or above the threshold and none below it or inside a region.
+BOOST_AUTO_TEST_CASE(for_each_share_covers_every_entry_once_in_one_team) {
+  const int before = thread_count();
+  set_thread_count(2);
+  const std::vector<std::size_t> sizes = {401408, 512, 0, 17, 262144, 10};
+  const auto run = [&](std::size_t parallel_from) {
+    std::vector<std::vector<std::atomic<int>>> visits;
+    for (std::size_t n : sizes) visits.emplace_back(n);
+    std::atomic<int> largest_team{0}, calls{0}, unaligned{0};
+    for_each_share(sizes, parallel_from, [&](std::size_t i, std::size_t begin, std::size_t end) {
+      for (std::size_t k = begin; k < end; ++k) visits[i][k]++;
+      calls++;
+      if (begin % 16 != 0) unaligned++;
+      int team = omp_get_num_threads();
+      while (team > largest_team.load()) largest_team.store(team);
+    });
+    for (const auto& array : visits)
+      for (const auto& v : array) BOOST_REQUIRE(v.load() == 1);
+    BOOST_TEST(unaligned.load() == 0);
+    return std::make_pair(largest_team.load(), calls.load());
+  };
+  BOOST_TEST(run(kParallelStep).first == 2);  // 664,091 entries in all
+  BOOST_TEST(run(kParallelStep).second == 9);  // a share for each thread of the 4 arrays above 16 entries (17: 16 + 1), one of the 10
+  BOOST_TEST(run(1u << 20).first == 1);        // below the threshold: the calling thread, a call per non-empty array
+  BOOST_TEST(run(1u << 20).second == 5);
+  int inner_team = 0;
+#pragma omp parallel num_threads(2)
+#pragma omp single
+  for_each_share(sizes, 1, [&](std::size_t, std::size_t, std::size_t) { inner_team = omp_get_num_threads(); });
+  BOOST_TEST(inner_team == 1);  // inside a region: stays on that thread
   set_thread_count(before);
 }
 
