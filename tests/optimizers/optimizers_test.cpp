@@ -572,8 +572,8 @@ BOOST_AUTO_TEST_CASE(adamw_decays_the_pre_step_weights_as_torch_does) {
 }
 
 BOOST_AUTO_TEST_CASE(the_openmp_path_takes_the_same_steps) {
-  // Both parameters tiled 350000 times (2.1 and 1.05 million numbers): above the 2^20 where SGD's loops go
-  // parallel (kParallelRootPass, 262144, for the rules with a root). Every copy must follow the small problem's trajectory
+  // Both parameters tiled 350000 times (2.1 and 1.05 million numbers): above the 2^18 weights from which a
+  // rule's step is one parallel region (kParallelStep, for_each_share). Every copy must follow the small problem's trajectory
   // (checked inside run) and the reference.
   for (const ReferenceCase& c : reference().cases) {
     const auto small = make_optimizer<double>(c.optimizer, c.settings);

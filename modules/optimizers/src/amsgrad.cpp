@@ -19,15 +19,14 @@ void AMSGrad<T>::update(const std::vector<Param<T>*>& params) {
   const T alpha = static_cast<T>(c == Convention::keras ? eta * std::sqrt(correction_2) / correction_1 : c == Convention::pytorch ? eta / correction_1 : eta);
   const T s = static_cast<T>(c == Convention::pytorch ? 1.0 / std::sqrt(correction_2) : 1.0);
   const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    T* theta = params[i]->value.memptr();
-    const T* g = params[i]->grad.memptr();
-    T* m = first_moment_[i].memptr();
-    T* v = second_moment_[i].memptr();
-    T* v_max = largest_second_moment_[i].memptr();
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
-    for (std::ptrdiff_t k = 0; k < n; ++k) {
+  for_each_share(entry_counts(params), kParallelStep, [&params, this, alpha, s, b1, b2, eps](std::size_t i, std::size_t begin, std::size_t end) {
+    T* __restrict theta = params[i]->value.memptr();
+    const T* __restrict g = params[i]->grad.memptr();
+    T* __restrict m = first_moment_[i].memptr();
+    T* __restrict v = second_moment_[i].memptr();
+    T* __restrict v_max = largest_second_moment_[i].memptr();
+#pragma omp simd
+    for (std::size_t k = begin; k < end; ++k) {
       // [slide: AMSGrad]  m <- β1 m + (1 - β1) g,   v <- β2 v + (1 - β2) g²,   v_max <- max(v_max, v)
       //                   θ <- θ - η m / (√v_max + ε)   (keras, PyTorch: θ <- θ - η m̂ / (√v̂_max + ε), Adam's corrections)
       m[k] = b1 * m[k] + (T(1) - b1) * g[k];
@@ -35,7 +34,7 @@ void AMSGrad<T>::update(const std::vector<Param<T>*>& params) {
       v_max[k] = std::max(v_max[k], v[k]);
       theta[k] -= alpha * m[k] / (s * std::sqrt(v_max[k]) + eps);
     }
-  }
+  });
 }
 
 template class AMSGrad<float>;

@@ -33,19 +33,18 @@ void Nadam<T>::update(const std::vector<Param<T>*>& params) {
   const T cg = static_cast<T>(gradient_coefficient), cm = static_cast<T>(moment_coefficient);
   const T s = static_cast<T>(1 / std::sqrt(1 - std::pow(beta_2_, t)));
   const T b1 = static_cast<T>(beta_1_), b2 = static_cast<T>(beta_2_), eps = static_cast<T>(epsilon_);
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    T* theta = params[i]->value.memptr();
-    const T* g = params[i]->grad.memptr();
-    T* m = first_moment_[i].memptr();
-    T* v = second_moment_[i].memptr();
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(params[i]->value.n_elem);
-#pragma omp parallel for simd schedule(static) if (parallel: n > static_cast<std::ptrdiff_t>(kParallelRootPass))
-    for (std::ptrdiff_t k = 0; k < n; ++k) {
+  for_each_share(entry_counts(params), kParallelStep, [&params, this, cg, cm, s, b1, b2, eps](std::size_t i, std::size_t begin, std::size_t end) {
+    T* __restrict theta = params[i]->value.memptr();
+    const T* __restrict g = params[i]->grad.memptr();
+    T* __restrict m = first_moment_[i].memptr();
+    T* __restrict v = second_moment_[i].memptr();
+#pragma omp simd
+    for (std::size_t k = begin; k < end; ++k) {
       m[k] = b1 * m[k] + (T(1) - b1) * g[k];
       v[k] = b2 * v[k] + (T(1) - b2) * g[k] * g[k];
       theta[k] -= (cg * g[k] + cm * m[k]) / (s * std::sqrt(v[k]) + eps);
     }
-  }
+  });
 }
 
 template class Nadam<float>;

@@ -16,12 +16,11 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
   // kParallelStep (2^18) weights in all, each thread updating its share of every parameter (for_each_share,
   // lecon/core/parallel.hpp); smaller models step on the calling thread, where waking the pool would cost more
   // than it saves. The loops are `omp simd` at any size (docs/optimizers.md, "Speed").
-  std::vector<std::size_t> sizes;
-  for (const Param<T>* p : params) sizes.push_back(p->value.n_elem);
+  const std::vector<std::size_t> sizes = entry_counts(params);
   if (momentum_ == 0) {
-    for_each_share(sizes, kParallelStep, [&](std::size_t i, std::size_t begin, std::size_t end) {
-      T* theta = params[i]->value.memptr();
-      const T* g = params[i]->grad.memptr();
+    for_each_share(sizes, kParallelStep, [&params, eta](std::size_t i, std::size_t begin, std::size_t end) {
+      T* __restrict theta = params[i]->value.memptr();
+      const T* __restrict g = params[i]->grad.memptr();
 #pragma omp simd
       for (std::size_t k = begin; k < end; ++k) {
         // [slide: gradient descent]  θ <- θ - η ∇L(θ)
@@ -34,10 +33,10 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
   const bool nesterov = nesterov_;
   // One fused pass over θ, g and v (memory-bound: one pass instead of three Armadillo expressions), over
   // entries [begin, end) of parameter i.
-  for_each_share(sizes, kParallelStep, [&](std::size_t i, std::size_t begin, std::size_t end) {
-    T* theta = params[i]->value.memptr();
-    const T* g = params[i]->grad.memptr();
-    T* v = velocity_[i].memptr();
+  for_each_share(sizes, kParallelStep, [&params, this, eta, mu, nesterov](std::size_t i, std::size_t begin, std::size_t end) {
+    T* __restrict theta = params[i]->value.memptr();
+    const T* __restrict g = params[i]->grad.memptr();
+    T* __restrict v = velocity_[i].memptr();
 #pragma omp simd
     for (std::size_t k = begin; k < end; ++k) {
       // [slide: momentum]  v <- μ v - η ∇L(θ),  θ <- θ + v

@@ -28,6 +28,16 @@ namespace lecon {
 class H5Writer;
 class H5Reader;
 
+// How many entries each parameter has, in order: what a rule's update hands to for_each_share
+// (lecon/core/parallel.hpp), which runs the whole step as one pass over all of them.
+template <typename T>
+std::vector<std::size_t> entry_counts(const std::vector<Param<T>*>& params) {
+  std::vector<std::size_t> counts;
+  counts.reserve(params.size());
+  for (const Param<T>* p : params) counts.push_back(p->value.n_elem);
+  return counts;
+}
+
 template <typename T>
 class Optimizer {
  public:

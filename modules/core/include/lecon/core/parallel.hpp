@@ -82,20 +82,16 @@ void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kPara
 // first won at 2^22 (1.37 against 1.22 ms, AMD EPYC, 2 cores).
 constexpr std::size_t kParallelPass = std::size_t(1) << 20;
 
-// The optimizers whose update takes a root and a division per weight (Adam, RMSprop, Adagrad, ...) thread
-// from here on: their pass costs more per element than SGD's, so a second thread pays off sooner. Adam over
-// 262,144 weights took 200 µs on one thread and 177 on two, over 65,536 52 and 84 (docs/optimizers.md, "Speed").
-constexpr std::size_t kParallelRootPass = std::size_t(1) << 18;
-
 // An optimizer's step over all of a model's weights runs on the pool from this many weights in all, as ONE
-// parallel region in which every thread updates its share of every parameter (for_each_share). A region per
-// parameter woke the pool once per weight matrix, and each matrix alone was below the thresholds above. fit
-// calls the step right after the backward pass, whose products ran on the pool a few microseconds before, so
-// its threads have not yet gone into a deep sleep: bench_gemm's wake-up table puts that wake at 7-8 µs, against
-// 55-73 µs after 100 µs or more on one thread. Measured inside fit at 2 threads (SGD with momentum, MLP
-// 784-H-H-10, batch 128, 2-core Xeon), one thread / one region of two: 55,000 weights 47-50 / 42-43 µs,
-// 118,000 80-87 / 71-79 µs, 270,000 178-181 / 106-113 µs, 669,000 565-600 / 293-337 µs (docs/optimizers.md,
-// "Speed").
+// parallel region in which every thread updates its share of every parameter (for_each_share; every rule of
+// modules/optimizers). Before, each parameter had a region of its own, held to a threshold of its own (2^20 for
+// SGD, 2^18 for the rules with a root), and bench_mlp's 401,408 + 262,144 weights stepped mostly on one thread.
+// fit calls the step right after the backward pass, whose products ran on the pool a few microseconds before,
+// so its threads have not yet gone into a deep sleep: bench_gemm's wake-up table puts that wake at 7-8 µs,
+// against 55-73 µs after 100 µs or more on one thread. Measured inside fit at 2 threads (SGD with momentum, MLP
+// 784-H-H-10, batch 128, 2-core Xeon), a region per parameter / one region of two threads: 55,050 weights
+// 47-50 / 42-43 µs, 118,282 80-87 / 71-79 µs, 269,322 178-181 / 106-113 µs, 669,706 565-600 / 293-337 µs
+// (docs/optimizers.md, "Speed").
 constexpr std::size_t kParallelStep = std::size_t(1) << 18;
 
 // Calls body(i, begin, end) for every i < sizes.size() so that the calls for i cover [0, sizes[i]): on the
@@ -110,12 +106,13 @@ void for_each_share(const std::vector<std::size_t>& sizes, std::size_t parallel_
   const bool threaded = total >= parallel_from && !omp_in_parallel();
 #pragma omp parallel if (threaded)
   {
+    auto local = body;  // a copy per thread
     const std::size_t t = static_cast<std::size_t>(omp_get_thread_num()), threads = static_cast<std::size_t>(omp_get_num_threads());
     for (std::size_t i = 0; i < sizes.size(); ++i) {
       const std::size_t lines = (sizes[i] + 15) / 16;
       const std::size_t begin = std::min(sizes[i], lines * t / threads * 16);
       const std::size_t end = std::min(sizes[i], lines * (t + 1) / threads * 16);
-      if (begin < end) body(i, begin, end);
+      if (begin < end) local(i, begin, end);
     }
   }
 }
