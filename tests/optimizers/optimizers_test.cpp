@@ -22,6 +22,7 @@
 #include "lecon/backprop/model_io.hpp"
 #include "lecon/backprop/sequential.hpp"
 #include "lecon/core/hdf5_io.hpp"
+#include "lecon/core/parallel.hpp"
 #include "lecon/optimizers/adadelta.hpp"
 #include "lecon/optimizers/adagrad.hpp"
 #include "lecon/optimizers/adam.hpp"
@@ -573,14 +574,66 @@ BOOST_AUTO_TEST_CASE(adamw_decays_the_pre_step_weights_as_torch_does) {
 
 BOOST_AUTO_TEST_CASE(the_openmp_path_takes_the_same_steps) {
   // Both parameters tiled 350000 times (2.1 and 1.05 million numbers): above the 2^18 weights from which a
-  // rule's step is one parallel region (kParallelStep, for_each_share). Every copy must follow the small problem's trajectory
-  // (checked inside run) and the reference.
+  // rule's step is one parallel region (kParallelStep, for_each_share), here on two threads. Every copy must
+  // follow the small problem's trajectory (checked inside run) and the reference.
+  const int before = thread_count();
+  set_thread_count(2);
   for (const ReferenceCase& c : reference().cases) {
     const auto small = make_optimizer<double>(c.optimizer, c.settings);
     const auto large = make_optimizer<double>(c.optimizer, c.settings);
     const std::vector<arma::vec> expected = run(*small);
     BOOST_TEST(max_relative_error(run(*large, 350000), expected) < 1e-14, c.label());
   }
+  set_thread_count(before);
+}
+
+// Every rule in every convention (the slide's forms are not in the reference file), ten steps on two threads
+// against the same steps on one, bit for bit: the rules are element-wise, so the split must not change a
+// number. Sizes 300,007 + 17 + 1,001: above kParallelStep in all, none a multiple of the 16-entry blocks.
+BOOST_AUTO_TEST_CASE(two_threads_step_every_rule_exactly_as_one) {
+  using Make = std::function<std::unique_ptr<Optimizer<double>>()>;
+  const std::vector<std::pair<std::string, Make>> rules = {
+      {"SGD", [] { return std::make_unique<SGD<double>>(0.01); }},
+      {"SGD momentum", [] { return std::make_unique<SGD<double>>(0.01, 0.9); }},
+      {"SGD Nesterov", [] { return std::make_unique<SGD<double>>(0.01, 0.9, true); }},
+      {"Adam slide", [] { return std::make_unique<Adam<double>>(0.001, 0.9, 0.999, 1e-7, Convention::slide); }},
+      {"Adam pytorch", [] { return std::make_unique<Adam<double>>(0.001, 0.9, 0.999, 1e-7, Convention::pytorch); }},
+      {"Nadam warming", [] { return std::make_unique<Nadam<double>>(); }},
+      {"Nadam constant", [] { return std::make_unique<Nadam<double>>(0.002, 0.9, 0.999, 1e-7, 0.004, NadamMomentum::constant); }},
+      {"AMSGrad slide", [] { return std::make_unique<AMSGrad<double>>(0.001, 0.9, 0.999, 1e-7, Convention::slide); }},
+      {"RMSprop slide", [] { return std::make_unique<RMSprop<double>>(0.001, 0.9, 1e-7, Convention::slide); }},
+      {"Adagrad slide", [] { return std::make_unique<Adagrad<double>>(0.01, 1e-7, 0.0, Convention::slide); }},
+      {"AdaMax slide", [] { return std::make_unique<AdaMax<double>>(0.002, 0.9, 0.999, 1e-7, Convention::slide); }},
+      {"AdaMax keras", [] { return std::make_unique<AdaMax<double>>(); }},
+      {"Adadelta slide", [] { return std::make_unique<Adadelta<double>>(1.0, 0.95, 1e-7, Convention::slide); }},
+      {"Adadelta keras", [] { return std::make_unique<Adadelta<double>>(); }},
+  };
+  const int before = thread_count();
+  const auto run = [](Optimizer<double>& optimizer, int threads) {
+    set_thread_count(threads);
+    Rng rng(7);
+    std::vector<Param<double>> params(3);
+    const std::array<std::size_t, 3> sizes = {300007, 17, 1001};
+    for (std::size_t i = 0; i < 3; ++i) {
+      params[i].value.set_size(sizes[i], 1);
+      rng.fill_uniform(params[i].value, -1.0, 1.0);
+      params[i].grad.set_size(sizes[i], 1);
+    }
+    std::vector<Param<double>*> pointers = {&params[0], &params[1], &params[2]};
+    for (int step = 0; step < 10; ++step) {
+      for (Param<double>& p : params) rng.fill_uniform(p.grad, -1.0, 1.0);
+      optimizer.step(pointers);
+    }
+    return params;
+  };
+  for (const auto& [name, make] : rules) {
+    const auto one = make(), two = make();
+    const std::vector<Param<double>> serial = run(*one, 1), threaded = run(*two, 2);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < serial.size(); ++i) differ += arma::accu(serial[i].value != threaded[i].value);
+    BOOST_TEST(differ == 0u, name);
+  }
+  set_thread_count(before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -611,16 +664,17 @@ BOOST_AUTO_TEST_CASE(the_four_schedules_follow_their_formulas) {
 }
 
 BOOST_AUTO_TEST_CASE(geometric_schedules_never_reach_zero) {
-  // 0.5^1075 and e^-746 underflow to 0, which set_learning_rate refuses: a run per step used to stop there.
+  // 0.1 · 0.5^1072 and 0.1 · e^-743 underflow to 0, which set_learning_rate refuses: a run per step used to stop there.
   const double smallest = std::numeric_limits<double>::min();
   const StepDecay step(0.1, 0.5, 1);
-  BOOST_TEST(0.1 * std::pow(0.5, 1075.0) == 0.0);  // what the formula alone gives
+  BOOST_TEST(0.1 * std::pow(0.5, 1072.0) == 0.0);  // what the formula alone gives
   BOOST_TEST(step(1000) == 0.1 * std::pow(0.5, 1000.0));  // 9.3e-303: above the floor, the formula's value
-  BOOST_TEST(step(1075) == smallest);
+  BOOST_TEST(step(1072) == smallest);
   BOOST_TEST(step(100000) == smallest);
   const ExponentialDecay exponential(0.1, 1.0);
   BOOST_TEST(exponential(700) == 0.1 * std::exp(-700.0));
-  BOOST_TEST(exponential(746) == smallest);
+  BOOST_TEST(0.1 * std::exp(-743.0) == 0.0);
+  BOOST_TEST(exponential(743) == smallest);
   // The scheduler sets it at an epoch past the point of underflow, and SGD takes its vanishing step.
   Param<double> p = param(1.0, 1.0);
   SGD<double> sgd(0.1);

@@ -14,8 +14,9 @@ void SGD<T>::update(const std::vector<Param<T>*>& params) {
   const T eta = static_cast<T>(this->learning_rate()), mu = static_cast<T>(momentum_);
   // SGD's passes are a few operations per weight, bound by memory. The whole step is one parallel region from
   // kParallelStep (2^18) weights in all, each thread updating its share of every parameter (for_each_share,
-  // lecon/core/parallel.hpp); smaller models step on the calling thread, where waking the pool would cost more
-  // than it saves. The loops are `omp simd` at any size (docs/optimizers.md, "Speed").
+  // lecon/core/parallel.hpp); smaller models step on the calling thread: trained online, with the pool asleep
+  // between steps, waking it would cost more than it saves. The loops are `omp simd` at any size
+  // (docs/optimizers.md, "Speed").
   const std::vector<std::size_t> sizes = entry_counts(params);
   if (momentum_ == 0) {
     for_each_share(sizes, kParallelStep, [&params, eta](std::size_t i, std::size_t begin, std::size_t end) {

@@ -85,13 +85,15 @@ constexpr std::size_t kParallelPass = std::size_t(1) << 20;
 // An optimizer's step over all of a model's weights runs on the pool from this many weights in all, as ONE
 // parallel region in which every thread updates its share of every parameter (for_each_share; every rule of
 // modules/optimizers). Before, each parameter had a region of its own, held to a threshold of its own (2^20 for
-// SGD, 2^18 for the rules with a root), and bench_mlp's 401,408 + 262,144 weights stepped mostly on one thread.
+// SGD, 2^18 for the rules with a root): SGD stepped bench_mlp's 401,408 + 262,144 weights on one thread.
 // fit calls the step right after the backward pass, whose products ran on the pool a few microseconds before,
 // so its threads have not yet gone into a deep sleep: bench_gemm's wake-up table puts that wake at 7-8 µs,
 // against 55-73 µs after 100 µs or more on one thread. Measured inside fit at 2 threads (SGD with momentum, MLP
 // 784-H-H-10, batch 128, 2-core Xeon), a region per parameter / one region of two threads: 55,050 weights
-// 47-50 / 42-43 µs, 118,282 80-87 / 71-79 µs, 269,322 178-181 / 106-113 µs, 669,706 565-600 / 293-337 µs
-// (docs/optimizers.md, "Speed").
+// 47-50 / 42-43 µs, 118,282 80-87 / 71-79 µs, 269,322 178-181 / 106-113 µs, 669,706 565-600 / 293-337 µs.
+// The threshold is for online training (batch 1), whose products run on one thread, so the pool sleeps between
+// steps: there, one thread / one region of two took 18.5-19.0 / 39-41 µs for 55,050 weights, 94-126 / 111-118 µs
+// for 269,322 and 281-366 / 229-245 µs for 669,706 (docs/optimizers.md, "Speed").
 constexpr std::size_t kParallelStep = std::size_t(1) << 18;
 
 // Calls body(i, begin, end) for every i < sizes.size() so that the calls for i cover [0, sizes[i]): on the

@@ -30,11 +30,11 @@
 
 namespace lecon {
 
-// Step and exponential decay are geometric, and a long run takes them below the smallest double: 0.5^1075 and
-// e^-746 are 0. The optimizers refuse η = 0 (set_learning_rate), so a run with StepDecay(0.1, 0.5, 1) per step
-// stopped with an error at step 1,075 instead of going on with the vanishing steps its schedule asks for. These
-// schedules stay at the smallest positive normal double instead (2.2e-308: a step of 0 in float and of at
-// most 2.2e-308 |g| in double).
+// Step and exponential decay are geometric, and a long run takes them below the smallest double: 0.1 · 0.5^t is 0
+// from t = 1,072 on and 0.1 · e^-t from t = 743. The optimizers refuse η = 0 (set_learning_rate), so a run with
+// StepDecay(0.1, 0.5, 1) per step stopped with an error at step 1,072 instead of going on with the vanishing steps
+// its schedule asks for. These schedules stay at the smallest positive normal double instead (2.2e-308: a step
+// of 0 in float and of at most 2.2e-308 |g| in double).
 inline double at_least_smallest_positive(double rate) { return std::max(rate, std::numeric_limits<double>::min()); }
 
 // [book: Goodfellow, Bengio & Courville 2016, §8.3.1]  constant:  η_t = η0
