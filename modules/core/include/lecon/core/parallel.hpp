@@ -88,7 +88,8 @@ constexpr std::size_t kParallelPass = std::size_t(1) << 20;
 // SGD, 2^18 for the rules with a root): SGD stepped bench_mlp's 401,408 + 262,144 weights on one thread.
 // fit calls the step right after the backward pass, whose products ran on the pool a few microseconds before,
 // so its threads have not yet gone into a deep sleep: bench_gemm's wake-up table puts that wake at 7-8 µs,
-// against 55-73 µs after 100 µs or more on one thread. Measured inside fit at 2 threads (SGD with momentum, MLP
+// against 55-73 µs after 100 µs or more on one thread (2-core AMD EPYC); 3 against 11-26 µs on the 2-core Xeon
+// below. Measured inside fit at 2 threads (SGD with momentum, MLP
 // 784-H-H-10, batch 128, 2-core Xeon), a region per parameter / one region of two threads: 55,050 weights
 // 47-50 / 42-43 µs, 118,282 80-87 / 71-79 µs, 269,322 178-181 / 106-113 µs, 669,706 565-600 / 293-337 µs.
 // The threshold is for online training (batch 1), whose products run on one thread, so the pool sleeps between
