@@ -89,9 +89,9 @@ constexpr std::size_t kParallelPass = std::size_t(1) << 20;
 // fit calls the step right after the backward pass, whose products ran on the pool a few microseconds before,
 // so its threads have not yet gone into a deep sleep: bench_gemm's wake-up table puts that wake at 7-8 µs,
 // against 55-73 µs after 100 µs or more on one thread (2-core AMD EPYC); 3 against 11-26 µs on the 2-core Xeon
-// below. Measured inside fit at 2 threads (SGD with momentum, MLP
-// 784-H-H-10, batch 128, 2-core Xeon), a region per parameter / one region of two threads: 55,050 weights
-// 47-50 / 42-43 µs, 118,282 80-87 / 71-79 µs, 269,322 178-181 / 106-113 µs, 669,706 565-600 / 293-337 µs.
+// below. Measured inside fit at 2 threads (SGD with momentum, MLP 784-H-H-10, batch 128, 2-core Xeon), a region
+// per parameter / one region of two threads: 55,050 weights 47-50 / 42-43 µs, 118,282 80-87 / 71-79 µs, 269,322
+// 178-181 / 106-113 µs, 669,706 565-600 / 293-337 µs.
 // The threshold is for online training (batch 1), whose products run on one thread, so the pool sleeps between
 // steps: there, one thread / one region of two took 18.5-19.0 / 39-41 µs for 55,050 weights, 94-126 / 111-118 µs
 // for 269,322 and 281-366 / 229-245 µs for 669,706 (docs/optimizers.md, "Speed").
