@@ -220,6 +220,56 @@ BOOST_AUTO_TEST_CASE(fast_paths_equal_the_reference_loops) {
   BOOST_TEST(chosen[ConvAlgorithm::lowered] == 4u);
 }
 
+// LECON_HALF_VECTORS set to `value` for the life of the object (unset: the CPU's choice), then put back.
+class HalfVectors {
+ public:
+  explicit HalfVectors(const char* value) {
+    if (const char* old = std::getenv("LECON_HALF_VECTORS")) old_ = old, had_ = true;
+    setenv("LECON_HALF_VECTORS", value, 1);
+  }
+  ~HalfVectors() {
+    if (had_) setenv("LECON_HALF_VECTORS", old_.c_str(), 1);
+    else unsetenv("LECON_HALF_VECTORS");
+  }
+
+ private:
+  std::string old_;
+  bool had_ = false;
+};
+
+// The filter-vector kernels split filter counts that leave at most half a vector beyond whole ones in two ways:
+// whole vectors and a half (AMD's Zen 4, AVX2), or one more whole vector (Intel's AVX-512). Each CPU runs one of
+// them; here both run on any CPU, against the plain loops, and give the same sums bit for bit (each filter's sum
+// is taken in the same order either way). 8 and 24 filters always keep the half; 40, 50 and 56 are the split ones.
+BOOST_AUTO_TEST_CASE(filter_vectors_with_and_without_half_vectors_agree) {
+  const std::vector<FastCase> cases = {
+      {2, 20, 50, 5, 1, 0, 12, 12}, {2, 5, 40, 2, 1, 2, 5, 6}, {2, 9, 56, 3, 1, 1, 8, 11}, {2, 16, 24, 3, 1, 1, 9, 10}, {2, 16, 8, 3, 1, 1, 9, 10}};
+  for (const FastCase& c : cases) {
+    std::map<std::string, arma::fmat> outputs;
+    for (const char* value : {"1", "0"}) {
+      HalfVectors half(value);
+      check_against_reference<double>(c, ConvAlgorithm::filter_vectors, 1e-12);
+      check_against_reference<float>(c, ConvAlgorithm::filter_vectors, 1e-5f);
+      Rng rng(5);
+      Conv2D<float> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
+      conv.set_algorithm(ConvAlgorithm::filter_vectors);
+      Tensor<float> x(Shape{c.batch, c.channels, c.height, c.width}), y;
+      rng.fill_normal(x.matrix(), 0.0f, 1.0f);
+      conv.forward(x, y, Context{true, nullptr});
+      Tensor<float> dy(y.shape()), dx(x.shape());
+      rng.fill_normal(dy.matrix(), 0.0f, 1.0f);
+      conv.backward(dy, &dx);
+      outputs[value] = arma::join_cols(arma::vectorise(y.matrix()), arma::vectorise(conv.W().grad), arma::vectorise(dx.matrix()));
+    }
+    BOOST_TEST(arma::approx_equal(outputs["1"], outputs["0"], "absdiff", 0.0f), describe(c) << ": with and without half vectors");
+  }
+  HalfVectors bad("2");
+  Rng rng(1);
+  Conv2D<float> conv(20, 50, 5, rng);
+  Tensor<float> x(Shape{1, 20, 12, 12}), y;
+  test::check_error<Error>([&] { conv.forward(x, y, Context{false, nullptr}); }, {"LECON_HALF_VECTORS", "expected 0 or 1", "'2'"});
+}
+
 BOOST_AUTO_TEST_CASE(a_strided_layer_refuses_the_direct_algorithms) {
   Rng rng(1);
   Conv2D<float> conv(8, 16, 3, rng, 2, 1);

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "lecon/core/error.hpp"
 
 #include "simd.hpp"
 
@@ -17,7 +21,7 @@ using simd::store;
 using simd::Vec;
 
 // Accumulators per tile: outputs x vectors of filters ≤ 24, which with the weight vectors and a broadcast pixel
-// fit AVX-512's 32 registers (12 outputs x 2 vectors; 6 x (3 + a half)).
+// fit AVX-512's 32 registers (12 outputs x 2 vectors; 6 x (3 + a half); 6 x 4).
 constexpr std::size_t kAccumulators = 24;
 // At most this many outputs of a row per tile, and taps along a kernel row per pass of the weight gradient.
 constexpr std::size_t kMaxTile = 12;
@@ -29,12 +33,22 @@ constexpr std::size_t kMaxTaps = 8;
 // broadcast pixel feeds all of them: LeNet's 50 = 3 x 16 + 2, one pass of 3 vectors and a half instead of two
 // passes of 2 vectors (64 lanes, 14 of them padding). Other counts: passes of 2 vectors, then 1.
 struct Pass {
-  std::size_t vectors;  // whole vectors, 0-3
+  std::size_t vectors;  // whole vectors, 0-4 (4 only without a half)
   bool half;
 };
-inline Pass next_pass(std::size_t F, std::size_t f0, std::size_t L) {
-  const std::size_t left = F - f0, part = F % L;
-  if (part != 0 && part <= L / 2 && left <= 3 * L + L / 2) return {left / L, true};
+// Where half a vector costs as much as a whole one (Plan::half_vectors false: Intel's AVX-512 cores), a pass of
+// 2 or 3 whole vectors and a half takes one more whole vector instead (LeNet's 50 filters: 4 vectors, the last
+// 14 lanes padding): the half's multiply-adds need the pixel broadcast a second time, into a 32-byte register,
+// and GCC does both broadcasts register to register, on the port the second FMA unit uses. On a 2-core Xeon
+// (Sapphire Rapids) 4 whole vectors took LeNet's second layer 0.75x the time forward and 0.72x for the weight
+// gradient, 40 filters as 3 vectors 0.76x and 0.81x. One whole and a half, or a half alone, stay: there the
+// whole vector was slower (8 filters 1.08x / 1.16x; 24: 1.00x / 1.10x).
+inline Pass next_pass(const Plan& g, std::size_t f0, std::size_t L) {
+  const std::size_t F = g.F, left = F - f0, part = F % L;
+  if (part != 0 && part <= L / 2 && left <= 3 * L + L / 2) {
+    if (left / L >= 2 && !g.half_vectors) return {left / L + 1, false};
+    return {left / L, true};
+  }
   return {left > L ? std::size_t(2) : std::size_t(1), false};
 }
 inline std::size_t pass_width(const Pass& pass, std::size_t L) { return pass.vectors * L + (pass.half ? L / 2 : 0); }
@@ -125,7 +139,7 @@ template <typename T>
 LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wf, const T* b, T* y) {
   constexpr std::size_t L = Lanes<T>::count;
   for (std::size_t f0 = 0; f0 < g.F;) {
-    const Pass pass = next_pass(g.F, f0, L);
+    const Pass pass = next_pass(g, f0, L);
     if (pass.half) {
       switch (pass.vectors) {
         case 0: forward_filters<T, 0, true>(g, xp, Wf, b, f0, y); break;
@@ -133,6 +147,10 @@ LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wf, const T* 
         case 2: forward_filters<T, 2, true>(g, xp, Wf, b, f0, y); break;
         default: forward_filters<T, 3, true>(g, xp, Wf, b, f0, y); break;
       }
+    } else if (pass.vectors == 4) {
+      forward_filters<T, 4, false>(g, xp, Wf, b, f0, y);
+    } else if (pass.vectors == 3) {
+      forward_filters<T, 3, false>(g, xp, Wf, b, f0, y);
     } else if (pass.vectors == 2) {
       forward_filters<T, 2, false>(g, xp, Wf, b, f0, y);
     } else {
@@ -222,7 +240,7 @@ template <typename T>
 LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
   constexpr std::size_t L = Lanes<T>::count;
   for (std::size_t f0 = 0; f0 < g.F;) {
-    const Pass pass = next_pass(g.F, f0, L);
+    const Pass pass = next_pass(g, f0, L);
     if (pass.half) {
       switch (pass.vectors) {
         case 0: weight_filters<T, 0, true>(g, xp, dyT, f0, dWf); break;
@@ -230,6 +248,10 @@ LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
         case 2: weight_filters<T, 2, true>(g, xp, dyT, f0, dWf); break;
         default: weight_filters<T, 3, true>(g, xp, dyT, f0, dWf); break;
       }
+    } else if (pass.vectors == 4) {
+      weight_filters<T, 4, false>(g, xp, dyT, f0, dWf);
+    } else if (pass.vectors == 3) {
+      weight_filters<T, 3, false>(g, xp, dyT, f0, dWf);
     } else if (pass.vectors == 2) {
       weight_filters<T, 2, false>(g, xp, dyT, f0, dWf);
     } else {
@@ -243,8 +265,19 @@ LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
 
 std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 
+namespace {
+bool half_vectors_here() {
+  const char* value = std::getenv("LECON_HALF_VECTORS");
+  if (value == nullptr) return simd::half_vector_pays();
+  const std::string v = value;
+  if (v != "0" && v != "1") throw Error("LECON_HALF_VECTORS: expected 0 or 1 (or unset), got '" + v + "'");
+  return v == "1";
+}
+}  // namespace
+
 Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes) {
   Plan g{};
+  g.half_vectors = half_vectors_here();
   g.C = C, g.F = F, g.K = K, g.p = p, g.H = H, g.W = W;
   g.Ho = H + 2 * p - K + 1, g.Wo = W + 2 * p - K + 1;
   g.Hp = H + 2 * p, g.Wp = W + 2 * p;
