@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include "lecon/core/error.hpp"
@@ -346,7 +347,14 @@ void transpose_gradient(const Plan& g, const T* dy, T* dyT) {
           for (std::size_t t = 0; t < nq; ++t) tile[t][a] = T(0);
         }
       }
-      for (std::size_t t = 0; t < nq; ++t) std::copy(tile[t], tile[t] + nf, dyT + (q0 + t) * g.Fp + f0);
+      // A whole row of the tile as a copy of constant size: GCC makes it one vector move (or four), where a
+      // copy of nf values became `rep movsq`, whose start-up cost made this pass 7.5% of the CIFAR network's
+      // training step on one thread (perf).
+      if (nf == B) {
+        for (std::size_t t = 0; t < nq; ++t) std::memcpy(dyT + (q0 + t) * g.Fp + f0, tile[t], sizeof tile[t]);
+      } else {
+        for (std::size_t t = 0; t < nq; ++t) std::copy(tile[t], tile[t] + nf, dyT + (q0 + t) * g.Fp + f0);
+      }
     }
   }
 }
