@@ -267,6 +267,7 @@ LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
 std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 
 namespace {
+// Read on every plan (a few per layer and step, a fraction of a microsecond each), not once: a test switches it.
 bool half_vectors_here() {
   const char* value = std::getenv("LECON_HALF_VECTORS");
   if (value == nullptr) return simd::half_vector_pays();
