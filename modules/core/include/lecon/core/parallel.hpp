@@ -79,8 +79,14 @@ void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kPara
 // thread below this many elements. Memory, not arithmetic, sets its speed, and waking a sleeping thread (the
 // passive wait policy, docs/architecture.md) costs 60-90 µs on a shared virtual machine: a ReLU over 2^16 floats
 // took 9 µs on one thread and 66 µs on two, over 2^19 55 and 112 µs, over 2^20 153 and 172 µs; two threads
-// first won at 2^22 (1.37 against 1.22 ms, AMD EPYC, 2 cores).
-constexpr std::size_t kParallelPass = std::size_t(1) << 20;
+// first won at 2^22 (1.37 against 1.22 ms, AMD EPYC, 2 cores). Those passes read data already in the cache. Inside
+// training, a pass comes after a layer that has just written more than a core's L2 cache: the CIFAR network's
+// ReLUs over 921,600 and 401,408 values after its convolutions. There, on a 2-core Xeon (Sapphire Rapids), two
+// threads halved a standalone ReLU over data evicted from the cache at every size from 2^18 (347 → 168 µs) to 2^22,
+// and one epoch of the CIFAR network on two threads took 0.966x and 0.968x the time with the threshold at 2^18
+// instead of 2^20 (six alternated rounds in one process, twice; 0.959x at 2^19). The AMD EPYC figures above put
+// the cost of the lower threshold there at about 20 µs per pass of 2^20 values.
+constexpr std::size_t kParallelPass = std::size_t(1) << 18;
 
 // An optimizer's step over all of a model's weights runs on the pool from this many weights in all, as ONE
 // parallel region in which every thread updates its share of every parameter (for_each_share; every rule of
