@@ -84,8 +84,8 @@ void parallel_for(std::size_t n, Body&& body, std::size_t work_per_index = kPara
 // ReLUs over 921,600 and 401,408 values after its convolutions. There, on a 2-core Xeon (Sapphire Rapids), two
 // threads halved a standalone ReLU over data evicted from the cache at every size from 2^18 (347 → 168 µs) to 2^22,
 // and one epoch of the CIFAR network on two threads took 0.966x and 0.968x the time with the threshold at 2^18
-// instead of 2^20 (six alternated rounds in one process, twice; 0.959x at 2^19). The AMD EPYC figures above put
-// the cost of the lower threshold there at about 20 µs per pass of 2^20 values.
+// instead of 2^20 (six alternated rounds in one process, twice; 0.959x at 2^19). By the AMD EPYC figures above,
+// the lower threshold costs a pass there 19 µs at 2^20 values and 57 µs at 2^19 when its data is in the cache.
 constexpr std::size_t kParallelPass = std::size_t(1) << 18;
 
 // An optimizer's step over all of a model's weights runs on the pool from this many weights in all, as ONE
