@@ -237,22 +237,30 @@ class HalfVectors {
   bool had_ = false;
 };
 
-// The filter-vector kernels split filter counts that leave at most half a vector beyond whole ones in two ways:
-// whole vectors and a half (AMD's Zen 4, AVX2), or one more whole vector (Intel's AVX-512). Each CPU runs one of
-// them; here both run on any CPU, against the plain loops, and give the same sums bit for bit (each filter's sum
-// is taken in the same order either way). 8 and 24 filters always keep the half; 40, 50 and 56 are the split ones.
-BOOST_AUTO_TEST_CASE(filter_vectors_with_and_without_half_vectors_agree) {
-  const std::vector<FastCase> cases = {
-      {2, 20, 50, 5, 1, 0, 12, 12}, {2, 5, 40, 2, 1, 2, 5, 6}, {2, 9, 56, 3, 1, 1, 8, 11}, {2, 16, 24, 3, 1, 1, 9, 10}, {2, 16, 8, 3, 1, 1, 9, 10}};
-  for (const FastCase& c : cases) {
+// The kernels are cut two ways, by whether half a vector costs half a whole one (LECON_HALF_VECTORS, simd.hpp).
+// The filter-vector kernels split filter counts that leave at most half a vector beyond whole ones into whole
+// vectors and a half (AMD's Zen 4, AVX2), or one more whole vector (Intel's AVX-512); the direct forward runs
+// over row tiles (the same CPUs), or over flat rows with AVX-512 on Intel. Each CPU runs one of them; here both
+// run on any CPU, against the plain loops, and give the same sums bit for bit (each output's sum is taken in the
+// same order either way). Filter vectors: 8 and 24 filters always keep the half; 40, 50 and 56 are the split
+// ones. Direct: LeNet's and the CIFAR network's first layers, rows of 20 with vectors across two of them and a
+// last tile past the last row, and rows shorter than a vector (row tiles either way).
+BOOST_AUTO_TEST_CASE(kernels_with_and_without_half_vectors_agree) {
+  const std::vector<std::pair<FastCase, ConvAlgorithm>> cases = {
+      {{2, 20, 50, 5, 1, 0, 12, 12}, ConvAlgorithm::filter_vectors}, {{2, 5, 40, 2, 1, 2, 5, 6}, ConvAlgorithm::filter_vectors},
+      {{2, 9, 56, 3, 1, 1, 8, 11}, ConvAlgorithm::filter_vectors},   {{2, 16, 24, 3, 1, 1, 9, 10}, ConvAlgorithm::filter_vectors},
+      {{2, 16, 8, 3, 1, 1, 9, 10}, ConvAlgorithm::filter_vectors},   {{2, 1, 20, 5, 1, 0, 28, 28}, ConvAlgorithm::direct},
+      {{2, 3, 32, 5, 1, 2, 32, 32}, ConvAlgorithm::direct},          {{2, 2, 13, 3, 1, 1, 9, 18}, ConvAlgorithm::direct},
+      {{2, 1, 3, 3, 1, 0, 5, 7}, ConvAlgorithm::direct}};
+  for (const auto& [c, algorithm] : cases) {
     std::map<std::string, arma::fmat> outputs;
     for (const char* value : {"1", "0"}) {
       HalfVectors half(value);
-      check_against_reference<double>(c, ConvAlgorithm::filter_vectors, 1e-12);
-      check_against_reference<float>(c, ConvAlgorithm::filter_vectors, 1e-5f);
+      check_against_reference<double>(c, algorithm, 1e-12);
+      check_against_reference<float>(c, algorithm, 1e-5f);
       Rng rng(5);
       Conv2D<float> conv(c.channels, c.filters, c.kernel, rng, c.stride, c.padding);
-      conv.set_algorithm(ConvAlgorithm::filter_vectors);
+      conv.set_algorithm(algorithm);
       Tensor<float> x(Shape{c.batch, c.channels, c.height, c.width}), y;
       rng.fill_normal(x.matrix(), 0.0f, 1.0f);
       conv.forward(x, y, Context{true, nullptr});
@@ -261,7 +269,8 @@ BOOST_AUTO_TEST_CASE(filter_vectors_with_and_without_half_vectors_agree) {
       conv.backward(dy, &dx);
       outputs[value] = arma::join_cols(arma::vectorise(y.matrix()), arma::vectorise(conv.W().grad), arma::vectorise(dx.matrix()));
     }
-    BOOST_TEST(arma::approx_equal(outputs["1"], outputs["0"], "absdiff", 0.0f), describe(c) << ": with and without half vectors");
+    BOOST_TEST(arma::approx_equal(outputs["1"], outputs["0"], "absdiff", 0.0f),
+               describe(c) << " (" << conv_algorithm_name(algorithm) << "): with and without half vectors");
   }
   HalfVectors bad("2");
   Rng rng(1);

@@ -202,15 +202,12 @@ void Conv2D<T>::forward_direct(const Tensor<T>& x, Tensor<T>& y) {
   const std::size_t n = x.batch(), groups = std::min(n, kGroups);
   const direct_conv::Plan plan = direct_conv::make_plan(geometry_.channels, geometry_.filters, geometry_.kernel, geometry_.padding,
                                                         in_shape_[2], in_shape_[3], direct_conv::lanes<T>());
-  scratch_.set_size(plan.xp_size(), groups);
+  scratch_.set_size(plan.forward_size(), groups);
   const std::size_t per_sample = geometry_.filters * geometry_.patch_size() * positions_;  // multiply-adds
   parallel_for(groups, [&](std::size_t g) {
-    T* xp = scratch_.colptr(g);
-    for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m) {
-      direct_conv::pad_input(plan, x.data() + m * x.sample_size(), xp);
-      // [slide: convolution]  y = b + Σ_c Σ_u Σ_v W · x, directly (conv2d_direct.hpp)
-      direct_conv::forward(plan, xp, W_.value.memptr(), b_.value.memptr(), y.data() + m * y.sample_size());
-    }
+    T* buffer = scratch_.colptr(g);
+    for (std::size_t m = n * g / groups; m < n * (g + 1) / groups; ++m)  // [slide: convolution]  y = b + Σ_c Σ_u Σ_v W · x, directly (conv2d_direct.hpp)
+      direct_conv::forward_sample(plan, x.data() + m * x.sample_size(), W_.value.memptr(), b_.value.memptr(), buffer, y.data() + m * y.sample_size());
   }, per_sample * (n / groups));
 }
 

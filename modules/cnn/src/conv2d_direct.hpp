@@ -14,6 +14,12 @@
 // The same layouts serve the two gradients:
 //   ∂L/∂W[f, c, u, v] = Σ_i Σ_j ∂L/∂y[f, i, j] · xp[c, i + u, j + v]      (zeros in dyp add nothing)
 //   ∂L/∂xp[c, i + u, j + v] += Σ_f W[f, c, u, v] · ∂L/∂y[f, i, j]       (then cropped back to H x W)
+//
+// On Intel's AVX-512 cores the forward runs over flat rows instead (Plan::flat; conv2d_direct.cpp says why):
+//   xf:  C planes of Hp x S, S = W + 2p (no padding right of the image's own border), then a zero tail
+// and output q = i·S + j of the plane (j < Wo: y[., i, j]; Wo ≤ j < S: the row's last K - 1 positions, computed
+// and never stored) reads xf[c, q + u·S + v]: one run of memory per tap across row ends, so a tile is any NT
+// consecutive vectors of outputs.
 #include <cstddef>
 
 namespace lecon::direct_conv {
@@ -22,13 +28,26 @@ struct Plan {
   std::size_t C, F, K, p;     // channels, filters, kernel, padding (stride 1)
   std::size_t H, W, Ho, Wo;   // input and output plane sizes
   std::size_t Hp, Wq, Wr;     // padded sizes (above)
+  std::size_t S, tail;        // the flat layout's row length and the zeros after its planes
+  bool flat;                  // whether forward_sample runs over flat rows
   std::size_t patch() const { return C * K * K; }
   std::size_t xp_size() const { return C * Hp * Wq; }
   std::size_t dyp_size() const { return F * Ho * Wr; }
+  std::size_t xf_size() const { return C * Hp * S + tail; }
+  // The buffer forward_sample needs: xf or xp.
+  std::size_t forward_size() const { return flat ? xf_size() : xp_size(); }
 };
 
-// The plan for (C, H, W) inputs; `lanes` = L, the values of T in 64 bytes.
+// The plan for (C, H, W) inputs; `lanes` = L, the values of T in 64 bytes. flat: AVX-512 on a CPU where half a
+// vector costs as much as a whole one (simd::half_vectors_here(): Intel's cores, or LECON_HALF_VECTORS=0) and
+// rows of at least L values (S ≥ L: a vector of outputs then spans at most two rows of y).
 Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes);
+
+// y (one sample, F x Ho x Wo) = the convolution of x (one sample, C x H x W) with Wm (C·K·K x F, column f =
+// filter f) plus b (F), through `buffer` (plan.forward_size() values): x padded, then forward (below) or the flat
+// rows.
+void forward_sample(const Plan& plan, const float* x, const float* Wm, const float* b, float* buffer, float* y);
+void forward_sample(const Plan& plan, const double* x, const double* Wm, const double* b, double* buffer, double* y);
 
 // xp <- x padded (x: one sample, C x H x W; xp: plan.xp_size() values).
 template <typename T>

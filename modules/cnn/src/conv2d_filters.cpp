@@ -4,11 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <string>
-
-#include "lecon/core/error.hpp"
 
 #include "simd.hpp"
 
@@ -266,20 +262,9 @@ LECON_INLINE void weight_all(const Plan& g, const T* xp, const T* dyT, T* dWf) {
 
 std::size_t round_up(std::size_t n, std::size_t m) { return (n + m - 1) / m * m; }
 
-namespace {
-// Read on every plan (a few per layer and step, a fraction of a microsecond each), not once: a test switches it.
-bool half_vectors_here() {
-  const char* value = std::getenv("LECON_HALF_VECTORS");
-  if (value == nullptr) return simd::half_vector_pays();
-  const std::string v = value;
-  if (v != "0" && v != "1") throw Error("LECON_HALF_VECTORS: expected 0 or 1 (or unset), got '" + v + "'");
-  return v == "1";
-}
-}  // namespace
-
 Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes) {
   Plan g{};
-  g.half_vectors = half_vectors_here();
+  g.half_vectors = simd::half_vectors_here();
   g.C = C, g.F = F, g.K = K, g.p = p, g.H = H, g.W = W;
   g.Ho = H + 2 * p - K + 1, g.Wo = W + 2 * p - K + 1;
   g.Hp = H + 2 * p, g.Wp = W + 2 * p;

@@ -39,8 +39,8 @@ struct Plan {
 std::size_t round_up(std::size_t n, std::size_t m);
 
 // The plan for F filters of K x K over (C, H, W) inputs with padding p; `lanes`: values of T in 64 bytes.
-// half_vectors: simd::half_vector_pays() on this CPU, unless the environment variable LECON_HALF_VECTORS is
-// set to 1 or 0 (the tests run both kernels on any CPU; anything else there is an error).
+// half_vectors: simd::half_vectors_here(), this CPU's answer unless LECON_HALF_VECTORS sets it (1 or 0: the
+// tests run both kernels on any CPU; anything else there is an error).
 Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::size_t H, std::size_t W, std::size_t lanes);
 // The plan whose forward is the input gradient of `plan`'s (needs p ≤ K - 1): F channels in, C filters out,
 // padding K - 1 - p, on Ho x Wo planes; its outputs are H x W.

@@ -5,7 +5,11 @@
 // CPU runs (by feature, not by CPU model), so the binaries still run on any x86-64 (LECON_NATIVE stays off) and
 // use wide registers where they exist.
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
+#include <string>
+
+#include "lecon/core/error.hpp"
 
 // LECON_SIMD_X86: GCC (or Clang) on x86-64, where the target attributes and the AVX-512 intrinsics of
 // <immintrin.h> exist (the kernels written with intrinsics, pooling.cpp and conv2d_filters.cpp, need it).
@@ -104,6 +108,17 @@ inline bool half_vector_pays() {
 #else
   return true;
 #endif
+}
+
+// What the kernels of this run assume: half_vector_pays(), unless the environment variable LECON_HALF_VECTORS is
+// 1 (yes) or 0 (no), so that the tests run both choices on any CPU; any other value is an error. Read on every
+// plan (a few per layer and step, a fraction of a microsecond each), not once: a test switches it.
+inline bool half_vectors_here() {
+  const char* value = std::getenv("LECON_HALF_VECTORS");
+  if (value == nullptr) return half_vector_pays();
+  const std::string v = value;
+  if (v != "0" && v != "1") throw Error("LECON_HALF_VECTORS: expected 0 or 1 (or unset), got '" + v + "'");
+  return v == "1";
 }
 
 }  // namespace lecon::simd
