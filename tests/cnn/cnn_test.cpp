@@ -155,6 +155,7 @@ const std::vector<FastCase> kFastCases = {
     {2, 5, 40, 2, 1, 2, 5, 6},     // padding beyond K - 1, even kernel
     {1, 9, 16, 1, 1, 0, 4, 13},    // 1x1 kernel, batch 1
     {9, 7, 24, 9, 1, 4, 10, 11},   // K = 9: the weight gradient's taps in two passes (5 + 4); uneven groups
+    {2, 6, 20, 3, 1, 0, 12, 10},   // 80 positions: ∂L/∂P in blocks of 4 + 1 vectors (float), 4 + 4 + 2 (double)
 };
 
 // The algorithms that can compute case c: all three for stride 1, only the lowered one otherwise.
@@ -216,7 +217,7 @@ BOOST_AUTO_TEST_CASE(fast_paths_equal_the_reference_loops) {
   // What the automatic choice picks: stride 1 with at most 4 channels direct, with more channels and at least
   // 16 filters filter vectors, everything else lowered.
   BOOST_TEST(chosen[ConvAlgorithm::direct] == 7u);
-  BOOST_TEST(chosen[ConvAlgorithm::filter_vectors] == 7u);
+  BOOST_TEST(chosen[ConvAlgorithm::filter_vectors] == 8u);
   BOOST_TEST(chosen[ConvAlgorithm::lowered] == 4u);
 }
 

@@ -313,7 +313,8 @@ void Conv2D<T>::backward_filter_vectors(const Tensor<T>& dy, Tensor<T>* dx) {
       } else {  // ∂L/∂P = ∂L/∂Y · Wmᵀ (this sample's ∂L/∂y is ∂L/∂Y as it lies: positions x F), then col2im
         arma::Mat<T>& dP = patch_gradients_[g];
         dP.set_size(positions_, CKK);
-        gemm_nt(positions_, CKK, F, grad, W_.value.memptr(), dP.memptr());
+        if (!filter_conv::patch_gradient(plan, grad, W_.value.memptr(), dP.memptr()))
+          gemm_nt(positions_, CKK, F, grad, W_.value.memptr(), dP.memptr());
         if (!filter_conv::patch_gradient_rows(plan, dP.memptr(), out)) col2im(dP, *dx, m, 1);
       }
     }

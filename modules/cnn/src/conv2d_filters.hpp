@@ -59,6 +59,12 @@ void pack_flipped_weights(const Plan& plan, const T* Wm, std::size_t lanes, T* W
 template <typename T>
 void transpose_gradient(const Plan& plan, const T* dy, T* dyT);
 
+// ∂L/∂P = ∂L/∂Y · Wmᵀ for one sample (∂L/∂Y: its ∂L/∂y as it lies, Ho·Wo rows x F columns; Wm: C·K·K x F;
+// ∂L/∂P: Ho·Wo x C·K·K, column-major), on a CPU with AVX-512 when Ho·Wo is a whole number of vectors: a product
+// without BLAS's packing of Wm for every sample. False (nothing written) elsewhere; the caller then uses a GEMM.
+bool patch_gradient(const Plan& plan, const float* dy, const float* Wm, float* dP);
+bool patch_gradient(const Plan& plan, const double* dy, const double* Wm, double* dP);
+
 // ∂L/∂x of one sample (C x H x W) from its patch gradients ∂L/∂P (Ho·Wo rows x C·K·K columns, column-major), as
 // col2im computes it, for a "valid" layer (p = 0) whose rows fit one vector (W ≤ 16 floats) on a CPU with
 // AVX-512: each row of ∂L/∂x is summed in a register from the K·K (or fewer) patch-gradient rows that land in
