@@ -54,8 +54,10 @@ using simd::Half;
 using simd::load_as;
 using simd::store_as;
 
-// tile[r] (R x (NV vectors + a half if HALF)) = Σ_{c,u,v} Wf[(c, u, v), f0 ..] · xp[c, i + u, j0 + r + v]   [slide: convolution]
-template <typename T, std::size_t NV, bool HALF, std::size_t R>
+// tile[r] (R x (NV vectors + a half if HALF)) = Σ_{c,u,v} Wf[(c, u, v), f0 ..] · xp[c, i_r + u, j_r + v]   [slide: convolution]
+// for R outputs (i_r, j_r): j0 + r along row i, or (FLAT) the outputs q0 .. q0 + R - 1 of the plane in row-major
+// order, across the end of a row, each with its own pointer into xp.
+template <typename T, std::size_t NV, bool HALF, std::size_t R, bool FLAT>
 LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
   constexpr std::size_t L = Lanes<T>::count, width = NV * L + (HALF ? L / 2 : 0);
   Vec<T> acc[R][NV > 0 ? NV : 1];
@@ -67,9 +69,18 @@ LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::siz
     if constexpr (HALF) acc_half[r] = Half<T>{};
   }
   const std::size_t plane = g.Hp * g.Wp;
+  const T* at[FLAT ? R : 1];  // FLAT: output r's window, xp[0, i_r, j_r]
+  if constexpr (FLAT) {
+#pragma GCC unroll 32
+    for (std::size_t r = 0; r < R; ++r) {
+      const std::size_t q = i * g.Wo + j0 + r, ir = q / g.Wo;
+      at[r] = xp + ir * g.Wp + (q - ir * g.Wo);
+    }
+  }
   for (std::size_t c = 0; c < g.C; ++c)
     for (std::size_t u = 0; u < g.K; ++u) {
-      const T* row = xp + c * plane + (i + u) * g.Wp + j0;
+      const std::size_t row = c * plane + u * g.Wp;
+      const T* along = xp + row + (i * g.Wp + j0);  // not FLAT: xp[c, i + u, j0]
       const T* w = Wf + (c * g.K + u) * g.K * g.Fp + f0;
       for (std::size_t v = 0; v < g.K; ++v, w += g.Fp) {
         Vec<T> wv[NV > 0 ? NV : 1];
@@ -79,7 +90,7 @@ LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::siz
         if constexpr (HALF) wh = load_as<Half<T>>(w + NV * L);
 #pragma GCC unroll 32
         for (std::size_t r = 0; r < R; ++r) {
-          const T s = row[v + r];
+          const T s = FLAT ? at[r][row + v] : along[v + r];
 #pragma GCC unroll 4
           for (std::size_t k = 0; k < NV; ++k) acc[r][k] += wv[k] * s;
           if constexpr (HALF) acc_half[r] += wh * s;
@@ -95,13 +106,13 @@ LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::siz
 }
 
 // Only the tile widths whose accumulators fit are compiled (forward_filters never asks for more).
-template <typename T, std::size_t NV, bool HALF>
+template <typename T, std::size_t NV, bool HALF, bool FLAT>
 LECON_INLINE void forward_tile_of(std::size_t R, const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
   constexpr std::size_t vectors = NV + (HALF ? 1 : 0);
   switch (R) {
 #define LECON_TILE(N)                                                                              \
   case N:                                                                                          \
-    if constexpr (N * vectors <= kAccumulators) forward_tile<T, NV, HALF, N>(g, xp, Wf, f0, i, j0, tile); \
+    if constexpr (N * vectors <= kAccumulators) forward_tile<T, NV, HALF, N, FLAT>(g, xp, Wf, f0, i, j0, tile); \
     return;
     LECON_TILE(1) LECON_TILE(2) LECON_TILE(3) LECON_TILE(4) LECON_TILE(5) LECON_TILE(6)
     LECON_TILE(7) LECON_TILE(8) LECON_TILE(9) LECON_TILE(10) LECON_TILE(11) LECON_TILE(12)
@@ -110,24 +121,47 @@ LECON_INLINE void forward_tile_of(std::size_t R, const Plan& g, const T* xp, con
   }
 }
 
-// The pass's filters (those below F) of every output: rows split into tiles of nearly equal width (15 = 8 + 7,
-// not 12 + 3), each tile's sums copied out to the filters' planes with the bias added.
+// The tile's sums out to the filters' planes, with the bias added: filter f0 + q sits at offset q of each
+// output's row of the tile, and the tile's R outputs are consecutive in every plane of y.
+template <typename T>
+LECON_INLINE void store_tile(const Plan& g, const T* tile, std::size_t width, std::size_t fn, const T* b, std::size_t f0, std::size_t q0,
+                             std::size_t R, T* y) {
+  const std::size_t positions = g.Ho * g.Wo;
+  for (std::size_t q = 0; q < fn; ++q) {
+    T* out = y + (f0 + q) * positions + q0;
+    const T* in = tile + q;
+    const T bias = b ? b[f0 + q] : T(0);
+    for (std::size_t r = 0; r < R; ++r) out[r] = in[r * width] + bias;
+  }
+}
+
+// The pass's filters (those below F) of every output, in tiles of nearly equal width (15 = 8 + 7, not 12 + 3):
+// along each row, or, where a row leaves the tiles short of the widest that fit (LeNet's second layer: rows of
+// 8 in tiles of 4 + 4 where 6 fit), along the plane's outputs in row-major order, across row ends (64 = 9 x 6 +
+// 2 x 5). The tiles then hold at most 8 outputs: each output's window has its own pointer, and more pointers
+// than that did not stay in registers (16x16 planes in tiles of 12 where rows took 8 + 8: 1.04-1.09x the time).
 template <typename T, std::size_t NV, bool HALF>
 LECON_INLINE void forward_filters(const Plan& g, const T* xp, const T* Wf, const T* b, std::size_t f0, T* y) {
   constexpr std::size_t L = Lanes<T>::count, width = NV * L + (HALF ? L / 2 : 0), vectors = NV + (HALF ? 1 : 0);
   constexpr std::size_t max_tile = std::min(kMaxTile, kAccumulators / vectors);
   alignas(64) T tile[kAccumulators * L];
-  const std::size_t tiles = (g.Wo + max_tile - 1) / max_tile, fn = std::min(g.F - f0, width);
+  const std::size_t fn = std::min(g.F - f0, width);
+  if (max_tile <= 8 && g.Wo % max_tile != 0) {
+    const std::size_t positions = g.Ho * g.Wo, tiles = (positions + max_tile - 1) / max_tile;
+    for (std::size_t t = 0, q0 = 0; t < tiles; ++t) {
+      const std::size_t R = positions / tiles + (t < positions % tiles ? 1 : 0);
+      forward_tile_of<T, NV, HALF, true>(R, g, xp, Wf, f0, 0, q0, tile);
+      store_tile(g, tile, width, fn, b, f0, q0, R, y);
+      q0 += R;
+    }
+    return;
+  }
+  const std::size_t tiles = (g.Wo + max_tile - 1) / max_tile;
   for (std::size_t i = 0; i < g.Ho; ++i)
     for (std::size_t t = 0, j0 = 0; t < tiles; ++t) {
       const std::size_t R = g.Wo / tiles + (t < g.Wo % tiles ? 1 : 0);
-      forward_tile_of<T, NV, HALF>(R, g, xp, Wf, f0, i, j0, tile);
-      for (std::size_t q = 0; q < fn; ++q) {  // filter f0 + q sits at offset q of each output's row of the tile
-        T* out = y + ((f0 + q) * g.Ho + i) * g.Wo + j0;
-        const T* in = tile + q;
-        const T bias = b ? b[f0 + q] : T(0);
-        for (std::size_t r = 0; r < R; ++r) out[r] = in[r * width] + bias;
-      }
+      forward_tile_of<T, NV, HALF, false>(R, g, xp, Wf, f0, i, j0, tile);
+      store_tile(g, tile, width, fn, b, f0, i * g.Wo + j0, R, y);
       j0 += R;
     }
 }
