@@ -146,7 +146,7 @@ LECON_TARGET_AVX512 LECON_INLINE void flat_tile(const Plan& g, const T* xf, cons
       if (first) store_lanes(out + i * Wo + j, first, acc[k][t]);
       // Lane 0 of the second store's address lies S - j values before y[f, i + 1, 0], possibly before the plane;
       // its lanes there are masked off (AVX-512 neither writes nor faults on them).
-      const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out + (i + 1) * Wo + j) - S * sizeof(T);
+      const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(out) + ((i + 1) * Wo + j) * sizeof(T) - S * sizeof(T);
       if (second) store_lanes(reinterpret_cast<T*>(at), second, acc[k][t]);
     }
   }
