@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "padding.hpp"
 #include "simd.hpp"
 
 namespace lecon::direct_conv {
@@ -170,19 +171,8 @@ LECON_TARGET_AVX512 void forward_flat(const Plan& g, const T* xf, const T* Wm, c
 // tail (read by the outputs past the last row's end) zero.
 template <typename T>
 void pad_flat(const Plan& g, const T* x, T* xf) {
-  const std::size_t plane = g.Hp * g.S;
-  for (std::size_t c = 0; c < g.C; ++c) {
-    T* out = xf + c * plane;
-    std::fill(out, out + g.p * g.S, T(0));
-    for (std::size_t r = 0; r < g.H; ++r) {
-      T* row = out + (r + g.p) * g.S;
-      std::fill(row, row + g.p, T(0));
-      std::copy(x + (c * g.H + r) * g.W, x + (c * g.H + r + 1) * g.W, row + g.p);
-      std::fill(row + g.p + g.W, row + g.S, T(0));
-    }
-    std::fill(out + (g.H + g.p) * g.S, out + plane, T(0));
-  }
-  std::fill(xf + g.C * plane, xf + g.xf_size(), T(0));
+  conv_padding::pad_planes(x, g.C, g.H, g.W, g.p, xf);
+  std::fill(xf + g.C * g.Hp * g.S, xf + g.xf_size(), T(0));
 }
 
 // ∂L/∂W[f, c, u, v] += Σ_i Σ_j ∂L/∂y[f, i, j] · xp[c, i + u, j + v] for NF filters and TV taps v0 .. v0 + TV - 1

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "padding.hpp"
 #include "simd.hpp"
 
 namespace lecon::filter_conv {
@@ -310,21 +311,7 @@ Plan flipped_plan(const Plan& g, std::size_t lanes) { return make_plan(g.F, g.C,
 
 template <typename T>
 void pad_input(const Plan& g, const T* x, T* xp) {
-  if (g.p == 0) {
-    std::copy(x, x + g.xp_size(), xp);
-    return;
-  }
-  for (std::size_t c = 0; c < g.C; ++c) {
-    T* plane = xp + c * g.Hp * g.Wp;
-    std::fill(plane, plane + g.p * g.Wp, T(0));
-    for (std::size_t r = 0; r < g.H; ++r) {
-      T* row = plane + (r + g.p) * g.Wp;
-      std::fill(row, row + g.p, T(0));
-      std::copy(x + (c * g.H + r) * g.W, x + (c * g.H + r + 1) * g.W, row + g.p);
-      std::fill(row + g.p + g.W, row + g.Wp, T(0));
-    }
-    std::fill(plane + (g.H + g.p) * g.Wp, plane + g.Hp * g.Wp, T(0));
-  }
+  conv_padding::pad_planes(x, g.C, g.H, g.W, g.p, xp);
 }
 
 template <typename T>
