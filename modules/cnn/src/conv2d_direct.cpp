@@ -278,6 +278,7 @@ Plan make_plan(std::size_t C, std::size_t F, std::size_t K, std::size_t p, std::
   return g;
 }
 
+namespace {
 template <typename T>
 void forward_sample_of(const Plan& g, const T* x, const T* Wm, const T* b, T* buffer, T* y) {
 #if LECON_SIMD_X86
@@ -290,6 +291,8 @@ void forward_sample_of(const Plan& g, const T* x, const T* Wm, const T* b, T* bu
   pad_input(g, x, buffer);
   forward(g, buffer, Wm, b, y);
 }
+}  // namespace
+
 void forward_sample(const Plan& g, const float* x, const float* Wm, const float* b, float* buffer, float* y) {
   forward_sample_of(g, x, Wm, b, buffer, y);
 }

@@ -56,8 +56,8 @@ using simd::load_as;
 using simd::store_as;
 
 // tile[r] (R x (NV vectors + a half if HALF)) = Σ_{c,u,v} Wf[(c, u, v), f0 ..] · xp[c, i_r + u, j_r + v]   [slide: convolution]
-// for R outputs (i_r, j_r): j0 + r along row i, or (FLAT) the outputs q0 .. q0 + R - 1 of the plane in row-major
-// order, across the end of a row, each with its own pointer into xp.
+// for R outputs (i_r, j_r): j0 + r along row i, or (FLAT, called with i = 0 and j0 = q0) the outputs q0 .. q0 + R - 1
+// of the plane in row-major order, across the end of a row, each with its own pointer into xp.
 template <typename T, std::size_t NV, bool HALF, std::size_t R, bool FLAT>
 LECON_INLINE void forward_tile(const Plan& g, const T* xp, const T* Wf, std::size_t f0, std::size_t i, std::size_t j0, T* tile) {
   constexpr std::size_t L = Lanes<T>::count, width = NV * L + (HALF ? L / 2 : 0);
@@ -393,6 +393,7 @@ LECON_TARGET_AVX512 void patch_gradient_rows_avx512(const Plan& g, const float* 
 }
 #endif
 
+namespace {
 #if LECON_SIMD_X86
 // [slide: backpropagation through a convolution]  ∂L/∂P[q, t] = Σ_f ∂L/∂y[f, q] · Wm[t, f] for PV vectors of
 // positions q (from q0) and TV taps t (from t0): TV·PV accumulators; each filter loads PV vectors of ∂L/∂y (a row
@@ -470,6 +471,8 @@ bool patch_gradient_of(const Plan& g, const T* dy, const T* Wm, T* dP) {
   return false;
 #endif
 }
+}  // namespace
+
 bool patch_gradient(const Plan& g, const float* dy, const float* Wm, float* dP) { return patch_gradient_of(g, dy, Wm, dP); }
 bool patch_gradient(const Plan& g, const double* dy, const double* Wm, double* dP) { return patch_gradient_of(g, dy, Wm, dP); }
 
