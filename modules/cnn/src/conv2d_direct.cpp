@@ -95,7 +95,7 @@ LECON_INLINE void forward_all(const Plan& g, const T* xp, const T* Wm, const T* 
 // accumulators, each tap NT loads of the input and 8 weights broadcast from memory for 24 multiply-adds. The
 // price is computing K - 1 outputs per row that are not stored (LeNet's first layer: 28 per 24 outputs, where
 // the row tiles took 32). On a 2-core Xeon (Sapphire Rapids) LeNet's first layer forward took 0.57x the time of
-// the row tiles and the CIFAR network's 0.91x (a kernel harness, median of 41 batches).
+// the row tiles and the CIFAR network's 0.88-0.91x (a kernel harness, medians of 41 batches, two runs).
 constexpr std::size_t kFlatVectors = 3;  // NT
 
 LECON_TARGET_AVX512 LECON_INLINE void store_lanes(float* p, unsigned lanes, const Vec<float>& v) {
