@@ -100,7 +100,8 @@ inline Isa best_isa() {
 // Whether half a vector (Half<T>) costs half a whole one. Yes where a 64-byte vector is two or four registers
 // (AVX2, SSE2) and on AMD's Zen 4, which executes a 64-byte operation as two 32-byte halves; no on Intel's
 // AVX-512 cores, which execute a 32-byte multiply-add on the same port, in the same time, as a 64-byte one. The
-// instruction set is still chosen by feature; this only picks how a kernel splits its filters (conv2d_filters.cpp).
+// instruction set is still chosen by feature; this only picks how the kernels split their work: the filter-vector
+// kernels' filters (conv2d_filters.cpp) and the direct forward's row tiles or flat rows (conv2d_direct.cpp).
 inline bool half_vector_pays() {
 #if LECON_SIMD_X86
   static const bool pays = best_isa() != Isa::avx512 || __builtin_cpu_is("amd");
