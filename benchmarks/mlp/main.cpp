@@ -4,6 +4,8 @@
 // interleaved rounds of roofline, lecon epoch and PyTorch epoch (bench.hpp, docs/benchmarks.md).
 #include <filesystem>
 #include <iostream>
+#include <utility>
+#include <vector>
 
 #include "bench.hpp"
 #include "lecon/backprop/activation_layer.hpp"
@@ -45,6 +47,43 @@ Run run_lecon(const DataSplit& mnist, std::uint64_t seed) {
   return {static_cast<double>(x.batch()) / h.seconds.back(), evaluate(model, loss, x_test, y_test).accuracy};
 }
 
+// The ceiling that the step's roofline fraction meets with this BLAS: the products of one training step alone,
+// computed as Dense computes them (same shapes, transposes and SerialIfSmall), hot in cache, with no bias, no
+// activation, no loss, no optimizer step and no batch to gather. `repeats` rounds, each the roofline and then the
+// products (seconds_per_call's median of 5); the median of the per-round fractions of the roofline.
+double products_fraction(int repeats) {
+  struct Layer {
+    arma::Mat<Real> w, x, y, dy, dw, dx;
+  };
+  const std::size_t batch = 128;
+  Rng rng(3);
+  std::vector<Layer> layers;
+  for (const auto& [in, out] : std::vector<std::pair<std::size_t, std::size_t>>{{784, 512}, {512, 512}, {512, 10}}) {
+    Layer l{arma::Mat<Real>(out, in), arma::Mat<Real>(in, batch), arma::Mat<Real>(out, batch), arma::Mat<Real>(out, batch),
+            arma::Mat<Real>(out, in), arma::Mat<Real>(in, batch)};
+    for (arma::Mat<Real>* m : {&l.w, &l.x, &l.dy}) rng.fill_uniform(*m, Real(-1), Real(1));
+    layers.push_back(std::move(l));
+  }
+  const auto step = [&layers, batch] {
+    for (Layer& l : layers) {
+      const SerialIfSmall serial(l.w.n_elem * batch);
+      l.y = l.w * l.x;
+    }
+    for (std::size_t i = layers.size(); i-- > 0;) {
+      Layer& l = layers[i];
+      const SerialIfSmall serial(l.w.n_elem * batch);
+      l.dw = l.dy * l.x.t();
+      if (i > 0) l.dx = l.w.t() * l.dy;  // the first layer needs no input gradient
+    }
+  };
+  std::vector<double> fractions;
+  for (int r = 0; r < std::max(1, repeats); ++r) {
+    const double roofline = bench::gemm_gflops<Real>(1024, 3);
+    fractions.push_back(kFlopsPerSample * static_cast<double>(batch) * 1e-9 / bench::seconds_per_call(step, 5, 0.05) / roofline);
+  }
+  return bench::median(fractions);
+}
+
 // --profile: where one training step's time goes, layer by layer, at 1 and 2 threads; no epochs, no RESULTS.md.
 void profile(const DataSplit& mnist, std::uint64_t seed) {
   const arma::uvec first = arma::regspace<arma::uvec>(0, 127);
@@ -71,7 +110,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
   const std::string load_before = bench::load_average();
 
   Table table("MNIST MLP 784-512-512-10 ReLU, SGD momentum 0.9, lr 0.05, batch 128, float32: one training epoch",
-              {"threads", "lecon samples/s", "test acc.", "GFLOP/s", "of sgemm roofline", "PyTorch samples/s", "PyTorch test acc.",
+              {"threads", "lecon samples/s", "test acc.", "GFLOP/s", "of sgemm roofline", "products alone", "PyTorch samples/s", "PyTorch test acc.",
                "lecon / PyTorch"});
   std::string torch_version;
   const std::string script = std::filesystem::path(__FILE__).parent_path().string() + "/torch_mlp.py";
@@ -88,7 +127,7 @@ void run(const LabContext& ctx, int argc, char** argv) {
     rounds_rows.emplace_back(threads, rounds);
     const double rate = rounds.ours_median();
     std::vector<std::string> row = {std::to_string(threads), fixed(rate, 0), fixed(ours.accuracy, 4), fixed(rate * kFlopsPerSample * 1e-9, 1),
-                                    rounds.roofline_cell(kFlopsPerSample)};
+                                    rounds.roofline_cell(kFlopsPerSample), fixed(100 * products_fraction(repeats), 1) + "%"};
     if (with_torch) row.insert(row.end(), {fixed(rounds.theirs_median(), 0), fixed(theirs.accuracy, 4), fixed(rounds.ratio(), 2) + "x"});
     else row.insert(row.end(), {"n/a", "n/a", "n/a"});
     std::cout << '\n';
@@ -99,6 +138,9 @@ void run(const LabContext& ctx, int argc, char** argv) {
   table.add_note(bench::rounds_detail(rounds_rows));
   table.add_note("GFLOP/s counts " + fixed(kFlopsPerSample / 1e6, 2) + " MFLOP per training sample (forward, weight gradients, and input"
                  " gradients of layers 2 and 3) at the median samples/s");
+  table.add_note("products alone: the products of one training step by themselves (as Dense computes them, hot in cache, no bias, "
+                 "activation, loss, optimizer step or gather), as a fraction of the roofline; median of as many rounds, each with "
+                 "its own roofline: a bound on the step's fraction with these products through this BLAS at batch 128");
   if (with_torch) table.add_note("PyTorch " + torch_version + " (Debian python3-torch), same model, data and settings, torch.set_num_threads");
   table.add_note(bench::load_note(load_before, bench::load_average()));
   table.add_note(describe_blas());
