@@ -1,6 +1,8 @@
 #include <boost/test/unit_test.hpp>
 #include <atomic>
+#include <chrono>
 #include <limits>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -86,9 +88,9 @@ BOOST_AUTO_TEST_CASE(small_loops_stay_on_the_calling_thread) {
   set_thread_count(before);
 }
 
-// An optimizer's step: every entry of every array once, shares in whole 16-element blocks, one team for the
-// whole call at or above the threshold and none below it or inside a region.
-BOOST_AUTO_TEST_CASE(for_each_share_covers_every_entry_once_in_one_team) {
+// An optimizer's step: every entry of every array once, shares in whole 16-element blocks, one region of the
+// whole team for the whole call at or above the threshold and none below it or inside a region.
+BOOST_AUTO_TEST_CASE(for_each_share_covers_every_entry_once_in_one_region) {
   const int before = thread_count();
   set_thread_count(2);
   const std::vector<std::size_t> sizes = {401408, 512, 0, 17, 262144, 10};
@@ -114,6 +116,23 @@ BOOST_AUTO_TEST_CASE(for_each_share_covers_every_entry_once_in_one_team) {
   BOOST_TEST(run(kParallelStep).second == 9);  // a share for each thread of the 4 arrays above 16 entries (17: 16 + 1), one of the 10
   BOOST_TEST(run(1u << 20).first == 1);        // below the threshold: the calling thread, a call per non-empty array
   BOOST_TEST(run(1u << 20).second == 5);
+  // One region for all the arrays, not one per array: thread 1 holds its share of the first array until thread 0
+  // has started on the fifth (262,144 entries). Thread 0 can get there only if no region ends, and so no barrier
+  // waits for thread 1, between the arrays. Were there one, thread 1 gives up after 5 s and the check fails.
+  std::atomic<bool> fifth_started{false}, gave_up{false};
+  std::atomic<int> threads_seen{0};
+  for_each_share(sizes, kParallelStep, [&](std::size_t i, std::size_t, std::size_t) {
+    const int t = omp_get_thread_num();
+    if (i == 0) threads_seen++;
+    if (t == 0 && i == 4) fifth_started = true;
+    if (t == 1 && i == 0) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!fifth_started && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+      gave_up = !fifth_started;
+    }
+  });
+  BOOST_TEST(threads_seen.load() == 2);
+  BOOST_TEST(!gave_up.load());
   int inner_team = 0;
 #pragma omp parallel num_threads(2)
 #pragma omp single
