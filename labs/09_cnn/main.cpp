@@ -157,20 +157,17 @@ Dataset first_images(const Dataset& train, std::size_t limit) {
   return limit > 0 && limit < train.size() ? train.subset(arma::regspace<arma::uvec>(0, limit - 1)) : train;
 }
 
-// The data label of a table computed on `label`'s data (Table::set_data_label): the CIFAR-10 labels made in run()
-// for the JPEG re-encoding and for stand-in files; empty for the original data.
-std::string data_label_of(const std::string& label) {
-  return label.find("STAND-IN") != std::string::npos || label.find("re-encoding") != std::string::npos ? label : std::string();
-}
-
 // What every trained network writes: its confusion table, first-layer filters (in colour for RGB input),
-// and the first 100 misclassified test images with their list. `key` names the files, `net` the network.
-void report_predictions(const LabContext& ctx, const std::string& key, const std::string& label, const std::string& net, Sequential<Real>& model,
+// and the first 100 misclassified test images with their list. `key` names the files, `net` the network;
+// `data_label` is what Table::set_data_label puts on its tables (run() makes it: the label of the CIFAR-10
+// JPEG re-encoding or of stand-in files, empty for the original data).
+void report_predictions(const LabContext& ctx, const std::string& key, const std::string& label, const std::string& data_label,
+                        const std::string& net, Sequential<Real>& model,
                         const Dataset& test, const arma::uvec& predicted, std::size_t first_conv) {
   Table confusion = confusion_table(label + ": " + net + " confusion table on the " + std::to_string(test.size()) +
                                         " test images (rows: predicted, columns: actual, as R's table(predicted, actual))",
                                     predicted, test.y, test.class_names);
-  confusion.set_data_label(data_label_of(label));
+  confusion.set_data_label(data_label);
   confusion.print(std::cout);
   confusion.save(ctx.out_path(key + "_confusion"));
 
@@ -203,7 +200,7 @@ void report_predictions(const LabContext& ctx, const std::string& key, const std
 }
 
 // Trains LeNet on one data set and writes its confusion table, filters and misclassified images.
-Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::string& label, const DataSplit& data, std::size_t epochs,
+Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::string& label, const std::string& data_label, const DataSplit& data, std::size_t epochs,
                     std::size_t limit) {
   const Dataset train = first_images(data.train, limit);
   const Dataset& test = data.test;
@@ -227,7 +224,7 @@ Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::st
   Outcome outcome{label, 0, epochs, train.size(), curve.errors};
   for (double s : h.seconds) outcome.seconds += s;
   // The trained model's predictions, from the last epoch's evaluation.
-  report_predictions(ctx, key, label, "LeNet", model, test, curve.predicted, 0);
+  report_predictions(ctx, key, label, data_label, "LeNet", model, test, curve.predicted, 0);
   return outcome;
 }
 
@@ -262,7 +259,8 @@ double cifar_rate(std::size_t epoch, std::size_t epochs) {
 
 // Trains cuda-convnet's layers-18pct (with the augmentation layer in front) on CIFAR-10 and writes its
 // confusion table, per-class accuracy, colour filters and misclassified images.
-Outcome train_cifar_net(const LabContext& ctx, const std::string& label, const DataSplit& data, std::size_t epochs, std::size_t limit) {
+Outcome train_cifar_net(const LabContext& ctx, const std::string& label, const std::string& data_label, const DataSplit& data, std::size_t epochs,
+                        std::size_t limit) {
   Dataset train = first_images(data.train, limit);
   Dataset test = data.test;
   if (train.x.shape().sample_str() != "(3, 32, 32)") throw Error(label + ": layers-18pct expects 3x32x32 images, got " + train.x.shape().sample_str());
@@ -289,7 +287,7 @@ Outcome train_cifar_net(const LabContext& ctx, const std::string& label, const D
   Outcome outcome{label, 0, epochs, train.size(), curve.errors};
   for (double s : h.seconds) outcome.seconds += s;
   const arma::uvec& predicted = curve.predicted;
-  report_predictions(ctx, "cifar10_18pct", label, "layers-18pct", model, shown_test, predicted, 1);
+  report_predictions(ctx, "cifar10_18pct", label, data_label, "layers-18pct", model, shown_test, predicted, 1);
 
   Table per_class(label + ": layers-18pct accuracy per class (" + std::to_string(test.size()) + " test images)",
                   {"class", "test images", "correct", "accuracy %"});
@@ -299,7 +297,7 @@ Outcome train_cifar_net(const LabContext& ctx, const std::string& label, const D
     per_class.add_row({test.class_names[k], std::to_string(of_class.n_elem), std::to_string(correct),
                        of_class.is_empty() ? "-" : fixed(100.0 * static_cast<double>(correct) / static_cast<double>(of_class.n_elem), 1)});
   }
-  per_class.set_data_label(data_label_of(label));
+  per_class.set_data_label(data_label);
   per_class.print(std::cout);
   per_class.save(ctx.out_path("cifar10_18pct_per_class"));
   return outcome;
@@ -348,7 +346,7 @@ void run(const LabContext& ctx) {
 
   // MNIST against the lecture's table.
   if (wanted("mnist")) {
-    const Outcome mnist = train_lenet(ctx, "mnist", "MNIST", load_data(ctx.data_dir, "mnist"), epochs, limit);
+    const Outcome mnist = train_lenet(ctx, "mnist", "MNIST", "", load_data(ctx.data_dir, "mnist"), epochs, limit);
     plot.add(per_epoch(mnist.label, mnist.errors, "linespoints"));
     Table mnist_table("MNIST test error: LeNet against the lecture's table (10,000 test images)", {"method", "test error %", "source"});
     for (const Reference& r : kMnistReferences) mnist_table.add_row({r.method, fixed(r.error_percent, 2), r.source});
@@ -375,7 +373,7 @@ void run(const LabContext& ctx) {
 
   // Fashion-MNIST against the baselines shipped with the Debian package.
   if (wanted("fashion-mnist")) {
-    const Outcome fashion = train_lenet(ctx, "fashion_mnist", "Fashion-MNIST", load_data(ctx.data_dir, "fashion-mnist"), epochs, limit);
+    const Outcome fashion = train_lenet(ctx, "fashion_mnist", "Fashion-MNIST", "", load_data(ctx.data_dir, "fashion-mnist"), epochs, limit);
     plot.add(per_epoch(fashion.label, fashion.errors, "linespoints"));
     Table fashion_table("Fashion-MNIST test accuracy: LeNet against the package's baselines (10,000 test images)",
                         {"method", "test accuracy", "test error %", "source"});
@@ -402,23 +400,24 @@ void run(const LabContext& ctx) {
       const bool jpeg = data.source.find("JPEG q75 re-encoding") != std::string::npos;
       const std::string label = stand_in ? "CIFAR-10 STAND-IN (generated test files, not the real data)"
                                          : (jpeg ? "CIFAR-10, JPEG q75 re-encoding" : "CIFAR-10");
+      const std::string data_label = stand_in || jpeg ? label : std::string();  // on every table these data feed
       const std::string source = from_h5 ? data.source : (stand_in ? "STAND-IN data from " : "official binary files in ") + cifar_dir;
       // Quick mode: the first 10,000 training images (all 10,000 test images), unless --train-limit says otherwise.
       const std::size_t cifar_limit = limit > 0 ? limit : (ctx.full ? 0 : kQuickCifarImages);
       const auto net_epochs = static_cast<std::size_t>(ctx.options["cifar-epochs"].as<int>() > 0 ? ctx.options["cifar-epochs"].as<int>() : ctx.epochs_or(2, 30));
       Table cifar_table(label + ": test error", {"method", "test error %", "source"});
-      cifar_table.set_data_label(data_label_of(label));
+      cifar_table.set_data_label(data_label);
       cifar_table.add_row({"best published, 2015 (slide)", "3.50", "lecture slide"});
       cifar_table.add_row({"cuda-convnet layers-18pct, no augmentation", "18", "Krizhevsky, cuda-convnet (docs/references.md)"});
       cifar_table.add_row({"cuda-convnet layers-conv-local-11pct (64-filter convolutions, locally connected layers), translations and flips", "11",
                            "Krizhevsky, cuda-convnet (docs/references.md)"});
       if (wanted("cifar10-lenet")) {
-        const Outcome cifar = train_lenet(ctx, "cifar10", label, data, epochs, cifar_limit);
+        const Outcome cifar = train_lenet(ctx, "cifar10", label, data_label, data, epochs, cifar_limit);
         plot.add(per_epoch(cifar.label + ", LeNet", cifar.errors, "linespoints"));
         cifar_table.add_row({row_name(cifar) + ", no augmentation", fixed(cifar.test_error(), 2), source + ", " + fixed(cifar.seconds, 0) + " s"});
       }
       if (wanted("cifar10-18pct")) {
-        const Outcome net = train_cifar_net(ctx, label, data, net_epochs, cifar_limit);
+        const Outcome net = train_cifar_net(ctx, label, data_label, data, net_epochs, cifar_limit);
         plot.add(per_epoch(net.label + ", layers-18pct", net.errors, "linespoints"));
         cifar_table.add_row({"lecon layers-18pct without response normalisation, crops and flips, this run (" + std::to_string(net.epochs) + " epoch" +
                                  (net.epochs == 1 ? "" : "s") + (net.train_size < 50000 ? ", " + std::to_string(net.train_size) + " training images" : "") + ")",
