@@ -162,8 +162,7 @@ Dataset first_images(const Dataset& train, std::size_t limit) {
 // `data_label` is what Table::set_data_label puts on its tables (run() makes it: the label of the CIFAR-10
 // JPEG re-encoding or of stand-in files, empty for the original data).
 void report_predictions(const LabContext& ctx, const std::string& key, const std::string& label, const std::string& data_label,
-                        const std::string& net, Sequential<Real>& model,
-                        const Dataset& test, const arma::uvec& predicted, std::size_t first_conv) {
+                        const std::string& net, Sequential<Real>& model, const Dataset& test, const arma::uvec& predicted, std::size_t first_conv) {
   Table confusion = confusion_table(label + ": " + net + " confusion table on the " + std::to_string(test.size()) +
                                         " test images (rows: predicted, columns: actual, as R's table(predicted, actual))",
                                     predicted, test.y, test.class_names);
@@ -200,8 +199,8 @@ void report_predictions(const LabContext& ctx, const std::string& key, const std
 }
 
 // Trains LeNet on one data set and writes its confusion table, filters and misclassified images.
-Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::string& label, const std::string& data_label, const DataSplit& data, std::size_t epochs,
-                    std::size_t limit) {
+Outcome train_lenet(const LabContext& ctx, const std::string& key, const std::string& label, const std::string& data_label, const DataSplit& data,
+                    std::size_t epochs, std::size_t limit) {
   const Dataset train = first_images(data.train, limit);
   const Dataset& test = data.test;
   const Shape& shape = train.x.shape();
