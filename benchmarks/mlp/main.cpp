@@ -2,6 +2,7 @@
 // batch 128, float32. Training samples/s over one epoch and test accuracy after it, at 1 and 2 threads;
 // the fraction of the sgemm roofline; and PyTorch on the same model when it is installed: --repeats
 // interleaved rounds of roofline, lecon epoch and PyTorch epoch (bench.hpp, docs/benchmarks.md).
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <utility>
@@ -20,9 +21,29 @@ namespace {
 
 using namespace lecon;
 
+// The model's Dense layers as (inputs, units), ReLU between them, and the batch size: one place for the epoch,
+// --profile and the products-alone column.
+constexpr std::array<std::pair<std::size_t, std::size_t>, 3> kLayers{{{784, 512}, {512, 512}, {512, 10}}};
+constexpr std::size_t kBatch = 128;
+
 // Training flops per sample: forward 2·Σ(in·out); backward ∂W for every layer (the same again) and
 // ∂X for all but the first layer (which needs none).
-constexpr double kFlopsPerSample = 2.0 * (784 * 512 + 512 * 512 + 512 * 10) * 2 + 2.0 * (512 * 512 + 512 * 10);
+constexpr double flops_per_sample() {
+  double flops = 0;
+  for (std::size_t i = 0; i < kLayers.size(); ++i) flops += 2.0 * static_cast<double>(kLayers[i].first * kLayers[i].second) * (i == 0 ? 2 : 3);
+  return flops;
+}
+constexpr double kFlopsPerSample = flops_per_sample();
+
+// MNIST MLP 784-512-512-10 with fresh weights drawn from `rng`.
+Sequential<Real> make_model(Rng& rng) {
+  Sequential<Real> model;
+  for (std::size_t i = 0; i < kLayers.size(); ++i) {
+    model.add<Dense<Real>>(kLayers[i].first, kLayers[i].second, rng);
+    if (i + 1 < kLayers.size()) model.add<ActivationLayer<Real>>(Activation::relu);
+  }
+  return model;
+}
 
 struct Run {
   double rate = 0;      // samples/s of the timed epoch
@@ -36,13 +57,10 @@ Run run_lecon(const DataSplit& mnist, std::uint64_t seed) {
   const Tensor<Real> x_test = mnist.test.x.reshaped(Shape{mnist.test.size(), 784});
   const Tensor<Real> y_test = Tensor<Real>::from_columns(one_hot<Real>(mnist.test.y, 10));
   Rng rng(seed);
-  Sequential<Real> model;
-  model.add<Dense<Real>>(784, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
-  model.add<Dense<Real>>(512, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
-  model.add<Dense<Real>>(512, 10, rng);
+  Sequential<Real> model = make_model(rng);
   SoftmaxCrossEntropy<Real> loss;
   SGD<Real> sgd(0.05, 0.9);
-  FitOptions options{1, 128};
+  FitOptions options{1, kBatch};
   const History h = fit(model, loss, sgd, x, y, options, rng);
   return {static_cast<double>(x.batch()) / h.seconds.back(), evaluate(model, loss, x_test, y_test).accuracy};
 }
@@ -55,10 +73,10 @@ double products_fraction(int repeats) {
   struct Layer {
     arma::Mat<Real> w, x, y, dy, dw, dx;
   };
-  const std::size_t batch = 128;
+  const std::size_t batch = kBatch;
   Rng rng(3);
   std::vector<Layer> layers;
-  for (const auto& [in, out] : std::vector<std::pair<std::size_t, std::size_t>>{{784, 512}, {512, 512}, {512, 10}}) {
+  for (const auto& [in, out] : kLayers) {
     Layer l{arma::Mat<Real>(out, in), arma::Mat<Real>(in, batch), arma::Mat<Real>(out, batch), arma::Mat<Real>(out, batch),
             arma::Mat<Real>(out, in), arma::Mat<Real>(in, batch)};
     for (arma::Mat<Real>* m : {&l.w, &l.x, &l.dy}) rng.fill_uniform(*m, Real(-1), Real(1));
@@ -86,16 +104,13 @@ double products_fraction(int repeats) {
 
 // --profile: where one training step's time goes, layer by layer, at 1 and 2 threads; no epochs, no RESULTS.md.
 void profile(const DataSplit& mnist, std::uint64_t seed) {
-  const arma::uvec first = arma::regspace<arma::uvec>(0, 127);
-  const Tensor<Real> x = mnist.train.x.gather(first).reshaped(Shape{128, 784});
+  const arma::uvec first = arma::regspace<arma::uvec>(0, kBatch - 1);
+  const Tensor<Real> x = mnist.train.x.gather(first).reshaped(Shape{kBatch, 784});
   const Tensor<Real> y = Tensor<Real>::from_columns(one_hot<Real>(mnist.train.y.elem(first), 10));
   for (int threads : {1, 2}) {
     set_thread_count(threads);
     Rng rng(seed);
-    Sequential<Real> model;
-    model.add<Dense<Real>>(784, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
-    model.add<Dense<Real>>(512, 512, rng).add<ActivationLayer<Real>>(Activation::relu);
-    model.add<Dense<Real>>(512, 10, rng);
+    Sequential<Real> model = make_model(rng);
     bench::profile_layers(model, SoftmaxCrossEntropy<Real>(), x, y, 200, std::cout);
   }
 }
