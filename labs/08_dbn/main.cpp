@@ -115,11 +115,15 @@ struct Settings {
   // The RBM part: k of each CD-k RBM, its epochs, ε and the annealing factor of the last epoch.
   std::vector<std::size_t> rbm_cd_steps;
   std::size_t rbm_epochs = 0;
+  bool rbm_epochs_given = false;  // --rbm-epochs set: every RBM trains exactly that many epochs
   std::vector<std::size_t> rbm_ais_epochs;  // epochs after which AIS also estimates the log-probability
   // "sm2008": Salakhutdinov & Murray 2008's regime (ε = 0.05, binary samples of the grey images, visible
   // states sampled in the chains); "hs2006": Hinton & Salakhutdinov 2006's layer recipe (ε = 0.1, pixels
   // thresholded at 0.5, mean-field reconstructions).
   std::string rbm_regime = "sm2008";
+  // sm2008's binary samples: "once" (one fixed sample of every image, training and test: the binarised MNIST of
+  // the paper's figures) or "each" (a fresh sample of every training image at every presentation).
+  std::string rbm_binarise = "once";
   // The autoencoder part: which networks this run trains (pretrained, scratch, codes2d), and a pretrained
   // stack to load instead of pretraining (empty: pretrain).
   std::vector<std::string> ae_networks;
@@ -127,6 +131,11 @@ struct Settings {
   bool trains(const std::string& network) const { return std::find(ae_networks.begin(), ae_networks.end(), network) != ae_networks.end(); }
   double rbm_learning_rate = 0, rbm_final_factor = 1;  // ε 0: the regime's
   std::size_t rbm_cd_ramp = 0;                          // > 0: k raised by one every that many epochs, ε / k
+  // The epochs of the CD-k RBM: --rbm-epochs when given; else the mode's, and with a ramp at least enough to
+  // reach k and train that many epochs at it (the paper's CD-25: k from 1 to 25, 10 epochs each, 250 in all).
+  std::size_t rbm_epochs_for(std::size_t k) const {
+    return rbm_epochs_given || rbm_cd_ramp == 0 ? rbm_epochs : std::max(rbm_epochs, rbm_cd_ramp * k);
+  }
   std::string subset_note(const std::string& what) const {
     return "quick mode: " + std::to_string(train) + " training images, " + count_of(pretrain_epochs, "RBM epoch") + " per layer, " +
            count_of(finetune_epochs, what + " epoch") + " (the paper: 60,000 images, 50 and 200); --full runs the paper's recipe";
@@ -363,8 +372,9 @@ Tensor<Real> binarised(const Tensor<Real>& x) {
   return Tensor<Real>(x.shape(), arma::conv_to<arma::Mat<Real>>::from(arma::umat(x.matrix() > Real(0.5))));
 }
 
-// Each pixel 1 with probability its grey level, one fixed draw per image: the test images of the sm2008
-// regime, binarised the way its training images are ([code: Salakhutdinov & Murray 2008's rbm.m]) but once.
+// Each pixel 1 with probability its grey level, one fixed draw per image: the binarised MNIST of the sm2008
+// regime ([code: fuel's binarized_mnist.py]: "binarized by sampling from a binomial distribution defined by the
+// pixel values").
 Tensor<Real> sampled_binary(const Tensor<Real>& x, Rng& rng) {
   arma::Mat<Real> u(x.matrix().n_rows, x.matrix().n_cols);
   rng.fill_uniform(u, Real(0), Real(1));
@@ -373,19 +383,30 @@ Tensor<Real> sampled_binary(const Tensor<Real>& x, Rng& rng) {
 
 void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) {
   const bool sm2008 = s.rbm_regime == "sm2008";
+  const bool sampled_once = sm2008 && s.rbm_binarise == "once";
   const double learning_rate = s.rbm_learning_rate > 0 ? s.rbm_learning_rate : (sm2008 ? 0.05 : 0.1);
-  // sm2008: the training images stay grey and are binarised afresh at each presentation; the test images
-  // are binarised once (seeded), and log p is of those binary images. hs2006: everything thresholded.
-  Rng binarisation(ctx.seed + 23);
-  const Tensor<Real> train = sm2008 ? flat_head(mnist.train, s.train).x : binarised(flat_head(mnist.train, s.train).x);
+  // sm2008: the test images are binarised once by sampling (seeded), and log p is of those binary images; the
+  // training images too (once), or they stay grey and are binarised afresh at each presentation (each).
+  // hs2006: everything thresholded.
+  Rng binarisation(ctx.seed + 23), training_binarisation(ctx.seed + 24);
+  const Tensor<Real> grey_train = flat_head(mnist.train, s.train).x;
+  const Tensor<Real> train = !sm2008 ? binarised(grey_train) : sampled_once ? sampled_binary(grey_train, training_binarisation) : grey_train;
   const Tensor<Real> grey_test = flat_head(mnist.test, 0).x;
   const Tensor<Real> test = sm2008 ? sampled_binary(grey_test, binarisation) : binarised(grey_test);
-  // The held-out monitor set is the training set's kind (grey or thresholded), so the free-energy gap compares like with like.
-  const Tensor<Real> held_out = sm2008 ? flat_head(mnist.test, 1000).x : binarised(flat_head(mnist.test, 1000).x);
-  const std::size_t epochs = s.rbm_epochs, runs = 100, temperatures = ctx.full ? 14500 : 1000;
+  // The held-out monitor set is the training set's kind (binary samples, grey or thresholded), so the
+  // free-energy gap compares like with like.
+  const std::size_t monitored = std::min<std::size_t>(1000, test.batch());
+  const Tensor<Real> held_out = !sm2008 ? binarised(flat_head(mnist.test, monitored).x)
+                                : sampled_once ? Tensor<Real>(Shape{monitored, 784}, arma::Mat<Real>(test.matrix().cols(0, monitored - 1)))
+                                               : flat_head(mnist.test, monitored).x;
+  const std::size_t runs = 100, temperatures = ctx.full ? 14500 : 1000;
+  auto name_of = [&](std::size_t k) {
+    return "CD-" + std::to_string(k) + (s.rbm_cd_ramp > 0 && k > 1 ? " (k from 1, +1 every " + count_of(s.rbm_cd_ramp, "epoch") + ", ε/k)" : "");
+  };
   std::string which;
-  for (std::size_t k : s.rbm_cd_steps) which += (which.empty() ? "CD-" : ", CD-") + std::to_string(k);
-  std::cout << "\nRBM 784-500 on " << train.batch() << " MNIST images (" << (sm2008 ? "binarised afresh at each presentation" : "thresholded at 0.5") << "), " << epochs << " epochs, " << which << "; log Z by AIS (" << runs
+  for (std::size_t k : s.rbm_cd_steps) which += (which.empty() ? "" : ", ") + name_of(k) + " " + count_of(s.rbm_epochs_for(k), "epoch");
+  const std::string data = !sm2008 ? "thresholded at 0.5" : sampled_once ? "binarised once by sampling" : "binarised afresh at each presentation";
+  std::cout << "\nRBM 784-500 on " << train.batch() << " MNIST images (" << data << "), " << which << "; log Z by AIS (" << runs
             << " runs, " << temperatures << " temperatures)\n";
   Table table("MNIST: average test log-probability (nats) of a 784-500 RBM, log Z by annealed importance sampling (" + std::to_string(test.batch()) +
                   " test images)",
@@ -405,14 +426,16 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
     Rng rng(ctx.seed + 20);
     Rbm<Real> rbm(784, 500, rng);
     rbm.set_visible_bias_from_data(train.matrix());
+    const std::size_t epochs = s.rbm_epochs_for(k);
     RbmTrainingOptions options;
     options.epochs = epochs;
     options.cd_steps = k;
     options.learning_rate_weights = options.learning_rate_visible_biases = options.learning_rate_hidden_biases = learning_rate;
-    options.binarise_each_presentation = options.sample_visible = sm2008;
+    options.sample_visible = sm2008;
+    options.binarise_each_presentation = sm2008 && !sampled_once;
     options.final_learning_rate_factor = s.rbm_final_factor;
     options.cd_steps_increase_every = s.rbm_cd_ramp;
-    const std::string name = "CD-" + std::to_string(k) + (s.rbm_cd_ramp > 0 && k > 1 ? " (k from 1, +1 every " + count_of(s.rbm_cd_ramp, "epoch") + ", ε/k)" : "");
+    const std::string name = name_of(k);
     // AIS during training (--rbm-ais-epochs): a row and a point of the curve per chosen epoch; its time is
     // not training time. Each estimate restarts its own generator, so training is the same with or without.
     Series curve{name + ": test log-probability (AIS)", {}, {}, "linespoints"};
@@ -442,7 +465,7 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
     monitors.add(per_epoch(name + ": reconstruction error (training)", history.reconstruction_error, "linespoints"));
     monitors.add(per_epoch(name + ": free-energy gap F(held-out) − F(training)", history.free_energy_gap, "linespoints"));
     estimate(rbm, epochs, seconds);
-    if (sm2008) {
+    if (sm2008 && !sampled_once) {
       // Not a probability: −F(x) − log Ẑ of the GREY test images, the number an evaluation returns when its
       // test batches hold grey levels instead of binary samples. −F is convex in x (a linear term plus
       // softplus of affine maps), so by Jensen this lies below the average over binarisations of the image.
@@ -481,20 +504,25 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
                  ": CD-k, batch 100, ε = " + fixed(learning_rate, 3) +
                  (s.rbm_final_factor < 1 ? " annealed linearly to " + fixed(learning_rate * s.rbm_final_factor, 4) + " in the last epoch" : "") +
                  ", weight cost 2e-4, momentum 0.5 then 0.9, " +
-                 (sm2008 ? "each training image binarised afresh at every presentation (pixel on with probability its grey level), visible states sampled in the "
-                           "Gibbs chains, the test images binarised once the same way"
-                         : "mean-field reconstructions, the pixels thresholded at 0.5") +
+                 (!sm2008 ? "mean-field reconstructions, the pixels thresholded at 0.5"
+                  : sampled_once ? "every training and test image binarised once by sampling (pixel on with probability its grey level, seeded), visible "
+                                   "states sampled in the Gibbs chains (--rbm-binarise once)"
+                                 : "each training image binarised afresh at every presentation (pixel on with probability its grey level), visible states "
+                                   "sampled in the Gibbs chains, the test images binarised once the same way (--rbm-binarise each)") +
                  "; AIS from the base-rate model, " + std::to_string(runs) + " runs, " +
                  std::to_string(temperatures) + " temperatures (the paper: 14,500)");
-  if (sm2008)
-    table.add_note("which test images the paper's figures are for is not stated in what we could read: the evaluation program distributed with "
-                   "its AIS code (calculate_logprob) averages −F over the test batches as given, without binarising them, and the batch-making "
-                   "programs of that code base store grey levels; if the paper's test batches were grey, the grey row is the comparable figure "
-                   "(docs/rbm.md, \"Which test images\")");
+  if (sampled_once)
+    table.add_note("the paper's figures are for MNIST binarised once by sampling, the data set distributed as the paper's ([code: fuel's "
+                   "binarized_mnist.py]); its RBM program binarises each mini-batch again (data > rand), which leaves binary images as they are "
+                   "(docs/rbm.md, \"Which images\")");
+  else if (sm2008)
+    table.add_note("--rbm-binarise each: the RBM program distributed with the paper's AIS code run on grey batches; the grey row is what its "
+                   "evaluation program (calculate_logprob) returns when handed grey test batches (docs/rbm.md, \"Which images\")");
   table.add_note("AIS's Ẑ is unbiased, so log Ẑ is low on average (Jensen) and more so with few temperatures: a log-probability from a "
                  "short schedule errs on the optimistic side; a lower bound of −inf says the runs' weights spread too much to trust the estimate");
-  if (!ctx.full) table.add_note("quick mode: " + std::to_string(train.batch()) + " training images and " + count_of(epochs, "epoch") +
-                                ", 1,000 temperatures; --full trains on 60,000 images for 50 epochs with the paper's 14,500 temperatures");
+  if (!ctx.full) table.add_note("quick mode: " + std::to_string(train.batch()) + " training images and " + count_of(s.rbm_epochs, "epoch") +
+                                ", 1,000 temperatures; --full trains on 60,000 images, CD-1 for 50 epochs and CD-25 with k raised from 1 by one every "
+                                "10 epochs (250 epochs, the paper's CD-25), with the paper's 14,500 temperatures");
   table.print(std::cout);
   table.save(ctx.out_path("rbm_log_probability"));
   monitors.save(ctx.out_path("rbm_monitors"));
@@ -523,13 +551,16 @@ void run(const LabContext& ctx) {
   s.ae_networks = split_comma_list(ctx.options["ae-networks"].as<std::string>());
   s.ae_pretrained = ctx.options["ae-pretrained"].as<std::string>();
   const int rbm_epochs = ctx.options["rbm-epochs"].as<int>();
+  s.rbm_epochs_given = rbm_epochs > 0;
   s.rbm_epochs = rbm_epochs > 0 ? static_cast<std::size_t>(rbm_epochs) : s.pretrain_epochs;
   for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) s.rbm_cd_steps.push_back(std::stoul(k));
   s.rbm_learning_rate = ctx.options["rbm-learning-rate"].as<double>();
   s.rbm_regime = ctx.options["rbm-regime"].as<std::string>();
+  s.rbm_binarise = ctx.options["rbm-binarise"].as<std::string>();
   for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>())) s.rbm_ais_epochs.push_back(std::stoul(e));
   s.rbm_final_factor = ctx.options["rbm-anneal"].as<double>();
-  s.rbm_cd_ramp = static_cast<std::size_t>(ctx.options["rbm-cd-ramp"].as<int>());
+  const int ramp = ctx.options["rbm-cd-ramp"].as<int>();
+  s.rbm_cd_ramp = ramp >= 0 ? static_cast<std::size_t>(ramp) : (ctx.full ? 10 : 0);
   const DataSplit mnist = load_data(ctx.data_dir, "mnist");
   if (wanted("autoencoder")) deep_autoencoder(ctx, mnist, s);
   if (wanted("classifier")) classifier(ctx, mnist, s);
@@ -568,12 +599,17 @@ int main(int argc, char** argv) {
     ("rbm-regime", po::value<std::string>()->default_value("sm2008"),
      "rbm part: sm2008 (Salakhutdinov & Murray 2008: ε 0.05, binary samples of the grey images, sampled visible states) or hs2006 "
      "(Hinton & Salakhutdinov 2006's layers: ε 0.1, pixels thresholded at 0.5, mean-field reconstructions)")
+    ("rbm-binarise", po::value<std::string>()->default_value("once"),
+     "rbm part, sm2008 regime: once (every training and test image binarised by sampling once, seeded: the binarised MNIST of the "
+     "paper's figures) or each (the training images binarised afresh at every presentation, the test images once)")
     ("rbm-ais-epochs", po::value<std::string>()->default_value(""),
      "rbm part: epochs after which AIS also estimates the test log-probability, comma-separated, e.g. 5,10,20 (a row each and a curve)");
-  lab.count_option("rbm-epochs", 0, "rbm part: training epochs of each RBM (0: the mode's pretraining epochs, 3 or 50)", Range::at_least(0));
+  lab.count_option("rbm-epochs", 0, "rbm part: training epochs of each RBM (0: the mode's pretraining epochs, 3 or 50, and with --rbm-cd-ramp "
+                   "at least enough to reach k and train that many epochs at it: 250 for CD-25 with a ramp of 10)", Range::at_least(0));
   lab.real_option("rbm-learning-rate", 0, "rbm part: ε of the weights and biases (0: the regime's, 0.05 or 0.1)", Range::at_least(0));
-  lab.count_option("rbm-cd-ramp", 0, "rbm part: raise CD's k from 1 by one every this many epochs up to its --rbm-cd value, dividing ε by k "
-                   "(the anneal_lr switch of Salakhutdinov & Murray's rbm.m uses 10); 0: k fixed", Range::at_least(0));
+  lab.count_option("rbm-cd-ramp", -1, "rbm part: raise CD's k from 1 by one every this many epochs up to its --rbm-cd value, dividing ε by k "
+                   "(the anneal_lr switch of Salakhutdinov & Murray's rbm.m uses 10, as for the paper's CD-25); 0: k fixed; -1: the mode's, "
+                   "0 in quick mode and 10 in full mode", Range::at_least(-1));
   lab.real_option("rbm-anneal", 1, "rbm part: ε in the last epoch as a fraction of ε, reached linearly (1: constant)", Range{0, 1, true, false});
   lab.add_check([](const LabContext& ctx) {
     const std::vector<std::string> parts = nonempty_comma_list("parts", ctx.options["parts"].as<std::string>(), "one or more of autoencoder, classifier and rbm");
@@ -593,6 +629,8 @@ int main(int argc, char** argv) {
         throw OptionError("--ae-networks: '" + network + "' is not a network of this lab; expected pretrained, scratch or codes2d");
     const std::string regime = ctx.options["rbm-regime"].as<std::string>();
     if (regime != "sm2008" && regime != "hs2006") throw OptionError("--rbm-regime: '" + regime + "' is not a training regime; expected sm2008 or hs2006");
+    const std::string binarise = ctx.options["rbm-binarise"].as<std::string>();
+    if (binarise != "once" && binarise != "each") throw OptionError("--rbm-binarise: '" + binarise + "' is not a way to binarise; expected once or each");
     for (const std::string& e : split_comma_list(ctx.options["rbm-ais-epochs"].as<std::string>()))
       if (!whole_number_in(e, 1, 999999)) throw OptionError("--rbm-ais-epochs: '" + e + "' is not an epoch; expected positive integers, e.g. 5,10,20");
   });
