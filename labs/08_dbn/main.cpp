@@ -114,8 +114,7 @@ struct Settings {
   std::size_t train = 0, test = 0, pretrain_epochs = 0, finetune_epochs = 0;
   // The RBM part: k of each CD-k RBM, its epochs, ε and the annealing factor of the last epoch.
   std::vector<std::size_t> rbm_cd_steps;
-  std::size_t rbm_epochs = 0;
-  bool rbm_epochs_given = false;  // --rbm-epochs set: every RBM trains exactly that many epochs
+  std::size_t rbm_epochs = 0;  // --rbm-epochs; 0: the mode's (rbm_epochs_for)
   std::vector<std::size_t> rbm_ais_epochs;  // epochs after which AIS also estimates the log-probability
   // "sm2008": Salakhutdinov & Murray 2008's regime (ε = 0.05, binary samples of the grey images, visible
   // states sampled in the chains); "hs2006": Hinton & Salakhutdinov 2006's layer recipe (ε = 0.1, pixels
@@ -131,11 +130,9 @@ struct Settings {
   bool trains(const std::string& network) const { return std::find(ae_networks.begin(), ae_networks.end(), network) != ae_networks.end(); }
   double rbm_learning_rate = 0, rbm_final_factor = 1;  // ε 0: the regime's
   std::size_t rbm_cd_ramp = 0;                          // > 0: k raised by one every that many epochs, ε / k
-  // The epochs of the CD-k RBM: --rbm-epochs when given; else the mode's, and with a ramp at least enough to
-  // reach k and train that many epochs at it (the paper's CD-25: k from 1 to 25, 10 epochs each, 250 in all).
-  std::size_t rbm_epochs_for(std::size_t k) const {
-    return rbm_epochs_given || rbm_cd_ramp == 0 ? rbm_epochs : std::max(rbm_epochs, rbm_cd_ramp * k);
-  }
+  // The epochs of the CD-k RBM: --rbm-epochs when given; else the mode's pretraining epochs, and with a ramp at
+  // least enough to reach k and train that many epochs at it (the paper's CD-25: k from 1 to 25, 10 epochs each).
+  std::size_t rbm_epochs_for(std::size_t k) const { return rbm_epochs > 0 ? rbm_epochs : std::max(pretrain_epochs, rbm_cd_ramp * k); }
   std::string subset_note(const std::string& what) const {
     return "quick mode: " + std::to_string(train) + " training images, " + count_of(pretrain_epochs, "RBM epoch") + " per layer, " +
            count_of(finetune_epochs, what + " epoch") + " (the paper: 60,000 images, 50 and 200); --full runs the paper's recipe";
@@ -520,9 +517,9 @@ void rbm_part(const LabContext& ctx, const DataSplit& mnist, const Settings& s) 
                    "evaluation program (calculate_logprob) returns when handed grey test batches (docs/rbm.md, \"Which images\")");
   table.add_note("AIS's Ẑ is unbiased, so log Ẑ is low on average (Jensen) and more so with few temperatures: a log-probability from a "
                  "short schedule errs on the optimistic side; a lower bound of −inf says the runs' weights spread too much to trust the estimate");
-  if (!ctx.full) table.add_note("quick mode: " + std::to_string(train.batch()) + " training images and " + count_of(s.rbm_epochs, "epoch") +
-                                ", 1,000 temperatures; --full trains on 60,000 images, CD-1 for 50 epochs and CD-25 with k raised from 1 by one every "
-                                "10 epochs (250 epochs, the paper's CD-25), with the paper's 14,500 temperatures");
+  if (!ctx.full) table.add_note("quick mode: " + std::to_string(train.batch()) + " training images, " + which + ", 1,000 temperatures; --full "
+                                "trains on 60,000 images, CD-1 for 50 epochs and CD-25 with k raised from 1 by one every 10 epochs (250 "
+                                "epochs, the paper's CD-25), with the paper's 14,500 temperatures");
   table.print(std::cout);
   table.save(ctx.out_path("rbm_log_probability"));
   monitors.save(ctx.out_path("rbm_monitors"));
@@ -550,9 +547,7 @@ void run(const LabContext& ctx) {
   s.finetune_epochs = static_cast<std::size_t>(ctx.epochs_or(5, 200));
   s.ae_networks = split_comma_list(ctx.options["ae-networks"].as<std::string>());
   s.ae_pretrained = ctx.options["ae-pretrained"].as<std::string>();
-  const int rbm_epochs = ctx.options["rbm-epochs"].as<int>();
-  s.rbm_epochs_given = rbm_epochs > 0;
-  s.rbm_epochs = rbm_epochs > 0 ? static_cast<std::size_t>(rbm_epochs) : s.pretrain_epochs;
+  s.rbm_epochs = static_cast<std::size_t>(ctx.options["rbm-epochs"].as<int>());
   for (const std::string& k : split_comma_list(ctx.options["rbm-cd"].as<std::string>())) s.rbm_cd_steps.push_back(std::stoul(k));
   s.rbm_learning_rate = ctx.options["rbm-learning-rate"].as<double>();
   s.rbm_regime = ctx.options["rbm-regime"].as<std::string>();
